@@ -1,0 +1,69 @@
+"""iam-redshift: render and lint the IAM documents of the two-role Amazon Redshift pattern.
+
+An EC2 instance role (trusted by EC2) may assume Redshift access roles (each trusting exactly
+that instance role). This package renders their policy documents from a small validated setup,
+and lints IAM documents, one at a time and against each other, all offline.
+
+Importing this package is cheap: the names below are loaded on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from iam_redshift._version import __version__
+
+if TYPE_CHECKING:
+    from iam_redshift.errors import BundleWriteError, SetupFileError, UsageError
+    from iam_redshift.model import AccessRole, InstanceRole, Setup, SetupError
+    from iam_redshift.render import Bundle, BundleDocument, render_bundle
+    from iam_redshift.setup_file import dump_json, dump_toml, load_setup, parse_setup
+
+__all__ = [
+    "AccessRole",
+    "Bundle",
+    "BundleDocument",
+    "BundleWriteError",
+    "InstanceRole",
+    "Setup",
+    "SetupError",
+    "SetupFileError",
+    "UsageError",
+    "__version__",
+    "dump_json",
+    "dump_toml",
+    "load_setup",
+    "parse_setup",
+    "render_bundle",
+]
+
+_LAZY = {
+    "AccessRole": "iam_redshift.model",
+    "InstanceRole": "iam_redshift.model",
+    "Setup": "iam_redshift.model",
+    "SetupError": "iam_redshift.model",
+    "Bundle": "iam_redshift.render",
+    "BundleDocument": "iam_redshift.render",
+    "render_bundle": "iam_redshift.render",
+    "BundleWriteError": "iam_redshift.errors",
+    "SetupFileError": "iam_redshift.errors",
+    "UsageError": "iam_redshift.errors",
+    "dump_json": "iam_redshift.setup_file",
+    "dump_toml": "iam_redshift.setup_file",
+    "load_setup": "iam_redshift.setup_file",
+    "parse_setup": "iam_redshift.setup_file",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'iam_redshift' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

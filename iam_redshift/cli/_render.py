@@ -1,0 +1,96 @@
+"""``iam-redshift render`` and ``iam-redshift init``."""
+
+from __future__ import annotations
+
+import argparse
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from iam_redshift.errors import UsageError
+
+if TYPE_CHECKING:
+    from iam_redshift.cli import Streams
+    from iam_redshift.model import Setup
+
+#: The example setup shipped with the package: the source page's own names.
+EXAMPLE_NAME = "matillion.toml"
+
+
+def example_setup_text() -> str:
+    """The text of ``examples/matillion.toml``, as shipped inside the package."""
+    return (files("iam_redshift") / "examples" / EXAMPLE_NAME).read_text(encoding="utf-8")
+
+
+def register(commands: Any) -> None:
+    """Add ``render`` and ``init`` to the subcommands."""
+    render = commands.add_parser(
+        "render",
+        help="render the policy documents of a setup file",
+        description="Render the IAM policy documents of a setup file (TOML or JSON). Without -o, "
+        "print the whole bundle as one JSON object (file path to content); with -o DIR, write "
+        "DIR/iam-redshift.json and one folder per role.",
+    )
+    render.add_argument("setup", metavar="SETUP", help="setup file (TOML or JSON), or - for stdin")
+    render.add_argument("-o", "--output", metavar="DIR", help="write the bundle into DIR")
+    render.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite files in DIR that an earlier render did not write",
+    )
+    render.set_defaults(handler=run_render)
+
+    init = commands.add_parser(
+        "init",
+        help="write an example setup file to edit",
+        description="Write the example setup (the source page's names) to PATH for you to edit.",
+    )
+    init.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="?",
+        default="iam-redshift.toml",
+        help="where to write it (default: %(default)s)",
+    )
+    init.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    init.set_defaults(handler=run_init)
+
+
+def read_setup(argument: str, streams: Streams) -> Setup:
+    """The setup named on the command line: a file, or ``-`` for stdin."""
+    from iam_redshift.setup_file import MAX_SETUP_BYTES, load_setup, parse_setup
+
+    if argument == "-":
+        data = streams.stdin.read(MAX_SETUP_BYTES + 1)
+        if len(data) > MAX_SETUP_BYTES:
+            raise UsageError("<stdin>", f"larger than {MAX_SETUP_BYTES} bytes; not a setup file")
+        return parse_setup(data, source="<stdin>")
+    return load_setup(argument)
+
+
+def run_render(arguments: argparse.Namespace, streams: Streams) -> int:
+    """Render a setup to stdout or into a directory."""
+    from iam_redshift.bundle_io import write_files
+    from iam_redshift.render import render_bundle
+
+    bundle = render_bundle(read_setup(arguments.setup, streams))
+    if arguments.output is None:
+        streams.stdout.write(bundle.to_json())
+        return 0
+    written = write_files(bundle.files(), arguments.output, force=arguments.force)
+    streams.stdout.write(f"wrote {len(written)} files to {arguments.output}\n")
+    return 0
+
+
+def run_init(arguments: argparse.Namespace, streams: Streams) -> int:
+    """Write the example setup file."""
+    from iam_redshift.bundle_io import write_text_atomically
+
+    target = Path(arguments.path)
+    if target.exists() and not arguments.force:
+        raise UsageError(arguments.path, "already exists (use --force to overwrite it)")
+    write_text_atomically(target, example_setup_text())
+    streams.stdout.write(
+        f"wrote {arguments.path}; edit it, then run: iam-redshift render {arguments.path}\n"
+    )
+    return 0

@@ -1,0 +1,227 @@
+"""Reading and writing setup files (TOML or JSON), checked against ``schemas/setup.schema.json``.
+
+This is an edge of the library: it does the I/O and turns every way a file can be wrong into one
+:class:`SetupFileError` that names the file, the key and the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from iam_redshift.errors import SetupFileError
+from iam_redshift.model import AccessRole, InstanceRole, Setup, SetupError
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+
+__all__ = [
+    "MAX_SETUP_BYTES",
+    "SetupFileError",
+    "dump_json",
+    "dump_toml",
+    "load_setup",
+    "parse_setup",
+    "setup_from_mapping",
+    "setup_to_mapping",
+]
+
+#: A setup file larger than this is refused before it is parsed.
+MAX_SETUP_BYTES = 1 << 20
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def read_document_bytes(path: Path, *, limit: int, what: str) -> bytes:
+    """The bytes of ``path``, or a :class:`SetupFileError` that says why they cannot be had."""
+    source = str(path)
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except FileNotFoundError:
+        raise SetupFileError(source, f"no such {what}") from None
+    except IsADirectoryError:
+        raise SetupFileError(source, f"is a directory, not a {what}") from None
+    except OSError as error:
+        raise SetupFileError(source, f"cannot read: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise SetupFileError(source, f"larger than {limit} bytes; not a {what}")
+    return data
+
+
+def parse_mapping(data: bytes, *, source: str) -> dict[str, Any]:
+    """Decode TOML or JSON bytes to a mapping. JSON when the name ends in ``.json`` or the text
+    starts with ``{``; TOML otherwise."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SetupFileError(source, f"not UTF-8 text (byte {error.start})") from None
+    if not text.strip():
+        raise SetupFileError(source, "the file is empty")
+    is_json = source.endswith(".json") or text.lstrip().startswith("{")
+    try:
+        if is_json:
+            value = json.loads(text, object_pairs_hook=_reject_duplicate_keys)
+        else:
+            if sys.version_info >= (3, 11):
+                import tomllib
+            else:  # pragma: no cover - exercised on Python 3.10 only
+                import tomli as tomllib
+            value = tomllib.loads(text)
+    except RecursionError:
+        raise SetupFileError(source, "nested too deeply to read") from None
+    except ValueError as error:  # JSONDecodeError and TOMLDecodeError are ValueErrors
+        kind = "JSON" if is_json else "TOML"
+        raise SetupFileError(source, f"invalid {kind}: {error}") from None
+    if not isinstance(value, dict):
+        raise SetupFileError(source, f"expected an object at the top, got {_json_type(value)}")
+    return value
+
+
+def _json_type(value: object) -> str:
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def _where(path: Any) -> str:
+    """``access_roles[1].name`` from a jsonschema path."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def describe_schema_error(error: ValidationError) -> str:
+    """One line for a schema violation: the key, what is wrong, and what is expected."""
+    where = _where(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed)
+        return f"{where}: unknown key {', '.join(map(repr, extra))} (allowed: {', '.join(allowed)})"
+    if error.validator == "required":
+        return f"{where}: {error.message.replace('is a required property', 'is missing')}"
+    if error.validator == "type":
+        return f"{where}: expected {error.validator_value}, got {_json_type(error.instance)}"
+    if error.validator == "minItems" and error.validator_value == 1:
+        return f"{where}: must not be empty"
+    if error.validator == "enum" and isinstance(error.validator_value, list):
+        options = ", ".join(map(repr, error.validator_value))
+        return f"{where}: {error.instance!r} is not one of {options}"
+    description = schema.get("description")
+    if description:
+        return f"{where}: {error.instance!r} is not valid. {description}"
+    return f"{where}: {error.message}"
+
+
+def check_against_schema(data: Mapping[str, Any], *, schema: str, source: str) -> None:
+    """Raise :class:`SetupFileError` for the most relevant violation of ``schema``."""
+    from jsonschema.exceptions import best_match
+
+    from iam_redshift._schemas import validator
+
+    error = best_match(validator(schema).iter_errors(data))
+    if error is not None:
+        raise SetupFileError(source, describe_schema_error(error))
+
+
+def setup_from_mapping(
+    data: Mapping[str, Any], *, source: str = "<setup>", schema: str = "setup.schema.json"
+) -> Setup:
+    """Build a :class:`Setup` from a decoded setup file (or manifest), schema first."""
+    check_against_schema(data, schema=schema, source=source)
+    try:
+        roles = []
+        for index, entry in enumerate(data["access_roles"]):
+            try:
+                roles.append(AccessRole(entry["name"], entry.get("path", "/")))
+            except SetupError as error:
+                field = error.field.replace("access_roles[]", f"access_roles[{index}]")
+                raise SetupError(field, error.value, error.reason) from None
+        instance = data["instance_role"]
+        return Setup(
+            account_id=data["account_id"],
+            partition=data.get("partition", "aws"),
+            profile=data.get("profile", "seed"),
+            instance_role=InstanceRole(instance["name"], instance.get("path", "/")),
+            access_roles=tuple(roles),
+        )
+    except SetupError as error:
+        raise SetupFileError(source, str(error)) from None
+
+
+def parse_setup(data: bytes, *, source: str = "<setup>") -> Setup:
+    """A :class:`Setup` from the bytes of a TOML or JSON setup file."""
+    return setup_from_mapping(parse_mapping(data, source=source), source=source)
+
+
+def load_setup(path: str | Path) -> Setup:
+    """Read, check and build the setup in the file at ``path``."""
+    path = Path(path)
+    data = read_document_bytes(path, limit=MAX_SETUP_BYTES, what="setup file")
+    return parse_setup(data, source=str(path))
+
+
+def setup_to_mapping(setup: Setup) -> dict[str, Any]:
+    """The setup as the keys of a setup file, every default spelled out."""
+    return {
+        "account_id": setup.account_id,
+        "partition": setup.partition,
+        "profile": setup.profile,
+        "instance_role": {"name": setup.instance_role.name, "path": setup.instance_role.path},
+        "access_roles": [{"name": r.name, "path": r.path} for r in setup.access_roles],
+    }
+
+
+def dump_json(setup: Setup) -> str:
+    """The setup as a JSON setup file."""
+    return json.dumps(setup_to_mapping(setup), indent=2) + "\n"
+
+
+def _toml_string(value: str) -> str:
+    # json.dumps escapes ", \ and control characters; TOML also wants DEL escaped.
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007F")
+
+
+def _toml_table(mapping: Mapping[str, Any]) -> list[str]:
+    lines = []
+    for key, value in mapping.items():
+        if isinstance(value, str):
+            lines.append(f"{key} = {_toml_string(value)}")
+        elif isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, int):
+            lines.append(f"{key} = {value}")
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            lines.append(f"{key} = [{', '.join(_toml_string(v) for v in value)}]")
+    return lines
+
+
+def dump_toml(setup: Setup) -> str:
+    """The setup as a TOML setup file that :func:`load_setup` reads back unchanged."""
+    mapping = setup_to_mapping(setup)
+    lines = _toml_table(mapping)
+    for key, value in mapping.items():
+        if isinstance(value, dict):
+            lines += ["", f"[{key}]", *_toml_table(value)]
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for entry in value:
+                lines += ["", f"[[{key}]]", *_toml_table(entry)]
+    return "\n".join(lines) + "\n"

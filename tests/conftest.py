@@ -1,0 +1,58 @@
+"""Shared test helpers: where the shared data lives, Hypothesis profiles, running the CLI."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED_DOCUMENTS = SHARED / "seed" / "documents"
+CORPUS = SHARED / "corpus"
+EXAMPLE = REPO / "examples" / "matillion.toml"
+
+# A fast default for local runs, `ci` for .ci/run, `thorough` for an occasional deep run:
+#   HYPOTHESIS_PROFILE=thorough python -m pytest
+settings.register_profile("default", max_examples=40, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "thorough", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def need(path: Path) -> Path:
+    """``path``, or skip the test when the shared data beside the repository is absent."""
+    if not path.exists():
+        pytest.skip(f"shared data not found at {path}")
+    return path
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one in-process run of the command line did."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, stdin: bytes = b"") -> Result:
+    """Run ``iam-redshift ARGS`` in-process with captured streams."""
+    from iam_redshift.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), stdin=io.BytesIO(stdin), stdout=out, stderr=err)
+    return Result(code, out.getvalue(), err.getvalue())

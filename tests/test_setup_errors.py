@@ -1,0 +1,147 @@
+"""Every invalid setup exits 2 with a message naming the file and the key, and writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+GOOD = """account_id = "123456789012"
+[instance_role]
+name = "Initiator"
+[[access_roles]]
+name = "Access-1"
+"""
+
+# (name, file content, words the message must contain)
+CASES = [
+    ("bad-toml", "account_id = \n", ["invalid TOML"]),
+    ("unknown-key", "colour = 'red'\n" + GOOD, ["(top level)", "unknown key 'colour'"]),
+    (
+        "unknown-role-key",
+        GOOD.replace('name = "Initiator"', 'name = "Initiator"\narn = "x"'),
+        ["instance_role", "unknown key 'arn'"],
+    ),
+    ("short-account", GOOD.replace("123456789012", "12345678901"), ["account_id", "12345678901"]),
+    ("account-number", GOOD.replace('"123456789012"', "123456789012"), ["account_id", "string"]),
+    ("missing-account", GOOD.replace('account_id = "123456789012"', ""), ["account_id", "missing"]),
+    (
+        "duplicate-names",
+        GOOD + '[[access_roles]]\nname = "access-1"\n',
+        ["access_roles[1].name", "ignoring case", "access_roles[0].name"],
+    ),
+    (
+        "instance-name-reused",
+        GOOD + '[[access_roles]]\nname = "INITIATOR"\n',
+        ["access_roles[1].name", "instance_role.name"],
+    ),
+    (
+        "no-access-roles",
+        'account_id = "123456789012"\naccess_roles = []\n[instance_role]\nname = "I"\n',
+        ["access_roles", "empty"],
+    ),
+    ("bad-name-char", GOOD.replace("Access-1", "Access 1"), ["access_roles[0].name", "Access 1"]),
+    ("long-name", GOOD.replace("Access-1", "A" * 65), ["access_roles[0].name", "A" * 65]),
+    (
+        "bad-path",
+        GOOD.replace('name = "Initiator"', 'name = "Initiator"\npath = "etl/"'),
+        ["instance_role.path", "etl/"],
+    ),
+    (
+        "path-newline",
+        GOOD.replace('name = "Initiator"', 'name = "Initiator"\npath = "/\\n"'),
+        ["instance_role.path"],
+    ),
+    (
+        "long-path",
+        GOOD.replace('name = "Initiator"', f'name = "Initiator"\npath = "/{"a" * 511}/"'),
+        ["instance_role.path"],
+    ),
+    ("bad-partition", 'partition = "aws-mars"\n' + GOOD, ["partition", "aws-mars"]),
+    ("bad-profile", 'profile = "yolo"\n' + GOOD, ["profile", "yolo"]),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "words"), CASES, ids=[c[0] for c in CASES])
+def test_invalid_toml_setup_exits_2_naming_file_and_key(
+    tmp_path: Path, name: str, content: str, words: list[str]
+) -> None:
+    setup = tmp_path / f"{name}.toml"
+    setup.write_text(content, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("render", str(setup), "-o", str(out))
+    assert result.code == 2
+    assert result.out == ""
+    lines = result.err.splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith(f"iam-redshift: error: {setup}: ")
+    for word in words:
+        assert word in lines[0]
+    assert "Traceback" not in result.err
+    assert not out.exists()
+
+
+JSON_CASES = [
+    ("broken", b'{"account_id": ', ["invalid JSON"]),
+    (
+        "duplicate-key",
+        b'{"account_id": "123456789012", "account_id": "210987654321"}',
+        ["duplicate key 'account_id'"],
+    ),
+    ("array", b"[1, 2]", ["expected an object", "an array"]),
+    ("not-utf8", b'{"account_id": "\xff"}', ["not UTF-8"]),
+    ("deep", b"[" * 100_000 + b"]" * 100_000, []),
+    ("empty", b"", ["empty"]),
+    ("whitespace", b" \n", ["empty"]),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "words"), JSON_CASES, ids=[c[0] for c in JSON_CASES])
+def test_invalid_json_setup_exits_2(
+    tmp_path: Path, name: str, content: bytes, words: list[str]
+) -> None:
+    setup = tmp_path / f"{name}.json"
+    setup.write_bytes(content)
+    result = run_cli("render", str(setup), "-o", str(tmp_path / "out"))
+    assert result.code == 2
+    assert result.err.startswith(f"iam-redshift: error: {setup}: ")
+    assert len(result.err.splitlines()) == 1
+    for word in words:
+        assert word in result.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_setup_file(tmp_path: Path) -> None:
+    result = run_cli("render", str(tmp_path / "nope.toml"))
+    assert result.code == 2
+    assert result.err == f"iam-redshift: error: {tmp_path / 'nope.toml'}: no such setup file\n"
+
+
+def test_directory_as_setup_file(tmp_path: Path) -> None:
+    result = run_cli("render", str(tmp_path))
+    assert result.code == 2
+    assert "is a directory" in result.err
+
+
+def test_huge_setup_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    setup = tmp_path / "huge.toml"
+    setup.write_text("# " + "x" * (2 << 20) + "\n", encoding="utf-8")
+    result = run_cli("render", str(setup))
+    assert result.code == 2
+    assert "larger than" in result.err
+
+
+def test_model_errors_name_field_and_value() -> None:
+    from iam_redshift import AccessRole, InstanceRole, Setup, SetupError
+
+    with pytest.raises(SetupError) as info:
+        Setup("12345", InstanceRole("I"), (AccessRole("A"),))
+    assert info.value.field == "account_id"
+    assert info.value.value == "12345"
+    with pytest.raises(SetupError, match="at least one access role"):
+        Setup("123456789012", InstanceRole("I"), ())
+    with pytest.raises(SetupError) as info:
+        AccessRole("ok", "no-slash")
+    assert info.value.field == "access_roles[].path"
