@@ -14,7 +14,7 @@ from iam_redshift.render.bundle import MANIFEST_NAME
 __all__ = ["owned_paths", "write_files", "write_text_atomically"]
 
 
-def _safe_relative(path: object) -> str | None:
+def safe_relative(path: object) -> str | None:
     """``path`` if it is a relative path that stays inside its directory, else None."""
     if not isinstance(path, str) or not path or "\\" in path or "\x00" in path:
         return None
@@ -38,7 +38,7 @@ def owned_paths(directory: Path) -> frozenset[str]:
         return frozenset()
     owned = {MANIFEST_NAME}
     for entry in manifest["documents"]:
-        rel = _safe_relative(entry.get("path") if isinstance(entry, dict) else None)
+        rel = safe_relative(entry.get("path") if isinstance(entry, dict) else None)
         if rel is not None:
             owned.add(rel)
     return frozenset(owned)

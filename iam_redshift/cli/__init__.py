@@ -41,7 +41,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every subcommand; each sets ``handler`` to the function that runs it."""
-    from iam_redshift.cli import _render
+    from iam_redshift.cli import _lint, _render
 
     parser = _Parser(
         prog=PROG,
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     _render.register(commands)
+    _lint.register(commands)
     return parser
 
 

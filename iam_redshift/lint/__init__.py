@@ -1,0 +1,56 @@
+"""Lint IAM documents offline: one at a time, or a bundle's documents against each other.
+
+>>> from iam_redshift.lint import lint_document
+>>> [f.code for f in lint_document('{"Version": "2012-10-17", "Statement": []}')]
+['IR101']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from iam_redshift.findings import Finding, Location, Severity
+from iam_redshift.lint.engine import (
+    LintOptions,
+    iter_lint_files,
+    iter_lint_paths,
+    lint_bundle,
+    lint_document,
+)
+
+__all__ = [
+    "Finding",
+    "LintOptions",
+    "Location",
+    "Severity",
+    "iter_lint",
+    "iter_lint_files",
+    "lint",
+    "lint_bundle",
+    "lint_document",
+]
+
+
+def iter_lint(
+    *paths: str | Path | Iterable[str | Path], options: LintOptions | None = None
+) -> Iterator[Finding]:
+    """Lint files and directories on disk, yielding findings file by file (bundle by bundle).
+
+    A directory holding an ``iam-redshift.json`` manifest is linted as one bundle, with every
+    cross-document rule; other ``*.json`` files get every per-document rule.
+    """
+    flat: list[str | Path] = []
+    for path in paths:
+        if isinstance(path, str | Path):
+            flat.append(path)
+        else:
+            flat.extend(path)
+    return iter_lint_paths(flat, options=options)
+
+
+def lint(
+    *paths: str | Path | Iterable[str | Path], options: LintOptions | None = None
+) -> list[Finding]:
+    """Lint files and directories on disk; all findings, sorted by file, line, column and code."""
+    return sorted(iter_lint(*paths, options=options), key=Finding.sort_key)

@@ -1,0 +1,161 @@
+"""A tolerant view of a policy document for rules to read.
+
+Rules never see ill-typed input: these accessors hand out only the well-typed parts (statements
+that are objects, element values that are strings) with the JSON pointer of each. Grammar rules
+(IR101) report everything else.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from iam_redshift.lint.source import ParsedText, escape_pointer
+
+__all__ = ["DocumentKind", "PolicyDocument", "Statement", "Value", "detect_kind"]
+
+DocumentKind = Literal["trust", "permissions"]
+
+
+@dataclass(frozen=True)
+class Value:
+    """One string of an element (``Action``, ``Resource``, a principal...) and where it is."""
+
+    pointer: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement object of a policy, with its pointer (``/Statement/0`` or ``/Statement``)."""
+
+    pointer: str
+    data: dict[str, Any] = field(hash=False)
+
+    @property
+    def sid(self) -> str | None:
+        """The Sid, when it is a string."""
+        sid = self.data.get("Sid")
+        return sid if isinstance(sid, str) else None
+
+    @property
+    def effect(self) -> str | None:
+        """``Allow`` or ``Deny`` (or whatever string is there)."""
+        effect = self.data.get("Effect")
+        return effect if isinstance(effect, str) else None
+
+    @property
+    def allows(self) -> bool:
+        """True for an ``Allow`` statement."""
+        return self.effect == "Allow"
+
+    def has(self, element: str) -> bool:
+        """Whether the statement has ``element`` at all."""
+        return element in self.data
+
+    def pointer_of(self, element: str) -> str:
+        """The pointer of ``element`` in this statement."""
+        return f"{self.pointer}/{escape_pointer(element)}"
+
+    def strings(self, element: str) -> list[Value]:
+        """The string values of an element given as a string or a list of strings."""
+        return _strings(self.data.get(element), self.pointer_of(element))
+
+    def principals(self, element: str = "Principal") -> list[tuple[str, Value]]:
+        """(principal type, value) for each principal: ``("*", ...)`` for ``"Principal": "*"``,
+        else ``("AWS", ...)``, ``("Service", ...)``, ``("Federated", ...)``..."""
+        principal = self.data.get(element)
+        base = self.pointer_of(element)
+        if isinstance(principal, str):
+            return [("*", Value(base, principal))]
+        if not isinstance(principal, dict):
+            return []
+        return [
+            (kind, value)
+            for kind, values in principal.items()
+            for value in _strings(values, f"{base}/{escape_pointer(kind)}")
+        ]
+
+    @property
+    def condition(self) -> dict[str, Any]:
+        """The Condition block when it is an object, else empty."""
+        condition = self.data.get("Condition")
+        return condition if isinstance(condition, dict) else {}
+
+    def condition_keys(self) -> list[tuple[str, str, str]]:
+        """(operator, key, pointer) for each condition key of the statement."""
+        base = self.pointer_of("Condition")
+        return [
+            (operator, key, f"{base}/{escape_pointer(operator)}/{escape_pointer(key)}")
+            for operator, block in self.condition.items()
+            if isinstance(block, dict)
+            for key in block
+        ]
+
+
+def _strings(value: Any, pointer: str) -> list[Value]:
+    if isinstance(value, str):
+        return [Value(pointer, value)]
+    if isinstance(value, list):
+        return [Value(f"{pointer}/{i}", v) for i, v in enumerate(value) if isinstance(v, str)]
+    return []
+
+
+def _statements(value: Any) -> list[Statement]:
+    if not isinstance(value, dict):
+        return []
+    statement = value.get("Statement")
+    if isinstance(statement, dict):
+        return [Statement("/Statement", statement)]
+    if isinstance(statement, list):
+        return [
+            Statement(f"/Statement/{i}", item)
+            for i, item in enumerate(statement)
+            if isinstance(item, dict)
+        ]
+    return []
+
+
+def detect_kind(value: Any) -> DocumentKind:
+    """``trust`` when the statements name principals and no resources; else ``permissions``."""
+    statements = _statements(value)
+    principals = any(s.has("Principal") or s.has("NotPrincipal") for s in statements)
+    resources = any(s.has("Resource") or s.has("NotResource") for s in statements)
+    return "trust" if principals and not resources else "permissions"
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    """A readable policy document and what it is.
+
+    ``role``, ``role_arn`` and ``role_kind`` come from a bundle's manifest; they are None for a
+    loose file.
+    """
+
+    file: str
+    parsed: ParsedText = field(hash=False)
+    kind: DocumentKind
+    role: str | None = None
+    role_arn: str | None = None
+    role_kind: Literal["instance", "access"] | None = None
+
+    @property
+    def value(self) -> Any:
+        """The decoded JSON value."""
+        return self.parsed.value
+
+    @property
+    def text(self) -> str:
+        """The document's text as read."""
+        return self.parsed.text
+
+    @functools.cached_property
+    def statements(self) -> tuple[Statement, ...]:
+        """The statements that are objects, each with its pointer."""
+        return tuple(_statements(self.value))
+
+    def allow_statements(self) -> Iterator[Statement]:
+        """The statements whose Effect is ``Allow``."""
+        return (s for s in self.statements if s.allows)

@@ -1,0 +1,278 @@
+"""Reading a policy document's text safely, and finding where a JSON pointer is in it.
+
+Parsing uses the standard library's C decoder (fast), with a hook that records duplicate keys.
+Line and column are worked out only for the elements that findings point at, by walking the text
+along the pointer: nothing is paid for documents without findings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "ParsedText",
+    "Unreadable",
+    "escape_pointer",
+    "locate",
+    "locate_key",
+    "parse_json",
+    "resolve_pointer",
+]
+
+#: Larger files are not parsed (the largest AWS managed policy is about 0.4 MB pretty-printed).
+MAX_DOCUMENT_BYTES = 4 << 20
+#: Deeper nesting than this is refused (real IAM documents nest about six deep).
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Why a file's bytes are not a JSON document we can lint (becomes an IR100 finding)."""
+
+    reason: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class ParsedText:
+    """A decoded JSON text: its value, and the keys that appear twice in one object."""
+
+    text: str
+    value: Any
+    #: (pointer of the object, key) for every key given more than once; the last one wins.
+    duplicate_keys: tuple[tuple[str, str], ...] = ()
+    _positions: dict[str, tuple[int, int]] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        """Line and column (from 1) of the element at ``pointer`` (cached)."""
+        found = self._positions.get(pointer)
+        if found is None:
+            found = self._positions[pointer] = locate(self.text, pointer)
+        return found
+
+
+def escape_pointer(token: str | int) -> str:
+    """One reference token of a JSON pointer, escaped as RFC 6901 says."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def _tokens(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+
+
+def resolve_pointer(value: Any, pointer: str) -> Any:
+    """The element of ``value`` at ``pointer``; raises KeyError when there is none."""
+    for token in _tokens(pointer):
+        if isinstance(value, dict) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            raise KeyError(pointer)
+    return value
+
+
+class _DuplicateRecorder:
+    """An ``object_pairs_hook`` that notes repeated keys. Objects are built inside out, so the
+    pointer of each is unknown here; :func:`parse_json` finds them after the parse."""
+
+    def __init__(self) -> None:
+        self.objects: list[tuple[dict[str, Any], list[str]]] = []
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            repeated = []
+            for key, _ in pairs:
+                if key in seen and key not in repeated:
+                    repeated.append(key)
+                seen.add(key)
+            self.objects.append((result, repeated))
+        return result
+
+
+def _walk_depth(value: Any, limit: int) -> bool:
+    """True when ``value`` nests no deeper than ``limit`` (iterative: no recursion limit)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            if depth >= limit:
+                return False
+            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            if depth >= limit:
+                return False
+            stack.extend((v, depth + 1) for v in item if isinstance(v, dict | list))
+    return True
+
+
+def _pointers_of(root: Any, targets: list[dict[str, Any]]) -> dict[int, str]:
+    wanted = {id(t) for t in targets}
+    found: dict[int, str] = {}
+    stack: list[tuple[Any, str]] = [(root, "")]
+    while stack and len(found) < len(wanted):
+        item, pointer = stack.pop()
+        if id(item) in wanted:
+            found[id(item)] = pointer
+        if isinstance(item, dict):
+            stack.extend((v, f"{pointer}/{escape_pointer(k)}") for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, f"{pointer}/{i}") for i, v in enumerate(item))
+    return found
+
+
+def parse_json(data: bytes | str) -> ParsedText | Unreadable:
+    """Decode ``data`` (UTF-8 bytes, or text) as one JSON document, or say why it cannot be."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_DOCUMENT_BYTES:
+            return Unreadable(f"the file is larger than {MAX_DOCUMENT_BYTES} bytes")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+            return Unreadable(f"not UTF-8 text: byte {data[error.start]:#04x}", line, column)
+    else:
+        text = data
+        if len(text) > MAX_DOCUMENT_BYTES:
+            return Unreadable(f"the text is longer than {MAX_DOCUMENT_BYTES} characters")
+    if text.startswith("\ufeff"):
+        return Unreadable("the text starts with a byte order mark, which IAM does not accept")
+    if not text.strip():
+        return Unreadable("the file is empty")
+    recorder = _DuplicateRecorder()
+    try:
+        value = json.loads(text, object_pairs_hook=recorder)
+    except RecursionError:
+        return Unreadable(f"nested too deeply to parse safely (more than {MAX_DEPTH} levels)")
+    except json.JSONDecodeError as error:
+        return Unreadable(f"not JSON: {error.msg}", error.lineno, error.colno)
+    except ValueError as error:  # e.g. an integer too long to convert
+        return Unreadable(f"not JSON: {error}")
+    if not _walk_depth(value, MAX_DEPTH):
+        return Unreadable(f"nested too deeply to parse safely (more than {MAX_DEPTH} levels)")
+    duplicates: tuple[tuple[str, str], ...] = ()
+    if recorder.objects:
+        pointers = _pointers_of(value, [obj for obj, _ in recorder.objects])
+        duplicates = tuple(
+            (pointers[id(obj)], key)
+            for obj, keys in recorder.objects
+            if id(obj) in pointers
+            for key in keys
+        )
+    return ParsedText(text, value, duplicates)
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def _skip_value(text: str, index: int) -> int:
+    """The index just after the JSON value that starts at ``index``."""
+    _, end = _DECODER.raw_decode(text, index)
+    return end
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _find_member(text: str, index: int, key: str, occurrence: int) -> tuple[int, int] | None:
+    """In the object starting at ``index``, the (key start, value start) of the
+    ``occurrence``-th member named ``key`` (-1 for the last one)."""
+    index = _WHITESPACE.match(text, index + 1).end()  # type: ignore[union-attr]
+    found: list[tuple[int, int]] = []
+    while index < len(text) and text[index] != "}":
+        key_start = index
+        name, index = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+        index = _WHITESPACE.match(text, index).end()  # type: ignore[union-attr]
+        index = _WHITESPACE.match(text, index + 1).end()  # type: ignore[union-attr]  # past ':'
+        if name == key:
+            found.append((key_start, index))
+            if occurrence >= 0 and len(found) > occurrence:
+                return found[occurrence]
+        index = _WHITESPACE.match(text, _skip_value(text, index)).end()  # type: ignore[union-attr]
+        if index < len(text) and text[index] == ",":
+            index = _WHITESPACE.match(text, index + 1).end()  # type: ignore[union-attr]
+    if occurrence < 0 and found:
+        return found[-1]
+    return None
+
+
+def _find_item(text: str, index: int, position: int) -> int | None:
+    index = _WHITESPACE.match(text, index + 1).end()  # type: ignore[union-attr]
+    count = 0
+    while index < len(text) and text[index] != "]":
+        if count == position:
+            return index
+        index = _WHITESPACE.match(text, _skip_value(text, index)).end()  # type: ignore[union-attr]
+        if index < len(text) and text[index] == ",":
+            index = _WHITESPACE.match(text, index + 1).end()  # type: ignore[union-attr]
+        count += 1
+    return None
+
+
+def _walk(text: str, pointer: str) -> int | None:
+    """Index of the first character of the element at ``pointer`` in ``text`` (None: absent)."""
+    index = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
+    for token in _tokens(pointer):
+        if index >= len(text):
+            return None
+        if text[index] == "{":
+            member = _find_member(text, index, token, -1)
+            if member is None:
+                return None
+            index = member[1]
+        elif text[index] == "[" and token.isdigit():
+            item = _find_item(text, index, int(token))
+            if item is None:
+                return None
+            index = item
+        else:
+            return None
+    return index
+
+
+def locate(text: str, pointer: str) -> tuple[int, int]:
+    """Line and column (from 1) of the element at ``pointer`` in the JSON ``text``.
+
+    For a key that appears more than once, the last one (the one JSON parsers keep). A pointer
+    that is not in the text gives the nearest enclosing element's position.
+    """
+    try:
+        tokens = _tokens(pointer)
+        for cut in range(len(tokens), -1, -1):
+            partial = "".join(f"/{escape_pointer(t)}" for t in tokens[:cut])
+            index = _walk(text, partial)
+            if index is not None:
+                return _line_column(text, index)
+    except (ValueError, IndexError, AttributeError):
+        pass
+    return (1, 1)
+
+
+def locate_key(text: str, pointer: str, key: str, occurrence: int) -> tuple[int, int]:
+    """Line and column of the ``occurrence``-th (from 0) appearance of ``key`` as a member name of
+    the object at ``pointer``: where a duplicate key is."""
+    try:
+        index = _walk(text, pointer)
+        if index is not None and text[index] == "{":
+            member = _find_member(text, index, key, occurrence)
+            if member is not None:
+                return _line_column(text, member[0])
+    except (ValueError, IndexError, AttributeError):
+        pass
+    return locate(text, pointer)

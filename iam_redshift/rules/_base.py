@@ -1,0 +1,188 @@
+"""What a rule is: a stable code, its documentation, examples that are tests, and a check.
+
+A document rule's check takes one :class:`~iam_redshift.lint.policy.PolicyDocument` and the
+:class:`LintContext`; a bundle rule's check takes the whole :class:`BundleContext`. Both yield
+:class:`Hit` records; the engine turns hits into :class:`~iam_redshift.findings.Finding` objects
+with line and column, severity and configuration applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from iam_redshift.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from iam_redshift.lint.policy import DocumentKind, PolicyDocument
+    from iam_redshift.lint.source import ParsedText
+    from iam_redshift.model import Setup
+
+__all__ = [
+    "BundleContext",
+    "Example",
+    "Hit",
+    "LintContext",
+    "Related",
+    "Rule",
+]
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place a finding involves, in this or another file."""
+
+    file: str
+    pointer: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a check yields: where (a pointer, in ``file`` or else the checked document), what,
+    and optionally a severity other than the rule's default.
+
+    ``key`` = (name, occurrence) points at the ``occurrence``-th (from 0) appearance of a member
+    name in the object at ``pointer`` instead of at a value: where a duplicate key is.
+    """
+
+    pointer: str
+    message: str
+    file: str | None = None
+    related: tuple[Related, ...] = ()
+    severity: Severity | None = None
+    key: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class LintContext:
+    """What the linter knows beyond one document: the setup (from a bundle's manifest) and the
+    intended instance role (from the setup or ``--instance-role``)."""
+
+    setup: Setup | None = None
+    instance_role_arn: str | None = None
+    trust_policy_max_chars: int = 2048
+
+
+@dataclass(frozen=True)
+class BundleContext:
+    """A bundle: its manifest, its setup and its readable documents."""
+
+    manifest_file: str
+    manifest: ParsedText = field(hash=False)
+    setup: Setup
+    documents: tuple[PolicyDocument, ...]
+    #: Manifest entries whose file could not be read: (manifest pointer, file).
+    unreadable: tuple[tuple[str, str], ...] = ()
+
+    def of_role(self, role_kind: str, kind: str) -> list[PolicyDocument]:
+        """The documents of one role kind (``instance``/``access``) and kind
+        (``trust``/``permissions``), in manifest order."""
+        return [d for d in self.documents if d.role_kind == role_kind and d.kind == kind]
+
+
+DocumentCheck = Callable[["PolicyDocument", LintContext], Iterable[Hit]]
+BundleCheck = Callable[[BundleContext], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example for a rule's documentation, run as a test.
+
+    ``files`` maps relative paths to JSON values (or raw text, for unreadable examples). A file
+    named ``iam-redshift.json`` makes it a bundle: :func:`Example.bundle` starts from the rendered
+    one-access-role example and replaces the documents given. ``kind`` forces the kind of a
+    loose document, ``instance_role`` is the ``--instance-role`` option.
+    """
+
+    files: Mapping[str, Any]
+    note: str = ""
+    kind: DocumentKind | None = None
+    instance_role: str | None = None
+
+    @classmethod
+    def document(
+        cls,
+        value: Any,
+        *,
+        note: str = "",
+        kind: DocumentKind | None = None,
+        instance_role: str | None = None,
+    ) -> Example:
+        """A single loose document, ``policy.json``."""
+        return cls({"policy.json": value}, note, kind, instance_role)
+
+    @classmethod
+    def bundle(cls, changes: Mapping[str, Any], *, note: str = "") -> Example:
+        """The bundle rendered from :data:`EXAMPLE_SETUP`, with ``changes`` applied: a path to
+        a new JSON value, or to None to leave that file out."""
+        return cls({"iam-redshift.json": "(rendered)", **changes}, note)
+
+    @property
+    def is_bundle(self) -> bool:
+        """Whether this example is a bundle (has a manifest)."""
+        return "iam-redshift.json" in self.files
+
+    def materialize(self) -> dict[str, str | bytes]:
+        """The example's files as text (bytes for a raw-bytes example), bundles rendered."""
+        import json
+
+        files: dict[str, str | bytes] = {}
+        if self.is_bundle:
+            from iam_redshift.render import render_bundle
+
+            files.update(render_bundle(example_setup()).files())
+        for path, value in self.files.items():
+            if path == "iam-redshift.json" and value == "(rendered)":
+                continue
+            if value is None:
+                files.pop(path, None)
+            elif isinstance(value, str | bytes):
+                files[path] = value
+            else:
+                files[path] = json.dumps(value, indent=2) + "\n"
+        return files
+
+    def lint(self) -> list[Finding]:
+        """Lint this example the way the command line would."""
+        from iam_redshift.lint.engine import LintOptions, iter_lint_files
+
+        options = LintOptions(instance_role_arn=self.instance_role, kind=self.kind)
+        return list(iter_lint_files(self.materialize(), options=options))
+
+
+def example_setup() -> Setup:
+    """The setup bundle examples start from: the source page's names, one access role."""
+    from iam_redshift.model import AccessRole, InstanceRole, Setup
+
+    return Setup(
+        account_id="123456789012",
+        instance_role=InstanceRole("EC2-Redshift-Initiator-Role"),
+        access_roles=(AccessRole("Redshift-Access-Role-1"),),
+    )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One lint rule: a stable code (never reused), its documentation and its check.
+
+    ``why`` says why it matters, ``fix`` what to do instead; ``bad`` must yield this code and
+    ``good`` must not (a parametrised test runs them). ``scope`` says whether ``check`` reads one
+    document or a whole bundle; ``check`` is None for rules the reader itself reports (IR100).
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    why: str
+    fix: str
+    bad: Example
+    good: Example
+    references: tuple[str, ...]
+    scope: Literal["document", "bundle"] = "document"
+    kinds: frozenset[str] = frozenset({"trust", "permissions"})
+    check: DocumentCheck | BundleCheck | None = None
+    #: A document rule's bundle-wide half, if it has one (IR402: inline policies per role).
+    bundle_check: BundleCheck | None = None

@@ -1,0 +1,237 @@
+"""IR4xx: IAM's size and naming quotas."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from iam_redshift.findings import Severity
+from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
+
+if TYPE_CHECKING:
+    from iam_redshift.lint.policy import PolicyDocument
+
+QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+CREATE_ROLE = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html"
+
+#: Characters, whitespace excluded (IAM User Guide, "IAM and AWS STS quotas").
+MANAGED_POLICY_MAX = 6144
+ROLE_INLINE_POLICIES_MAX = 10240
+TRUST_POLICY_DEFAULT_MAX = 2048
+TRUST_POLICY_RAISED_MAX = 4096
+
+_WHITESPACE = re.compile(r"\s")
+
+
+def policy_size(text: str) -> int:
+    """A policy's size as IAM counts it against its quotas: characters, whitespace excluded."""
+    return len(text) - len(_WHITESPACE.findall(text))
+
+
+def _padded_statement(text_length: int) -> dict[str, object]:
+    return {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:role/EC2-Redshift-Initiator-Role"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:PrincipalTag/team": ["x" * text_length]}},
+    }
+
+
+# -- IR401 --------------------------------------------------------------------------------------
+
+
+def _check_trust_size(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    size = policy_size(document.text)
+    limit = context.trust_policy_max_chars
+    if size > limit:
+        raised = (
+            f" (the default quota is {TRUST_POLICY_DEFAULT_MAX}; it can be raised to at most "
+            f"{TRUST_POLICY_RAISED_MAX}: set trust-policy-max-chars if your account has)"
+            if limit < TRUST_POLICY_RAISED_MAX
+            else ""
+        )
+        yield Hit(
+            "",
+            f"this trust policy has {size:,} characters (whitespace excluded); IAM accepts at most "
+            f"{limit:,}{raised}. Merge statements or principals to shorten it",
+        )
+
+
+TRUST_SIZE = Rule(
+    code="IR401",
+    name="trust-policy-too-long",
+    severity=Severity.ERROR,
+    summary="A trust policy is longer than 2,048 characters, whitespace excluded.",
+    why="IAM rejects a role trust policy over the account's quota (2,048 characters by default, "
+    "raisable to 4,096 through Service Quotas), so the role cannot be created or updated.",
+    fix="Shorten the trust policy (one statement with a list of principals), or raise the quota "
+    "and set trust-policy-max-chars to match.",
+    bad=Example.document(
+        {"Version": "2012-10-17", "Statement": [_padded_statement(2100)]}, kind="trust"
+    ),
+    good=Example.document(
+        {"Version": "2012-10-17", "Statement": [_padded_statement(10)]}, kind="trust"
+    ),
+    references=(QUOTAS,),
+    kinds=frozenset({"trust"}),
+    check=_check_trust_size,
+)
+
+# -- IR402 --------------------------------------------------------------------------------------
+
+
+def _check_managed_size(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    if document.role_kind is not None:
+        return  # a bundle's permissions policies are inline: IR402's bundle check counts them
+    size = policy_size(document.text)
+    if size > MANAGED_POLICY_MAX:
+        yield Hit(
+            "",
+            f"this permissions policy has {size:,} characters (whitespace excluded); a managed "
+            f"policy may have at most {MANAGED_POLICY_MAX:,} (and a role's inline policies "
+            f"together {ROLE_INLINE_POLICIES_MAX:,}). Split it into several policies",
+        )
+
+
+def _check_inline_sizes(bundle: BundleContext) -> Iterator[Hit]:
+    by_role: dict[str, list[PolicyDocument]] = defaultdict(list)
+    for document in bundle.documents:
+        if document.kind == "permissions" and document.role is not None:
+            by_role[document.role].append(document)
+    for role, documents in by_role.items():
+        sizes = [policy_size(d.text) for d in documents]
+        total = sum(sizes)
+        if total > ROLE_INLINE_POLICIES_MAX:
+            largest = max(range(len(documents)), key=lambda i: sizes[i])
+            yield Hit(
+                "",
+                f"the inline policies of role {role} have {total:,} characters together "
+                f"(whitespace excluded); IAM allows at most {ROLE_INLINE_POLICIES_MAX:,} per "
+                "role. Move some permissions to a managed policy (up to "
+                f"{MANAGED_POLICY_MAX:,} characters each)",
+                file=documents[largest].file,
+                related=tuple(
+                    Related(d.file, "", f"{s:,} characters")
+                    for i, (d, s) in enumerate(zip(documents, sizes, strict=True))
+                    if i != largest
+                ),
+            )
+
+
+POLICY_SIZE = Rule(
+    code="IR402",
+    name="permissions-policy-too-long",
+    severity=Severity.ERROR,
+    summary="A role's inline policies together exceed 10,240 characters, or a managed policy "
+    "exceeds 6,144 (whitespace excluded).",
+    why="IAM rejects policies over these quotas, so the deployment fails. A loose permissions "
+    "document is measured as a managed policy; a bundle's permissions policies are inline "
+    "policies of their role and are measured together.",
+    fix="Split the permissions into several managed policies, or narrow them (fewer, scoped "
+    "actions and resources).",
+    bad=Example.document(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": f"Read{i}",
+                    "Effect": "Allow",
+                    "Action": "iam:GetRole",
+                    "Resource": f"arn:aws:iam::123456789012:role/Redshift-Access-Role-{i:04d}",
+                }
+                for i in range(80)
+            ],
+        }
+    ),
+    good=Example.document(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "ReadAccessRoles",
+                    "Effect": "Allow",
+                    "Action": "iam:GetRole",
+                    "Resource": "arn:aws:iam::123456789012:role/Redshift-Access-Role-1",
+                }
+            ],
+        }
+    ),
+    references=(QUOTAS,),
+    kinds=frozenset({"permissions"}),
+    check=_check_managed_size,
+    bundle_check=_check_inline_sizes,
+)
+
+# -- IR403 --------------------------------------------------------------------------------------
+_ROLE_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
+_ROLE_PATH = re.compile(r"/([\x21-\x7f]*/)?")
+_ROLE_ARN = re.compile(r"arn:[^:]*:iam::[^:]*:role(?P<rest>/.*)", re.DOTALL)
+
+
+def _role_name_problem(rest: str) -> str | None:
+    """What is wrong with the ``/path/name`` part of a role ARN, if anything."""
+    path, _, name = rest.rpartition("/")
+    path += "/"
+    if not _ROLE_NAME.fullmatch(name):
+        return (
+            f"role name {name!r} is not valid: 1 to 64 of letters, digits and + = , . @ _ -"
+            if name
+            else "the ARN has no role name after the path"
+        )
+    if len(path) > 512 or not _ROLE_PATH.fullmatch(path):
+        return f"role path {path!r} is not valid: '/' or '/.../' of at most 512 characters"
+    return None
+
+
+def _check_role_arns(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    for statement in document.statements:
+        values = [v for _, v in statement.principals()] + statement.strings("Resource")
+        for value in values:
+            match = _ROLE_ARN.fullmatch(value.text)
+            if match is None or "*" in value.text or "?" in value.text or "${" in value.text:
+                continue
+            problem = _role_name_problem(match.group("rest"))
+            if problem is not None:
+                yield Hit(value.pointer, f"{value.text!r}: {problem}; IAM has no such role")
+
+
+ROLE_NAMES = Rule(
+    code="IR403",
+    name="invalid-role-name",
+    severity=Severity.ERROR,
+    summary="An invalid role name or path, or role names equal ignoring case.",
+    why="IAM role names are 1 to 64 characters of letters, digits and + = , . @ _ -, paths are "
+    "'/' or '/.../' of at most 512 characters, and names are unique ignoring case: a policy that "
+    "names another role can never match, and a setup with such names cannot be created.",
+    fix="Use the role's exact name as IAM shows it; rename roles that differ only in case.",
+    bad=Example.document(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Resource": "arn:aws:iam::123456789012:role/Redshift Access Role",
+                }
+            ],
+        }
+    ),
+    good=Example.document(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Resource": "arn:aws:iam::123456789012:role/Redshift-Access-Role-1",
+                }
+            ],
+        }
+    ),
+    references=(CREATE_ROLE, QUOTAS),
+    check=_check_role_arns,
+)
+
+RULES = (TRUST_SIZE, POLICY_SIZE, ROLE_NAMES)
