@@ -1,0 +1,618 @@
+"""The action-knowledge layer: facts from parliament and policyuniverse behind a total API."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iam_redshift.lint import _knowledge as k
+from iam_redshift.lint import _pkg_resources_shim as shim
+from tests.conftest import CORPUS, REPO, need
+
+GCC = "redshift:GetClusterCredentials"
+DBUSER_ARN = "arn:aws:redshift:eu-west-1:123456789012:dbuser:analytics/etl_user"
+
+
+def _run_python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-W", "error", "-c", textwrap.dedent(code)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def _blocking(*names: str) -> str:
+    """Code for a fresh interpreter: a meta-path finder makes ``names`` impossible to import."""
+    return _BLOCK.replace("BLOCKED", repr(set(names)))
+
+
+_BLOCK = """
+import sys
+class _Block:
+    def __init__(self, names): self.names = names
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in self.names:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, _Block(BLOCKED))
+"""
+
+
+# --- laziness and provenance -------------------------------------------------------------------
+
+
+def test_importing_the_module_imports_neither_library() -> None:
+    completed = _run_python(
+        """
+        import sys
+        import iam_redshift.lint._knowledge
+        print(sorted(m for m in ("parliament", "policyuniverse") if m in sys.modules))
+        """
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "[]"
+
+
+def test_data_source_names_both_libraries_and_nothing_is_missing() -> None:
+    assert k.knowledge_error() is None
+    source = k.data_source()
+    assert source.startswith("parliament 1.")
+    assert " / policyuniverse 1." in source
+
+
+# --- services and actions ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["redshift", "Redshift", "REDSHIFT-DATA", "iam", "sts", "s3"])
+def test_known_services(prefix: str) -> None:
+    assert k.service_known(prefix)
+
+
+@pytest.mark.parametrize("prefix", ["redshfit", "", "*", "redshift:", "redshift*", "nosuch"])
+def test_unknown_services(prefix: str) -> None:
+    assert not k.service_known(prefix)
+
+
+@pytest.mark.parametrize(
+    "action",
+    [GCC, "redshift:getclustercredentials", "REDSHIFT:GETCLUSTERCREDENTIALS", "iam:PassRole"],
+)
+def test_known_actions_in_any_case(action: str) -> None:
+    assert k.action_known(action)
+    assert k.canonical_action(action) == k.canonical_action(action.swapcase())
+    assert k.action_matches_known(action)
+
+
+def test_canonical_spelling() -> None:
+    assert k.canonical_action("REDSHIFT:getclustercredentials") == GCC
+    assert k.canonical_action("iam:passrole") == "iam:PassRole"
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "redshift:GetClusterCredential",  # a typo: one letter short
+        "redshift:GetClusterCredentialss",
+        "redshfit:GetClusterCredentials",
+        "redshift:",
+        ":GetClusterCredentials",
+        "GetClusterCredentials",
+        "redshift:Get*",  # a pattern is not an action name
+        "",
+    ],
+)
+def test_unknown_actions(action: str) -> None:
+    assert not k.action_known(action)
+    assert k.canonical_action(action) is None
+    assert k.resource_types(action) == ()
+
+
+def test_action_patterns_against_parliament() -> None:
+    assert k.action_matches_known("redshift:Get*")
+    assert k.action_matches_known("REDSHIFT:get*")
+    assert k.action_matches_known("redshift:GetClusterCredential?")
+    assert k.action_matches_known("*")
+    assert k.action_matches_known("*:GetClusterCredentials")
+    assert not k.action_matches_known("redshift:Nope*")
+    assert not k.action_matches_known("redshift:[G]et*")  # IAM has no character classes
+    assert not k.action_matches_known("nosuch:*")
+
+
+# --- expansion (policyuniverse) ----------------------------------------------------------------
+
+
+def test_service_wildcard_expansion() -> None:
+    everything = k.expand_action("redshift:*")
+    assert len(everything) > 50
+    assert (
+        len(everything) == k.service_action_count("redshift") == k.service_action_count("Redshift")
+    )
+    assert list(everything) == sorted(everything)
+    assert len(set(everything)) == len(everything)
+    assert all(action.startswith("redshift:") for action in everything)
+    assert GCC in everything
+    # policyuniverse's list is older than parliament's: most, not all, are known to parliament.
+    known = [action for action in everything if k.action_known(action)]
+    assert len(known) >= 0.9 * len(everything)
+
+
+def test_narrower_patterns_expand_to_subsets() -> None:
+    service = set(k.expand_action("redshift:*"))
+    get = set(k.expand_action("redshift:Get*"))
+    assert get
+    assert get < service
+    assert all(action.split(":")[1].startswith("Get") for action in get)
+    assert set(k.expand_action("redshift:*Cluster*")) < service
+    assert set(k.expand_action("*:GetClusterCredentials")) == {GCC}
+
+
+def test_expansion_ignores_case_and_returns_documented_spelling() -> None:
+    assert k.expand_action("REDSHIFT:get*") == k.expand_action("redshift:Get*")
+    assert k.expand_action("redshift:getclustercredentials") == (GCC,)
+    assert k.expand_action("redshift:GetClusterCredential?") == (GCC,)  # ? is a wildcard
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["nosuch:*", "redshift:Nope*", "redshift:[G]et*", "redshift:GetClusterCredential", ""],
+)
+def test_expansion_without_match_is_empty(pattern: str) -> None:
+    assert k.expand_action(pattern) == ()
+
+
+def test_star_is_every_action() -> None:
+    every = k.expand_action("*")
+    assert len(every) > 10_000
+    assert set(k.expand_action("redshift:*")) <= set(every)
+    assert len(every) == sum(
+        k.service_action_count(prefix) for prefix in {a.split(":")[0] for a in every}
+    )
+
+
+def test_service_action_count_edge_cases() -> None:
+    assert k.service_action_count("nosuch") == 0
+    assert k.service_action_count("*") == 0
+    assert k.service_action_count("red*") == 0
+
+
+def test_expansion_agrees_with_policyuniverse_on_the_managed_policies() -> None:
+    """Our indexed matcher gives policyuniverse's own answers wherever those are IAM's (patterns
+    with ``*`` and no ``[``), over every action pattern of the AWS managed policies."""
+    corpus = need(CORPUS / "aws-managed-policies")
+    patterns: set[str] = set()
+    for path in corpus.glob("*.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        statements = document.get("Statement", [])
+        for statement in statements if isinstance(statements, list) else [statements]:
+            for key in ("Action", "NotAction"):
+                value = statement.get(key, [])
+                for action in value if isinstance(value, list) else [value]:
+                    if isinstance(action, str) and "*" in action and "[" not in action:
+                        patterns.add(action)
+    assert len(patterns) > 500
+    k.expand_action("*")  # loads policyuniverse quietly before its submodule is imported here
+    from policyuniverse.expander_minimizer import _expand_wildcard_action
+
+    # policyuniverse scans all its actions with fnmatch per pattern (about 7 ms each here): a
+    # deterministic third of the patterns keeps this test quick.
+    for pattern in sorted(patterns)[::3]:
+        ours = {action.lower() for action in k.expand_action(pattern)}
+        theirs = set(_expand_wildcard_action(pattern))
+        if ours:
+            assert ours == theirs, pattern
+        else:  # policyuniverse hands an unmatched pattern back
+            assert theirs == {pattern.lower()}, pattern
+
+
+# --- resource types and resource matching ------------------------------------------------------
+
+
+def test_get_cluster_credentials_resource_types() -> None:
+    types = {t.name: t for t in k.resource_types(GCC)}
+    assert "dbuser" in types
+    dbuser = types["dbuser"]
+    assert dbuser.required
+    assert "dbuser:" in dbuser.arn_format
+    assert dbuser.arn_format.startswith("arn:${Partition}:redshift:")
+    assert isinstance(dbuser, k.ResourceType)
+    assert {"dbgroup", "dbname"} <= set(types)
+    assert not types["dbgroup"].required
+    assert k.resource_types("redshift:getclustercredentials") == k.resource_types(GCC)
+
+
+def test_resource_type_is_a_frozen_value() -> None:
+    dbuser = k.resource_types(GCC)[0]
+    with pytest.raises(AttributeError):
+        dbuser.name = "other"  # type: ignore[misc]
+    assert isinstance(dbuser.condition_keys, tuple)
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        (GCC, True),
+        ("iam:GetRole", True),
+        ("iam:ListRoles", False),
+        ("sts:GetCallerIdentity", False),
+        ("s3:GetObject", True),
+        ("nosuch:Action", False),
+    ],
+)
+def test_supports_resource_level(action: str, expected: bool) -> None:
+    assert k.supports_resource_level(action) is expected
+
+
+def test_actions_without_resource_types() -> None:
+    assert k.resource_types("iam:ListRoles") == ()
+    assert k.resource_types("sts:GetCallerIdentity") == ()
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "expected"),
+    [
+        (GCC, DBUSER_ARN, True),
+        (GCC, "arn:aws:redshift:*:123456789012:dbuser:analytics/*", True),
+        (GCC, "arn:aws:redshift:eu-west-1:123456789012:dbuser:analytics/${aws:username}", True),
+        (GCC, "arn:aws:redshift:eu-west-1:123456789012:dbgroup:analytics/etl", True),
+        (GCC, "arn:aws-cn:redshift:cn-north-1:123456789012:dbuser:c/u", True),
+        (GCC, "arn:aws:s3:::my-bucket", False),
+        (GCC, "arn:aws:redshift:eu-west-1:123456789012:cluster:analytics", False),
+        (GCC, "arn:aws:redshift:eu-west-1:123456789012", False),  # not an ARN a policy can use
+        (GCC, "not-an-arn", False),
+        (GCC, "*", True),
+        ("REDSHIFT:getclustercredentials", DBUSER_ARN, True),
+        ("s3:GetObject", "arn:aws:s3:::my-bucket/*", True),
+        ("s3:GetObject", "arn:aws:s3:::my-bucket", False),  # an object needs a key
+        ("s3:ListBucket", "arn:aws:s3:::my-bucket", True),
+        ("s3:ListBucket", "arn:aws:s3:::my-bucket/*", False),  # parliament's bucket rule
+        ("iam:GetRole", "arn:aws:iam::123456789012:role/etl", True),
+        ("iam:GetRole", "arn:aws:iam::123456789012:user/etl", False),
+        # No resource-level permissions: only "*" fits.
+        ("iam:ListRoles", "arn:aws:iam::123456789012:role/*", False),
+        ("iam:ListRoles", "*", True),
+        ("sts:GetCallerIdentity", "arn:aws:sts::123456789012:assumed-role/r/s", False),
+        # Unknown actions and patterns make no claim.
+        ("nosuch:Action", "arn:aws:s3:::my-bucket", True),
+        ("redshift:Get*", "arn:aws:s3:::my-bucket", True),
+    ],
+)
+def test_resource_matches(action: str, resource: str, expected: bool) -> None:
+    assert k.resource_matches(action, resource) is expected
+
+
+def test_pathological_resources_are_fast() -> None:
+    """parliament's matcher is exponential in the number of ``*``; ours is not."""
+    start = time.perf_counter()
+    resources = [
+        "arn:aws:s3:::" + "*a" * 40 + "b",
+        "arn:aws:redshift:*:*:dbuser:" + "*/" * 30 + "x",
+        "arn:aws:redshift:*:*:dbuser:" + "a" * 5000,
+        "arn:aws:redshift:*:*:" + "*:" * 200 + "z",
+    ]
+    for resource in resources:
+        for action in (GCC, "s3:GetObject", "s3:ListBucket"):
+            assert isinstance(k.resource_matches(action, resource), bool)
+    assert time.perf_counter() - start < 5
+
+
+_ARN_PART = st.text(alphabet="ab*/:", max_size=8)
+_FORMATS = st.sampled_from(
+    [
+        "arn:*:s3:::*",
+        "arn:*:s3:::*/*",
+        "arn:*:redshift:*:*:dbuser:*/*",
+        "arn:*:redshift:*:*:cluster:*",
+        "arn:*:iam::*:role/*",
+        "arn:*:logs:*:*:log-group:*:log-stream:*",
+        "arn:*:svc:*:*:a*b",
+        "arn:*:svc:*:*:ab",
+    ]
+)
+
+
+@given(
+    resource_type=st.sampled_from(["bucket", "object", "dbuser", "role", "thing"]),
+    arn_format=_FORMATS,
+    head=st.sampled_from(["arn:aws:s3:::", "arn:aws:redshift:r:1:", "arn:*:*:*:*:", "arn:aws:"]),
+    tail=_ARN_PART,
+)
+def test_our_arn_matcher_agrees_with_parliament(
+    resource_type: str, arn_format: str, head: str, tail: str
+) -> None:
+    """The polynomial fallback gives ``parliament.is_arn_match``'s answers (small inputs)."""
+    index = k._parliament()
+    assert index is not None
+    resource = head + tail
+    try:
+        theirs = bool(index.is_arn_match(resource_type, arn_format, resource))
+    except Exception:
+        theirs = False
+    assert k._own_arn_match(resource_type, arn_format, resource) is theirs
+
+
+@given(first=st.text(alphabet="ab*", max_size=9), second=st.text(alphabet="ab*", max_size=9))
+def test_glob_intersection_agrees_with_parliament(first: str, second: str) -> None:
+    from parliament import is_glob_match  # already imported (quietly) by the test above
+
+    assert k._globs_intersect(first, second) is bool(is_glob_match(first, second))
+
+
+# --- condition keys ----------------------------------------------------------------------------
+
+
+def test_get_cluster_credentials_condition_keys() -> None:
+    keys = k.condition_keys(GCC)
+    assert {"redshift:durationseconds", "redshift:dbuser", "redshift:dbname"} <= keys
+    assert all(key == key.lower() for key in keys)
+    assert k.condition_keys("redshift:GETCLUSTERCREDENTIALS") == keys
+    assert k.condition_keys("nosuch:Action") == frozenset()
+
+
+def test_resource_type_keys_count_for_the_action() -> None:
+    keys = k.condition_keys("redshift:CreateCluster")
+    assert "aws:requesttag/${tagkey}" in keys
+    assert k.condition_key_allowed("redshift:CreateCluster", "aws:RequestTag/Team")
+
+
+@pytest.mark.parametrize(
+    ("action", "key", "expected"),
+    [
+        (GCC, "redshift:DurationSeconds", True),
+        (GCC, "REDSHIFT:dbuser", True),
+        (GCC, "aws:SourceIp", True),  # global
+        (GCC, "aws:PrincipalTag/team", True),  # global tag family
+        (GCC, "lambda:SourceFunctionArn", True),  # cross-service
+        (GCC, "s3:prefix", False),
+        (GCC, "redshift:DurationSecond", False),
+        (GCC, "aws:NoSuchKey", False),
+        ("s3:ListBucket", "s3:prefix", True),
+        ("s3:GetObject", "s3:ExistingObjectTag/backup", True),
+        ("nosuch:Action", "whatever:Key", True),  # unknown action: no claim
+    ],
+)
+def test_condition_key_allowed(action: str, key: str, expected: bool) -> None:
+    assert k.condition_key_allowed(action, key) is expected
+
+
+@pytest.mark.parametrize(
+    ("template", "key", "expected"),
+    [
+        ("aws:RequestTag/${TagKey}", "aws:RequestTag/Team", True),
+        ("aws:RequestTag/${TagKey}", "AWS:requesttag/team", True),
+        ("aws:RequestTag/${TagKey}", "aws:RequestTag/", False),
+        ("aws:RequestTag/${TagKey}", "aws:ResourceTag/Team", False),
+        ("s3:ExistingObjectTag/<key>", "s3:ExistingObjectTag/backup", True),
+        ("secretsmanager:ResourceTag/tag-key", "secretsmanager:ResourceTag/env", True),
+        ("glacier:ResourceTag/", "glacier:ResourceTag/env", True),
+        ("redshift:DbUser", "redshift:dbuser", True),
+        ("redshift:DbUser", "redshift:DbUsers", False),
+        ("kms:RecipientAttestation:PCR0", "kms:recipientattestation:pcr0", True),
+    ],
+)
+def test_condition_key_templates(template: str, key: str, expected: bool) -> None:
+    assert k.condition_key_matches(template, key) is expected
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("aws:SourceIp", True),
+        ("AWS:SOURCEIP", True),
+        ("aws:PrincipalOrgID", True),
+        ("aws:SourceVpce", True),
+        ("aws:VpceOrgPaths", True),
+        ("aws:ViaAWSService", True),
+        ("aws:RequestTag/Team", True),
+        ("aws:ResourceTag/env", True),
+        ("aws:PrincipalTag/", False),
+        ("aws:NoSuchKey", False),
+        ("redshift:DbUser", False),
+        ("lambda:SourceFunctionArn", False),
+        ("", False),
+    ],
+)
+def test_global_condition_keys(key: str, expected: bool) -> None:
+    assert k.is_global_condition_key(key) is expected
+
+
+def test_cross_service_condition_keys() -> None:
+    assert k.is_cross_service_condition_key("ec2:SourceInstanceArn")
+    assert k.is_cross_service_condition_key("LAMBDA:sourcefunctionarn")
+    assert not k.is_cross_service_condition_key("aws:SourceIp")
+
+
+# --- totality ----------------------------------------------------------------------------------
+
+_ONE_ARGUMENT: list[Callable[[str], object]] = [
+    k.expand_action,
+    k.service_known,
+    k.action_known,
+    k.action_matches_known,
+    k.canonical_action,
+    k.resource_types,
+    k.supports_resource_level,
+    k.condition_keys,
+    k.is_global_condition_key,
+    k.is_cross_service_condition_key,
+    k.service_action_count,
+]
+_TWO_ARGUMENTS: list[Callable[[str, str], object]] = [
+    k.resource_matches,
+    k.condition_key_allowed,
+    k.condition_key_matches,
+]
+_RESULT_TYPES: dict[str, type | tuple[type, ...]] = {
+    "expand_action": tuple,
+    "canonical_action": (str, type(None)),
+    "resource_types": tuple,
+    "condition_keys": frozenset,
+    "service_action_count": int,
+}
+
+
+def _check(function: Callable[..., object], *arguments: Any) -> None:
+    result = function(*arguments)
+    assert isinstance(result, _RESULT_TYPES.get(function.__name__, bool)), function.__name__
+
+
+@given(text=st.text(), other=st.text())
+def test_every_function_is_total_on_any_text(text: str, other: str) -> None:
+    for function in _ONE_ARGUMENT:
+        _check(function, text)
+    for pair in _TWO_ARGUMENTS:
+        _check(pair, text, other)
+        _check(pair, GCC, text)
+    _check(k.resource_matches, GCC, "arn:aws:redshift:" + text)
+
+
+@given(text=st.text(alphabet="*?:/${}[]aws-AZaz09 \n", max_size=60))
+def test_every_function_is_total_on_iam_like_text(text: str) -> None:
+    for function in _ONE_ARGUMENT:
+        _check(function, text)
+        _check(function, "redshift:" + text)
+    for pair in _TWO_ARGUMENTS:
+        _check(pair, GCC, text)
+        _check(pair, "s3:GetObject", "arn:aws:s3:::" + text)
+
+
+@pytest.mark.parametrize("value", [None, 1, 1.5, [], ["redshift:*"], {}, b"redshift:*", object()])
+def test_ill_typed_arguments_do_not_raise(value: object) -> None:
+    for function in _ONE_ARGUMENT:
+        _check(function, value)
+    for pair in _TWO_ARGUMENTS:
+        _check(pair, value, value)
+        _check(pair, GCC, value)
+        _check(pair, value, "*")
+
+
+# --- the pkg_resources stand-in ----------------------------------------------------------------
+
+
+def test_stand_in_is_installed_only_when_pkg_resources_cannot_be_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_find_spec = importlib.util.find_spec
+
+    def hide_pkg_resources(name: str, package: str | None = None) -> Any:
+        return None if name == "pkg_resources" else real_find_spec(name, package)
+
+    monkeypatch.delitem(sys.modules, "pkg_resources", raising=False)
+    monkeypatch.setattr(importlib.util, "find_spec", hide_pkg_resources)
+    try:
+        shim.ensure_pkg_resources()
+        module = sys.modules["pkg_resources"]
+        assert shim.is_shim(module)
+        for package, name in [
+            ("parliament", "iam_definition.json"),
+            ("parliament", "config.yaml"),
+            ("iam_redshift", "py.typed"),
+            ("iam_redshift.lint._knowledge", "_knowledge.py"),  # a module: beside it
+        ]:
+            path = Path(module.resource_filename(package, name))
+            assert path.is_file(), (package, name)
+        shim.ensure_pkg_resources()  # idempotent
+        assert sys.modules["pkg_resources"] is module
+    finally:
+        shim.remove_shim()
+    assert "pkg_resources" not in sys.modules
+
+
+def test_stand_in_leaves_a_findable_pkg_resources_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(sys.modules, "pkg_resources", raising=False)
+
+    def find_anything(name: str, package: str | None = None) -> object:
+        return object()
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_anything)
+    shim.ensure_pkg_resources()
+    assert "pkg_resources" not in sys.modules
+
+
+def test_remove_shim_keeps_the_real_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = object()
+    monkeypatch.setitem(sys.modules, "pkg_resources", real)
+    shim.remove_shim()
+    assert sys.modules["pkg_resources"] is real
+
+
+def test_parliament_loads_without_pkg_resources() -> None:
+    """End to end, in a fresh interpreter where ``import pkg_resources`` fails."""
+    completed = _run_python(
+        _blocking("pkg_resources")
+        + """
+from iam_redshift.lint import _knowledge as k
+assert k.knowledge_error() is None, k.knowledge_error()
+assert k.action_known("redshift:GetClusterCredentials")
+assert "pkg_resources" not in sys.modules  # the stand-in is gone again
+print(k.data_source())
+"""
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("parliament 1.")
+
+
+# --- degraded knowledge ------------------------------------------------------------------------
+
+
+def test_without_parliament_functions_degrade_and_say_why() -> None:
+    completed = _run_python(
+        _blocking("parliament")
+        + """
+from iam_redshift.lint import _knowledge as k
+error = k.knowledge_error()
+assert error is not None and "parliament" in error, error
+assert k.action_known("redshift:Nope") and k.service_known("nosuch")
+assert k.action_matches_known("nosuch:*")
+assert k.resource_matches("iam:ListRoles", "arn:aws:s3:::b")
+assert k.condition_key_allowed("redshift:GetClusterCredentials", "s3:prefix")
+assert k.canonical_action("redshift:GetClusterCredentials") is None
+assert k.resource_types("redshift:GetClusterCredentials") == ()
+assert not k.supports_resource_level("redshift:GetClusterCredentials")
+assert k.condition_keys("redshift:GetClusterCredentials") == frozenset()
+assert len(k.expand_action("redshift:*")) > 50  # policyuniverse still expands
+assert "parliament (unavailable)" in k.data_source()
+"""
+    )
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_without_either_library_nothing_raises() -> None:
+    completed = _run_python(
+        _blocking("parliament", "policyuniverse")
+        + """
+from iam_redshift.lint import _knowledge as k
+error = k.knowledge_error()
+assert "parliament" in error and "policyuniverse" in error, error
+assert k.expand_action("redshift:*") == ()
+assert k.service_action_count("redshift") == 0
+assert k.action_known("redshift:GetClusterCredentials")
+"""
+    )
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_without_policyuniverse_expansion_uses_parliament() -> None:
+    completed = _run_python(
+        _blocking("policyuniverse")
+        + """
+from iam_redshift.lint import _knowledge as k
+assert "policyuniverse" in k.knowledge_error()
+assert "redshift:GetClusterCredentials" in k.expand_action("redshift:*")
+assert k.service_action_count("aiops") > 0  # a service only parliament knows
+"""
+    )
+    assert completed.returncode == 0, completed.stderr
