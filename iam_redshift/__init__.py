@@ -16,7 +16,14 @@ from iam_redshift._version import __version__
 
 if TYPE_CHECKING:
     from iam_redshift.errors import BundleWriteError, SetupFileError, UsageError
-    from iam_redshift.model import AccessRole, InstanceRole, Setup, SetupError
+    from iam_redshift.model import (
+        AccessRole,
+        InstanceRole,
+        RedshiftCluster,
+        RedshiftServerless,
+        Setup,
+        SetupError,
+    )
     from iam_redshift.render import Bundle, BundleDocument, render_bundle
     from iam_redshift.setup_file import dump_json, dump_toml, load_setup, parse_setup
 
@@ -26,6 +33,8 @@ __all__ = [
     "BundleDocument",
     "BundleWriteError",
     "InstanceRole",
+    "RedshiftCluster",
+    "RedshiftServerless",
     "Setup",
     "SetupError",
     "SetupFileError",
@@ -41,6 +50,8 @@ __all__ = [
 _LAZY = {
     "AccessRole": "iam_redshift.model",
     "InstanceRole": "iam_redshift.model",
+    "RedshiftCluster": "iam_redshift.model",
+    "RedshiftServerless": "iam_redshift.model",
     "Setup": "iam_redshift.model",
     "SetupError": "iam_redshift.model",
     "Bundle": "iam_redshift.render",

@@ -9,9 +9,9 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from iam_redshift.errors import BundleWriteError
-from iam_redshift.render.bundle import MANIFEST_NAME
+from iam_redshift.render.bundle import GENERATED_BY, MANIFEST_NAME
 
-__all__ = ["owned_paths", "write_files", "write_text_atomically"]
+__all__ = ["owned_paths", "write_files", "write_generated_file", "write_text_atomically"]
 
 
 def safe_relative(path: object) -> str | None:
@@ -120,3 +120,38 @@ def write_files(files: dict[str, str], directory: str | Path, *, force: bool = F
             (root / stale).unlink()
             (root / stale).parent.rmdir()  # only succeeds when it is left empty
     return ordered
+
+
+def _generated_by_us(target: Path) -> bool:
+    """Whether ``target`` is a deployable file we rendered: a JSON object whose top-level
+    description (CloudFormation's ``Description``, Terraform's ``//``) starts with
+    :data:`~iam_redshift.render.bundle.GENERATED_BY`."""
+    try:
+        value = json.loads(target.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(value, dict) and any(
+        isinstance(value.get(key), str) and value[key].startswith(GENERATED_BY)
+        for key in ("Description", "//")
+    )
+
+
+def write_generated_file(
+    text: str, directory: str | Path, name: str, *, force: bool = False
+) -> str:
+    """Write one rendered file, ``directory/name``, atomically; return its path.
+
+    A file already there is replaced only if we rendered it (or with ``force``).
+    """
+    root = Path(directory)
+    if root.exists() and not root.is_dir():
+        raise BundleWriteError(str(directory), "exists and is not a directory")
+    target = root / name
+    if target.is_file() and not force and not _generated_by_us(target):
+        raise BundleWriteError(
+            str(target),
+            "exists and iam-redshift did not write it (use --force to overwrite it, or choose "
+            "another directory)",
+        )
+    write_text_atomically(target, text)
+    return str(target)

@@ -9,11 +9,20 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from iam_redshift.errors import SetupFileError
-from iam_redshift.model import AccessRole, InstanceRole, Setup, SetupError
+from iam_redshift.model import (
+    AccessRole,
+    InstanceRole,
+    RedshiftCluster,
+    RedshiftServerless,
+    Setup,
+    SetupError,
+    Target,
+)
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
@@ -142,6 +151,28 @@ def check_against_schema(data: Mapping[str, Any], *, schema: str, source: str) -
         raise SetupFileError(source, describe_schema_error(error))
 
 
+def _target_from_mapping(role: Mapping[str, Any], where: str, table: str) -> Target | None:
+    """The cluster or workgroup a role's table names, if any; ``where`` names the role and
+    ``table`` its table (``access_roles`` or ``instance_role``) in error messages."""
+    kinds = {RedshiftCluster.key: RedshiftCluster, RedshiftServerless.key: RedshiftServerless}
+    present = [key for key in kinds if key in role]
+    if len(present) > 1:
+        raise SetupError(
+            where,
+            present,
+            f"a role reaches either a provisioned cluster ([{table}.redshift]) or a serverless "
+            f"workgroup ([{table}.redshift_serverless]), not both",
+        )
+    if not present:
+        return None
+    try:
+        # The schema has already checked the keys: required ones present, no others.
+        target: Target = kinds[present[0]](**role[present[0]])
+    except SetupError as error:
+        raise SetupError(f"{where}.{error.field}", error.value, error.reason) from None
+    return target
+
+
 def setup_from_mapping(
     data: Mapping[str, Any], *, source: str = "<setup>", schema: str = "setup.schema.json"
 ) -> Setup:
@@ -150,17 +181,24 @@ def setup_from_mapping(
     try:
         roles = []
         for index, entry in enumerate(data["access_roles"]):
+            where = f"access_roles[{index}]"
             try:
-                roles.append(AccessRole(entry["name"], entry.get("path", "/")))
+                target = _target_from_mapping(entry, where, "access_roles")
+                roles.append(AccessRole(entry["name"], entry.get("path", "/"), target))
             except SetupError as error:
-                field = error.field.replace("access_roles[]", f"access_roles[{index}]")
+                field = error.field.replace("access_roles[]", where)
                 raise SetupError(field, error.value, error.reason) from None
         instance = data["instance_role"]
         return Setup(
             account_id=data["account_id"],
             partition=data.get("partition", "aws"),
             profile=data.get("profile", "seed"),
-            instance_role=InstanceRole(instance["name"], instance.get("path", "/")),
+            instance_role=InstanceRole(
+                instance["name"],
+                instance.get("path", "/"),
+                instance.get("list_roles", False),
+                _target_from_mapping(instance, "instance_role", "instance_role"),
+            ),
             access_roles=tuple(roles),
         )
     except SetupError as error:
@@ -179,14 +217,34 @@ def load_setup(path: str | Path) -> Setup:
     return parse_setup(data, source=str(path))
 
 
+def _target_to_mapping(target: Target) -> dict[str, Any]:
+    """A target's table: every field in order, lists for tuples, unset options left out."""
+    table: dict[str, Any] = {}
+    for field in fields(target):
+        value = getattr(target, field.name)
+        if value is not None:
+            table[field.name] = list(value) if isinstance(value, tuple) else value
+    return table
+
+
+def _role_to_mapping(role: InstanceRole | AccessRole, setup: Setup) -> dict[str, Any]:
+    table: dict[str, Any] = {"name": role.name, "path": role.path}
+    # Only least privilege knows these keys; a seed setup's mapping stays the seed's.
+    if isinstance(role, InstanceRole) and setup.profile == "least-privilege":
+        table["list_roles"] = role.list_roles
+    if role.target is not None:
+        table[role.target.key] = _target_to_mapping(role.target)
+    return table
+
+
 def setup_to_mapping(setup: Setup) -> dict[str, Any]:
     """The setup as the keys of a setup file, every default spelled out."""
     return {
         "account_id": setup.account_id,
         "partition": setup.partition,
         "profile": setup.profile,
-        "instance_role": {"name": setup.instance_role.name, "path": setup.instance_role.path},
-        "access_roles": [{"name": r.name, "path": r.path} for r in setup.access_roles],
+        "instance_role": _role_to_mapping(setup.instance_role, setup),
+        "access_roles": [_role_to_mapping(r, setup) for r in setup.access_roles],
     }
 
 
@@ -214,14 +272,23 @@ def _toml_table(mapping: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _toml_section(header: str, mapping: Mapping[str, Any], *, array: bool = False) -> list[str]:
+    """One table (or array-of-tables entry) and, after it, its sub-tables."""
+    lines = ["", f"[[{header}]]" if array else f"[{header}]", *_toml_table(mapping)]
+    for key, value in mapping.items():
+        if isinstance(value, dict):
+            lines += _toml_section(f"{header}.{key}", value)
+    return lines
+
+
 def dump_toml(setup: Setup) -> str:
     """The setup as a TOML setup file that :func:`load_setup` reads back unchanged."""
     mapping = setup_to_mapping(setup)
     lines = _toml_table(mapping)
     for key, value in mapping.items():
         if isinstance(value, dict):
-            lines += ["", f"[{key}]", *_toml_table(value)]
+            lines += _toml_section(key, value)
         elif isinstance(value, list) and value and isinstance(value[0], dict):
             for entry in value:
-                lines += ["", f"[[{key}]]", *_toml_table(entry)]
+                lines += _toml_section(key, entry, array=True)
     return "\n".join(lines) + "\n"

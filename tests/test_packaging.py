@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -19,8 +20,18 @@ from tests.conftest import EXAMPLE, REPO
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
+    # Build from a copy, so that the build leaves nothing (build/, *.egg-info) in the checkout.
+    source = tmp_path_factory.mktemp("source") / "iam-redshift"
+    shutil.copytree(
+        REPO,
+        source,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(
+            ".git", ".ci-venv", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache"
+        ),
+    )
     completed = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO)],
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(source)],
         capture_output=True,
         text=True,
         check=False,

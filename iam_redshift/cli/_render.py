@@ -12,9 +12,12 @@ from iam_redshift.errors import UsageError
 if TYPE_CHECKING:
     from iam_redshift.cli import Streams
     from iam_redshift.model import Setup
+    from iam_redshift.render import Bundle
 
 #: The example setup shipped with the package: the source page's own names.
 EXAMPLE_NAME = "matillion.toml"
+#: What ``render --format`` offers: the bundle itself, or a deployable template of it.
+RENDER_FORMATS = ("json", "cloudformation", "terraform")
 
 
 def example_setup_text() -> str:
@@ -29,10 +32,19 @@ def register(commands: Any) -> None:
         help="render the policy documents of a setup file",
         description="Render the IAM policy documents of a setup file (TOML or JSON). Without -o, "
         "print the whole bundle as one JSON object (file path to content); with -o DIR, write "
-        "DIR/iam-redshift.json and one folder per role.",
+        "DIR/iam-redshift.json and one folder per role. --format cloudformation or terraform "
+        "renders the same documents as a deployable template instead: printed, or written to "
+        "DIR/iam-redshift.cfn.json or DIR/iam-redshift.tf.json.",
     )
     render.add_argument("setup", metavar="SETUP", help="setup file (TOML or JSON), or - for stdin")
-    render.add_argument("-o", "--output", metavar="DIR", help="write the bundle into DIR")
+    render.add_argument("-o", "--output", metavar="DIR", help="write the output into DIR")
+    render.add_argument(
+        "--format",
+        choices=RENDER_FORMATS,
+        default="json",
+        help="json: the policy documents and their manifest; cloudformation: a CloudFormation "
+        "template; terraform: a Terraform JSON configuration (default: %(default)s)",
+    )
     render.add_argument(
         "--force",
         action="store_true",
@@ -68,17 +80,37 @@ def read_setup(argument: str, streams: Streams) -> Setup:
     return load_setup(argument)
 
 
+def _deployable(bundle: Bundle, output_format: str) -> tuple[str, str]:
+    """The file name and text of a deployable rendering of ``bundle``. The CloudFormation and
+    Terraform modules are imported only here, so a plain render never loads them."""
+    if output_format == "cloudformation":
+        from iam_redshift.render import cloudformation
+
+        return cloudformation.FILE_NAME, cloudformation.dump_template(bundle)
+    from iam_redshift.render import terraform
+
+    return terraform.FILE_NAME, terraform.dump_configuration(bundle)
+
+
 def run_render(arguments: argparse.Namespace, streams: Streams) -> int:
-    """Render a setup to stdout or into a directory."""
-    from iam_redshift.bundle_io import write_files
+    """Render a setup to stdout or into a directory, as a bundle or a deployable template."""
+    from iam_redshift.bundle_io import write_files, write_generated_file
     from iam_redshift.render import render_bundle
 
     bundle = render_bundle(read_setup(arguments.setup, streams))
+    if arguments.format != "json":
+        name, text = _deployable(bundle, arguments.format)
+        if arguments.output is None:
+            streams.stdout.write(text)
+            return 0
+        written = write_generated_file(text, arguments.output, name, force=arguments.force)
+        streams.stdout.write(f"wrote {written}\n")
+        return 0
     if arguments.output is None:
         streams.stdout.write(bundle.to_json())
         return 0
-    written = write_files(bundle.files(), arguments.output, force=arguments.force)
-    streams.stdout.write(f"wrote {len(written)} files to {arguments.output}\n")
+    written_files = write_files(bundle.files(), arguments.output, force=arguments.force)
+    streams.stdout.write(f"wrote {len(written_files)} files to {arguments.output}\n")
     return 0
 
 
