@@ -59,6 +59,7 @@ __all__ = [
     "ResourceType",
     "action_known",
     "action_matches_known",
+    "arn_formats",
     "canonical_action",
     "condition_key_allowed",
     "condition_key_matches",
@@ -426,6 +427,36 @@ def _arn_glob(arn_format: str) -> str:
     return _ARN_VARIABLE.sub("*", arn_format)
 
 
+def _arn_rows(definitions: tuple[_Definition, ...]) -> tuple[tuple[str, str, bool], ...]:
+    """(resource type, ARN format, required) of the resource types that have an ARN format:
+    what :func:`_merge_rows` finds about them, merged the same way, without collecting the
+    condition keys (the wildcard rules ask this of thousands of actions, and a quarter of the
+    cost of the full merge is enough). It reads every field :func:`_merge_rows` reads, so it
+    fails on the same malformed records."""
+    rows: dict[str, list[Any]] = {}  # resource type -> [required, ARN format]
+    for privilege, resources in definitions:
+        for row in privilege["resource_types"]:
+            iter(row["condition_keys"])
+            documented = row["resource_type"]
+            type_name = documented.rstrip("*")
+            if not type_name:
+                continue
+            required = documented.endswith("*")
+            resource = resources.get(type_name, {})
+            arn_format = resource.get("arn") or ""
+            iter(resource.get("condition_keys") or ())
+            merged = rows.get(type_name)
+            if merged is None:
+                rows[type_name] = [required, arn_format]
+            else:
+                merged[0] = merged[0] or required
+                merged[1] = merged[1] or arn_format
+    found = (
+        (type_name, str(arn_format), required) for type_name, (required, arn_format) in rows.items()
+    )
+    return tuple(row for row in found if row[1])
+
+
 def _build_universe() -> _Universe:
     with _quiet_import():
         import policyuniverse
@@ -492,6 +523,20 @@ def _facts(action: str) -> _Action | None:
     return _materialise(key) if index is not None and key in index.definitions else None
 
 
+@functools.lru_cache(maxsize=_RESOURCE_CACHE)
+def _arn_formats(action: str) -> tuple[tuple[str, str, bool], ...]:
+    """:func:`arn_formats` of a known action (any spelling); ``()`` when the action is
+    unknown, its record malformed (as :func:`_merge` then gives no facts), or no knowledge."""
+    index = _parliament()
+    key = action.lower()
+    if index is None or key not in index.definitions:
+        return ()
+    try:
+        return _arn_rows(index.definitions[key])
+    except (AttributeError, KeyError, TypeError):
+        return ()
+
+
 @functools.lru_cache(maxsize=_PATTERN_CACHE)
 def _key_set(action: str) -> frozenset[str]:
     """The lower-cased condition keys of a known action (any spelling), built on first use."""
@@ -524,14 +569,16 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
-def _pool(names: _Names, head: str) -> Iterator[str]:
+def _pool(names: _Names, head: str) -> tuple[str, ...]:
     """The names that start with ``head``: a run of the sorted list, found by bisection."""
     everything = names.everything
-    for position in range(bisect.bisect_left(everything, head), len(everything)):
-        name = everything[position]
-        if not name.startswith(head):
-            return
-        yield name
+    start = bisect.bisect_left(everything, head)
+    # The run ends before head + the greatest character; names holding that very character
+    # after head (none in the data) would follow at once.
+    end = bisect.bisect_left(everything, head + "\U0010ffff", start)
+    while end < len(everything) and everything[end].startswith(head):
+        end += 1
+    return everything[start:end]
 
 
 def _star_fits(pattern: str, text: str) -> bool:
@@ -582,7 +629,7 @@ def _expand_wildcard(pattern: str) -> tuple[str, ...]:
     names = _expansion_names()
     if names is None:
         return ()
-    return tuple(sorted(names.canonical[name] for name in _matches(names, pattern)))
+    return tuple(sorted(map(names.canonical.__getitem__, _matches(names, pattern))))
 
 
 def _matches_known(pattern: str) -> bool:
@@ -809,11 +856,21 @@ def resource_types(action: str) -> tuple[ResourceType, ...]:
     return known.resource_types if known is not None else ()
 
 
+def arn_formats(action: str) -> tuple[tuple[str, str, bool], ...]:
+    """(resource type, ARN format, required) for each resource type of a known action that has
+    an ARN format, in documented order: what :func:`resource_types` says of them, without the
+    condition keys, and cheaper to work out. ``()`` when there is none or the action is
+    unknown."""
+    if not isinstance(action, str):
+        return ()
+    return _arn_formats(action)
+
+
 def supports_resource_level(action: str) -> bool:
     """Whether the action can be granted on specific resources: at least one of its resource
     types has an ARN format. ``redshift:GetClusterCredentials`` and ``iam:GetRole``: yes;
     ``iam:ListRoles`` and ``sts:GetCallerIdentity``: no."""
-    return any(resource_type.arn_format for resource_type in resource_types(action))
+    return bool(arn_formats(action))
 
 
 def resource_matches(action: str, resource: str) -> bool:

@@ -7,6 +7,7 @@ rule that fails on some input is reported as IR000 (an internal error) instead o
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "INTERNAL_ERROR",
     "LintOptions",
+    "glob_match",
     "iter_lint_files",
     "iter_lint_paths",
     "lint_bundle",
@@ -38,6 +40,12 @@ INTERNAL_ERROR = "IR000"
 
 def _matches(code: str, selectors: Iterable[str]) -> bool:
     return any(code.startswith(s) for s in selectors)
+
+
+@functools.lru_cache(maxsize=4096)
+def _enabled(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    # Asked for every rule of every document and for every finding: worth remembering.
+    return _matches(code, select) and not _matches(code, ignore)
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,10 @@ class LintOptions:
 
     def enabled(self, code: str) -> bool:
         """Whether findings of ``code`` are reported."""
-        return _matches(code, self.select) and not _matches(code, self.ignore)
+        try:
+            return _enabled(code, self.select, self.ignore)
+        except TypeError:  # selectors given as lists: unhashable, so not cached
+            return _matches(code, self.select) and not _matches(code, self.ignore)
 
     def context(self, setup: Setup | None = None) -> LintContext:
         """The context rules see for a document (of a bundle with ``setup``, or loose)."""
@@ -199,7 +210,7 @@ def _post_process(findings: Iterable[Finding], options: LintOptions) -> list[Fin
     for found in findings:
         ignored = False
         for pattern, codes in options.per_file_ignores:
-            if _matches(found.code, codes) and _glob_match(found.file, pattern):
+            if _matches(found.code, codes) and glob_match(found.file, pattern):
                 ignored = True
                 break
         if not ignored:
@@ -207,7 +218,9 @@ def _post_process(findings: Iterable[Finding], options: LintOptions) -> list[Fin
     return sorted(kept, key=Finding.sort_key)
 
 
-def _glob_match(file: str, pattern: str) -> bool:
+def glob_match(file: str, pattern: str) -> bool:
+    """Whether ``file`` matches the glob ``pattern`` (``*`` crosses ``/``; a pattern also matches
+    at any depth, so ``trust-policy.json`` matches ``out/Role/trust-policy.json``)."""
     from fnmatch import fnmatchcase
 
     posix = file.replace(os.sep, "/")

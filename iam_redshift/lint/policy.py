@@ -33,6 +33,11 @@ class Statement:
 
     pointer: str
     data: dict[str, Any] = field(hash=False)
+    # strings() per element, worked out once: every rule reads Action and Resource, and an
+    # AWS managed policy can list hundreds of actions in one statement.
+    _strings: dict[str, tuple[Value, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     @property
     def sid(self) -> str | None:
@@ -61,7 +66,11 @@ class Statement:
 
     def strings(self, element: str) -> list[Value]:
         """The string values of an element given as a string or a list of strings."""
-        return _strings(self.data.get(element), self.pointer_of(element))
+        found = self._strings.get(element)
+        if found is None:
+            found = tuple(_strings(self.data.get(element), self.pointer_of(element)))
+            self._strings[element] = found
+        return list(found)
 
     def principals(self, element: str = "Principal") -> list[tuple[str, Value]]:
         """(principal type, value) for each principal: ``("*", ...)`` for ``"Principal": "*"``,

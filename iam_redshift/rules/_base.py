@@ -93,13 +93,16 @@ class Example:
     ``files`` maps relative paths to JSON values (or raw text, for unreadable examples). A file
     named ``iam-redshift.json`` makes it a bundle: :func:`Example.bundle` starts from the rendered
     one-access-role example and replaces the documents given. ``kind`` forces the kind of a
-    loose document, ``instance_role`` is the ``--instance-role`` option.
+    loose document, ``instance_role`` is the ``--instance-role`` option. ``config`` is the text of
+    a ``.iam-redshift.toml`` to lint with (suppressions, per-file ignores), for rules about the
+    configuration itself.
     """
 
     files: Mapping[str, Any]
     note: str = ""
     kind: DocumentKind | None = None
     instance_role: str | None = None
+    config: str = ""
 
     @classmethod
     def document(
@@ -109,9 +112,10 @@ class Example:
         note: str = "",
         kind: DocumentKind | None = None,
         instance_role: str | None = None,
+        config: str = "",
     ) -> Example:
         """A single loose document, ``policy.json``."""
-        return cls({"policy.json": value}, note, kind, instance_role)
+        return cls({"policy.json": value}, note, kind, instance_role, config)
 
     @classmethod
     def bundle(cls, changes: Mapping[str, Any], *, note: str = "") -> Example:
@@ -149,6 +153,10 @@ class Example:
         from iam_redshift.lint.engine import LintOptions, iter_lint_files
 
         options = LintOptions(instance_role_arn=self.instance_role, kind=self.kind)
+        if self.config:
+            from iam_redshift.config import lint_files_with_config
+
+            return lint_files_with_config(self.materialize(), self.config, options=options)
         return list(iter_lint_files(self.materialize(), options=options))
 
 

@@ -22,12 +22,12 @@ ROLE_INLINE_POLICIES_MAX = 10240
 TRUST_POLICY_DEFAULT_MAX = 2048
 TRUST_POLICY_RAISED_MAX = 4096
 
-_WHITESPACE = re.compile(r"\s")
-
 
 def policy_size(text: str) -> int:
     """A policy's size as IAM counts it against its quotas: characters, whitespace excluded."""
-    return len(text) - len(_WHITESPACE.findall(text))
+    # str.split() drops exactly the characters regex \s matches (str.isspace), without building
+    # a list of every space of a pretty-printed policy: several times faster.
+    return len("".join(text.split()))
 
 
 def _padded_statement(text_length: int) -> dict[str, object]:

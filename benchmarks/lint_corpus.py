@@ -1,0 +1,185 @@
+"""Time iam-redshift's full lint against parliament alone, over the same policy documents.
+
+    python benchmarks/lint_corpus.py [--corpus DIR] [--repeat N]
+
+The default corpus is ``../shared/corpus/aws-managed-policies`` beside the repository (1,645 AWS
+managed policies). Each side runs in a fresh child process, so neither profits from the other's
+imports or caches (our action knowledge reads parliament's data too):
+
+- ours: ``iam_redshift.lint.lint_document`` on each file's bytes, every rule on (IR5xx included);
+  the import and the building of the indexes (schemas, action data) are timed apart, by linting
+  one small document first, and added into a second total;
+- parliament: ``parliament.analyze_policy_string`` on each file's text; its import is timed
+  apart; a document on which it raises is counted, not fatal.
+
+It prints both totals, the means per document, and the ratio ours / parliament (of wall-clock
+time, and of CPU time, which other processes on a busy machine disturb less). With
+``--repeat N`` each side times its loop N times over (in the same process, caches warm after
+the first pass) and reports the fastest pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "aws-managed-policies"
+
+# A small permissions policy that touches every rule family, so that the warm-up builds every
+# index the real run needs (schemas, action and resource data, condition keys).
+_WARM_UP = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["redshift:GetClusterCredentials", "redshift:Describe*", "iam:*"],
+                "Resource": ["*", "arn:aws:s3:::bucket"],
+                "Condition": {"StringEquals": {"redshift:DbUser": "etl", "aws:SourceVpc": "v"}},
+            }
+        ],
+    }
+)
+
+
+def _files(corpus: Path) -> list[Path]:
+    return sorted(p for p in corpus.rglob("*.json") if p.is_file())
+
+
+def _ours(paths: list[Path], repeat: int) -> dict[str, object]:
+    datas = [p.read_bytes() for p in paths]
+    start = time.perf_counter()
+    from iam_redshift.lint import lint_document
+
+    imported = time.perf_counter()
+    lint_document(_WARM_UP, file="warm-up.json")
+    indexed = time.perf_counter()
+    best = cpu = float("inf")
+    findings = 0
+    internal = 0
+    for _ in range(repeat):
+        findings = internal = 0
+        loop, loop_cpu = time.perf_counter(), time.process_time()
+        for path, data in zip(paths, datas, strict=True):
+            found = lint_document(data, file=str(path))
+            findings += len(found)
+            internal += sum(1 for f in found if f.code == "IR000")
+        best = min(best, time.perf_counter() - loop)
+        cpu = min(cpu, time.process_time() - loop_cpu)
+    return {
+        "import": imported - start,
+        "index": indexed - imported,
+        "loop": best,
+        "cpu": cpu,
+        "findings": findings,
+        "internal_errors": internal,
+    }
+
+
+def _parliament(paths: list[Path], repeat: int) -> dict[str, object]:
+    import warnings
+
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    warnings.simplefilter("ignore")  # parliament imports pkg_resources, which warns
+    start = time.perf_counter()
+    import parliament
+
+    imported = time.perf_counter()
+    best = cpu = float("inf")
+    raised = 0
+    findings = 0
+    for _ in range(repeat):
+        raised = findings = 0
+        loop, loop_cpu = time.perf_counter(), time.process_time()
+        for text in texts:
+            try:
+                policy = parliament.analyze_policy_string(text)
+                findings += len(policy.findings)
+            except Exception:  # parliament raises on some real policies: count them
+                raised += 1
+        best = min(best, time.perf_counter() - loop)
+        cpu = min(cpu, time.process_time() - loop_cpu)
+    return {
+        "import": imported - start,
+        "loop": best,
+        "cpu": cpu,
+        "findings": findings,
+        "raised": raised,
+        "version": getattr(parliament, "__version__", "?"),
+    }
+
+
+def _child(side: str, corpus: Path, repeat: int) -> dict[str, object]:
+    command = [sys.executable, __file__, "--corpus", str(corpus), "--repeat", str(repeat)]
+    done = subprocess.run(
+        [*command, "--side", side], capture_output=True, text=True, check=False, cwd=REPO
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"the {side} run failed (exit status {done.returncode})")
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _seconds(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both sides and print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=1, help="passes per side; the fastest counts")
+    parser.add_argument("--side", choices=("ours", "parliament"), help=argparse.SUPPRESS)
+    arguments = parser.parse_args(argv)
+    corpus: Path = arguments.corpus
+    if not corpus.is_dir():
+        parser.error(f"no corpus directory at {corpus}")
+    paths = _files(corpus)
+    if not paths:
+        parser.error(f"{corpus} holds no *.json files")
+    repeat = max(1, arguments.repeat)
+
+    if arguments.side == "ours":
+        print(json.dumps(_ours(paths, repeat)))
+        return 0
+    if arguments.side == "parliament":
+        print(json.dumps(_parliament(paths, repeat)))
+        return 0
+
+    ours = _child("ours", corpus, repeat)
+    theirs = _child("parliament", corpus, repeat)
+    count = len(paths)
+    our_loop, our_setup = _seconds(ours["loop"]), _seconds(ours["import"]) + _seconds(ours["index"])
+    their_loop, their_import = _seconds(theirs["loop"]), _seconds(theirs["import"])
+    print(f"corpus: {corpus} ({count:,} documents)")
+    print(
+        f"iam-redshift lint: {our_loop:8.3f} s  ({1000 * our_loop / count:.2f} ms a document; "
+        f"{ours['findings']:,} findings, {ours['internal_errors']} internal errors)"
+    )
+    print(
+        f"  import {_seconds(ours['import']):.3f} s + index building "
+        f"{_seconds(ours['index']):.3f} s; total with them {our_loop + our_setup:.3f} s"
+    )
+    print(
+        f"parliament {theirs['version']}: {their_loop:8.3f} s  "
+        f"({1000 * their_loop / count:.2f} ms a document; {theirs['findings']:,} findings, "
+        f"raised on {theirs['raised']})"
+    )
+    print(f"  import {their_import:.3f} s; total with it {their_loop + their_import:.3f} s")
+    print(
+        f"ratio ours / parliament: {our_loop / their_loop:.3f} (lint loops), "
+        f"{(our_loop + our_setup) / (their_loop + their_import):.3f} (with imports and indexes), "
+        f"{_seconds(ours['cpu']) / _seconds(theirs['cpu']):.3f} (CPU time of the loops, "
+        "steadier on a busy machine)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,563 @@
+"""IR5xx: action knowledge. Do the actions, resources and condition keys exist, and fit together?
+
+The knowledge (actions, their resource types and ARN formats, their condition keys) is the
+Service Authorization Reference as parliament and policyuniverse ship it, read through
+:mod:`iam_redshift.lint._knowledge`. That data is older than AWS: a name it does not know may be
+new rather than wrong, and every message says which data it relied on. These rules read the data
+only; parliament's own analyzer is never run (it reports trust policies as malformed).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from iam_redshift.findings import Severity
+from iam_redshift.lint import _knowledge as knowledge
+from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+from iam_redshift.rules.wildcards import expand, has_wildcard, listed
+
+if TYPE_CHECKING:
+    from iam_redshift.lint.policy import PolicyDocument, Statement
+
+ACTIONS_TABLE = (
+    "https://docs.aws.amazon.com/service-authorization/latest/reference/"
+    "reference_policies_actions-resources-contextkeys.html"
+)
+REDSHIFT_ACTIONS = (
+    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html"
+)
+POLICY_CHECKS = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
+)
+ACTION = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html"
+RESOURCE = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
+)
+CONDITION = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html"
+)
+OPERATORS = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+    "reference_policies_elements_condition_operators.html"
+)
+GLOBAL_KEYS = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"
+)
+MULTIVALUED = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+    "reference_policies_condition-single-vs-multi-valued-context-keys.html"
+)
+
+_DBUSER = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"
+
+
+def _policy(*statements: dict[str, object]) -> dict[str, object]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+# The grammar (IR101) reports actions of any other shape.
+_ACTION_SYNTAX = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+")
+
+
+def _data_note() -> str:
+    return f"the action data ({knowledge.data_source()})"
+
+
+# -- IR501 --------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _known_prefixes() -> tuple[str, ...]:
+    return tuple(sorted({a.partition(":")[0].lower() for a in expand("*")}))
+
+
+@functools.cache
+def _service_actions(prefix: str) -> dict[str, str]:
+    """The actions of service ``prefix`` the data knows: lower-case name to canonical name."""
+    names = expand(f"{prefix}:*")
+    return {n.partition(":")[2].lower(): n for n in names}
+
+
+def _service_known(prefix: str) -> bool:
+    # The union of both datasets: parliament's and policyuniverse's lists differ both ways.
+    return knowledge.service_known(prefix) or bool(_service_actions(prefix.lower()))
+
+
+def _closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``word`` (difflib, ratio 0.75 or more), or None.
+
+    Only candidates of about the same length sharing ``word``'s first three or last four
+    characters are compared: a slip of the finger or two leaves one of the two intact, and it
+    keeps this cheap over services with hundreds of actions.
+    """
+    heads, tails = _by_ends(tuple(candidates))
+    # The order of the pool does not matter: the best (ratio, candidate) pair wins.
+    near = {*heads.get(word[:3], ()), *tails.get(word[-4:], ())}
+    pool = [c for c in near if abs(len(c) - len(word)) <= 3]
+    if not pool:
+        return None
+    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _by_ends(candidates: tuple[str, ...]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The candidates by their first three and by their last four characters: a service's
+    actions are looked through once, not once per unknown name."""
+    heads: dict[str, list[str]] = {}
+    tails: dict[str, list[str]] = {}
+    for candidate in candidates:
+        heads.setdefault(candidate[:3], []).append(candidate)
+        tails.setdefault(candidate[-4:], []).append(candidate)
+    return heads, tails
+
+
+@functools.cache
+def _closest_prefix(prefix: str) -> str | None:
+    return _closest(prefix, _known_prefixes())
+
+
+@functools.lru_cache(maxsize=65536)
+def _unknown_action(text: str) -> str | None:
+    """Why the Action value ``text`` names nothing the data knows, or None."""
+    if text == "*" or not _ACTION_SYNTAX.fullmatch(text):
+        return None
+    prefix, _, name = text.partition(":")
+    if not _service_known(prefix):
+        close = _closest_prefix(prefix.lower())
+        hint = f"did you mean {close!r}? " if close else ""
+        return (
+            f"{text}: no AWS service has the prefix {prefix!r} in {_data_note()}; {hint}"
+            "If the service is newer than that data, ignore this"
+        )
+    if has_wildcard(name):
+        if expand(text) or knowledge.action_matches_known(text):
+            return None
+        return (
+            f"{text} matches no {prefix.lower()} action in {_data_note()}, so it names nothing; "
+            "check the pattern. If the actions it should match are newer than the data, ignore "
+            "this"
+        )
+    if knowledge.action_known(text):
+        return None
+    actions = _service_actions(prefix.lower())
+    if name.lower() in actions:
+        return None
+    close = _closest(name.lower(), actions)
+    hint = f"did you mean {actions[close]}? " if close else ""
+    return (
+        f"{text} is not a {prefix.lower()} action in {_data_note()}; {hint}"
+        "If it is newer than the data, ignore this"
+    )
+
+
+def _check_unknown_actions(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    for statement in document.statements:
+        for element in ("Action", "NotAction"):
+            for value in statement.strings(element):
+                problem = _unknown_action(value.text)
+                if problem is not None:
+                    yield Hit(value.pointer, problem)
+
+
+UNKNOWN_ACTION = Rule(
+    code="IR501",
+    name="unknown-action",
+    severity=Severity.WARNING,
+    summary="An action or service prefix that AWS does not define (a typo, most often).",
+    why="IAM accepts a policy naming an action that does not exist, and the statement then "
+    "silently does nothing for it: an Allow grants nothing, and a Deny (or a NotAction) does not "
+    "protect what was meant. A misspelt redshift:GetClusterCredential leaves the access role "
+    "unable to connect. The check applies to trust policies too (sts:AssumeRole, "
+    "sts:TagSession). The action data is older than AWS, so an action added since may be "
+    "reported: the message says which data was used.",
+    fix="Correct the spelling (the message suggests the closest known action), or ignore the "
+    "finding for an action newer than the data.",
+    bad=Example.document(
+        _policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredential", "Resource": _DBUSER}
+        ),
+        note="the action is GetClusterCredentials",
+    ),
+    good=Example.document(
+        _policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": _DBUSER}
+        )
+    ),
+    references=(ACTIONS_TABLE, ACTION, POLICY_CHECKS),
+    check=_check_unknown_actions,
+)
+
+# -- IR502 --------------------------------------------------------------------------------------
+
+
+def _arn_type(arn: str) -> tuple[str, str]:
+    """(service, resource type word) of an ARN or ARN format, lower-cased: ``("redshift",
+    "dbuser")`` for ``arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl``. The word
+    is what comes before the first ``/`` or ``:`` of the resource part."""
+    fields = arn.split(":", 5)
+    if len(fields) < 6:
+        return "", ""
+    return fields[2].lower(), re.split(r"[/:]", fields[5], maxsplit=1)[0].lower()
+
+
+@functools.lru_cache(maxsize=131072)
+def _resource_fits(action: str, resource: str) -> bool:
+    """Whether ``resource`` can be of one of the action's resource types.
+
+    Stricter than needed would mean false findings, so beyond the data's own matching: an empty
+    region or account counts as any (AWS-owned resources such as public SSM documents have
+    ARNs without an account), and a resource of the same service whose type word is one of the
+    action's (``stack``, ``statemachine``) fits even where the rest of the format differs (a
+    missing ``/id``, another case): this rule is about resource *types*.
+    """
+    fields = resource.split(":", 5)
+    widened = ":".join([*fields[:3], fields[3] or "*", fields[4] or "*", fields[5]])
+    if knowledge.resource_matches(action, widened):
+        return True
+    service, word = _arn_type(resource)
+    if has_wildcard(word):
+        return True
+    for resource_type in knowledge.resource_types(action):
+        documented_service, documented_word = _arn_type(resource_type.arn_format)
+        if service == documented_service and word and word == documented_word:
+            return True
+    return False
+
+
+def _checkable_resource(text: str) -> bool:
+    # Policy variables are filled in per request: whether they fit is not known beforehand.
+    return text.startswith("arn:") and "${" not in text and text.count(":") >= 5
+
+
+def _check_resource_types(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    for statement in document.statements:
+        resources = [v.text for v in statement.strings("Resource")]
+        if not resources or not all(_checkable_resource(r) for r in resources):
+            continue
+        for value in statement.strings("Action"):
+            if not _ACTION_SYNTAX.fullmatch(value.text) or has_wildcard(value.text):
+                continue
+            action = knowledge.canonical_action(value.text)
+            if action is None:
+                continue
+            types = [t for t in knowledge.resource_types(action) if t.name and t.arn_format]
+            if not types or any(_resource_fits(action, r) for r in resources):
+                continue
+            kinds = listed([f"{t.name} ({t.arn_format})" for t in types], 2)
+            given = listed(resources, 2)
+            effect = "does not grant" if statement.allows else "does not deny"
+            yield Hit(
+                value.pointer,
+                f"{action} applies to {kinds}, and no Resource of this statement ({given}) is "
+                f"one, so the statement {effect} it; use an ARN of that form (formats from "
+                f"{knowledge.data_source()})",
+            )
+
+
+RESOURCE_TYPE = Rule(
+    code="IR502",
+    name="resource-type-mismatch",
+    severity=Severity.WARNING,
+    summary="A resource ARN whose type does not fit the statement's action.",
+    why="Each action applies to particular resource types: redshift:GetClusterCredentials to a "
+    "database user (arn:...:redshift:<region>:<account>:dbuser:<cluster>/<user>), never to an "
+    "S3 bucket or a cluster. When none of a statement's resources is of a type the action "
+    "applies to, IAM accepts the policy but the statement does nothing for that action: the "
+    "role is denied at run time, with no hint in the policy.",
+    fix="Give the resource in the ARN format the Service Authorization Reference lists for the "
+    "action (the message quotes it), or move the action to a statement with fitting resources.",
+    bad=Example.document(
+        _policy(
+            {
+                "Effect": "Allow",
+                "Action": "redshift:GetClusterCredentials",
+                "Resource": "arn:aws:s3:::analytics-bucket",
+            }
+        )
+    ),
+    good=Example.document(
+        _policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": _DBUSER}
+        )
+    ),
+    references=(ACTIONS_TABLE, REDSHIFT_ACTIONS, RESOURCE),
+    kinds=frozenset({"permissions"}),
+    check=_check_resource_types,
+)
+
+# -- IR503 --------------------------------------------------------------------------------------
+
+#: Data types of the global condition keys whose type a typed operator can contradict (IAM
+#: User Guide, "AWS global condition context keys"), lower-cased. aws:EpochTime takes a date or
+#: a number of seconds. Keys not listed are strings or ARNs.
+GLOBAL_KEY_TYPES: dict[str, frozenset[str]] = {
+    "aws:currenttime": frozenset({"Date"}),
+    "aws:epochtime": frozenset({"Date", "Numeric"}),
+    "aws:tokenissuetime": frozenset({"Date"}),
+    "aws:multifactorauthage": frozenset({"Numeric"}),
+    "aws:multifactorauthpresent": frozenset({"Bool"}),
+    "aws:securetransport": frozenset({"Bool"}),
+    "aws:principalisawsservice": frozenset({"Bool"}),
+    "aws:viaawsservice": frozenset({"Bool"}),
+    "aws:assumedroot": frozenset({"Bool"}),
+    "aws:ec2instancesourceprivateipv4": frozenset({"IP address"}),
+    "aws:sourceip": frozenset({"IP address"}),
+    "aws:vpcsourceip": frozenset({"IP address"}),
+}
+
+#: Global keys documented as strings or ARNs (the templates end in "/"), lower-cased: a Date,
+#: Numeric, Bool or IP address operator never matches them. Other aws: keys (newer ones) are not
+#: type-checked.
+GLOBAL_STRING_KEYS = frozenset(
+    {
+        "aws:calledvia",
+        "aws:calledviafirst",
+        "aws:calledvialast",
+        "aws:federatedprovider",
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:principalservicename",
+        "aws:principalservicenameslist",
+        "aws:principaltype",
+        "aws:referer",
+        "aws:requestedregion",
+        "aws:resourceaccount",
+        "aws:resourceorgid",
+        "aws:resourceorgpaths",
+        "aws:sourceaccount",
+        "aws:sourcearn",
+        "aws:sourceidentity",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:tagkeys",
+        "aws:useragent",
+        "aws:userid",
+        "aws:username",
+        "aws:principaltag/",
+        "aws:requesttag/",
+        "aws:resourcetag/",
+    }
+)
+
+#: Global keys that can hold several values in one request: the only global keys a set
+#: operator (ForAllValues:, ForAnyValue:) fits (IAM User Guide, "Single-valued vs. multivalued
+#: context keys").
+MULTIVALUED_GLOBAL_KEYS = frozenset(
+    {
+        "aws:tagkeys",
+        "aws:calledvia",
+        "aws:principalservicenameslist",
+        "aws:principalorgpaths",
+        "aws:resourceorgpaths",
+        "aws:sourceorgpaths",
+    }
+)
+
+# The typed operator families: what each compares, and an example of each to suggest. String,
+# ARN and binary operators are left out: IAM compares any key's value as text with them.
+_TYPED_OPERATORS = {
+    "Date": ("Date", "DateGreaterThan"),
+    "Numeric": ("Numeric", "NumericLessThan"),
+    "Bool": ("Bool", "Bool"),
+    "IpAddress": ("IP address", "IpAddress"),
+    "NotIpAddress": ("IP address", "IpAddress"),
+}
+
+
+def _operator_type(operator: str) -> str | None:
+    """The value type a typed operator compares (Date, Numeric, Bool, IP address), else None."""
+    base = operator.rpartition(":")[2].removesuffix("IfExists")
+    for family, (value_type, _) in _TYPED_OPERATORS.items():
+        if base.startswith(family):
+            return value_type
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _keys_of(pattern: str) -> frozenset[str] | None:
+    """The condition keys (lower-cased) of the actions ``pattern`` names, or None when any of
+    them is unknown (then nothing can be said)."""
+    if has_wildcard(pattern):
+        actions: Iterable[str] = expand(pattern)
+        if not actions:
+            return None
+    else:
+        canonical = knowledge.canonical_action(pattern)
+        if canonical is None:
+            return None
+        actions = (canonical,)
+    keys: set[str] = set()
+    for action in actions:
+        keys |= knowledge.condition_keys(action)
+    return frozenset(keys)
+
+
+@functools.cache
+def _service_keys(prefix: str) -> frozenset[str]:
+    return _keys_of(f"{prefix}:*") or frozenset()
+
+
+def _fits_any(templates: frozenset[str], key: str) -> bool:
+    # Most keys are documented as they are written: a set look-up before the templates.
+    return key.lower() in templates or any(
+        knowledge.condition_key_matches(template, key) for template in templates
+    )
+
+
+def _statement_keys(statement: Statement) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(the condition keys the statement's actions support, their service prefixes), or None
+    when the statement's actions are not all known (or are NotAction, or "*")."""
+    if not statement.has("Action"):
+        return None
+    actions = [v.text for v in statement.strings("Action")]
+    if not actions or "*" in actions:
+        return None
+    keys: set[str] = set()
+    for action in actions:
+        found = _keys_of(action) if _ACTION_SYNTAX.fullmatch(action) else None
+        if found is None:
+            return None
+        keys |= found
+    return frozenset(keys), frozenset(a.partition(":")[0].lower() for a in actions)
+
+
+def _key_problem(
+    key: str, supported: frozenset[str], services: frozenset[str], actions: str
+) -> str | None:
+    lowered = key.lower()
+    prefix = lowered.partition(":")[0]
+    if prefix == "aws":
+        if knowledge.is_global_condition_key(key):
+            return None
+        return (
+            f"{key} is not a global condition key in {_data_note()}; check the spelling (the IAM "
+            "User Guide lists them under 'AWS global condition context keys')"
+        )
+    if knowledge.is_cross_service_condition_key(key) or _fits_any(supported, key):
+        return None
+    if not knowledge.service_known(prefix):
+        return None  # a service the data does not know: nothing to compare with
+    of_service = _service_keys(prefix)
+    if _fits_any(of_service, key):
+        if prefix in services:
+            return None  # a key of the statement's own service: trust the author over old data
+        return (
+            f"{key} is a condition key of {prefix} actions, but this statement's actions "
+            f"({actions}) never carry it, so the condition cannot match (an Allow then grants "
+            "nothing, a Deny never applies); use a key of these actions or a global aws: key"
+        )
+    # Not a key of its service at all: a typo when a known key is close, else perhaps newer
+    # than the data (say nothing).
+    close = difflib.get_close_matches(lowered, [t for t in of_service if "$" not in t], 1, 0.85)
+    if not close:
+        return None
+    return (
+        f"{key} is not a condition key of {prefix} in {_data_note()}: did you mean "
+        f"{close[0]}? A key missing from the request makes the condition fail"
+    )
+
+
+def _operator_problem(operator: str, key: str) -> str | None:
+    lowered = key.lower()
+    set_operator, colon, base = operator.rpartition(":")
+    if (
+        colon
+        and lowered.startswith("aws:")
+        and lowered not in MULTIVALUED_GLOBAL_KEYS
+        and knowledge.is_global_condition_key(key)
+    ):
+        return (
+            f"{set_operator}: compares sets of values, but {key} has a single value in a "
+            f"request; use {base} without {set_operator}: "
+            + (
+                "(ForAllValues: also matches requests that lack the key)"
+                if set_operator == "ForAllValues"
+                else "(a set operator on a single-valued key can be overly permissive)"
+            )
+        )
+    key_types = GLOBAL_KEY_TYPES.get(lowered)
+    if key_types is None and (
+        lowered in GLOBAL_STRING_KEYS or lowered.partition("/")[0] + "/" in GLOBAL_STRING_KEYS
+    ):
+        key_types = frozenset({"String"})
+    compared = _operator_type(operator)
+    if key_types is None or compared is None or compared in key_types:
+        return None
+    if not knowledge.is_global_condition_key(key):
+        return None  # reported as an unknown key instead
+    kind = sorted(key_types)[0]
+    suggestion = next(
+        (op for value_type, op in _TYPED_OPERATORS.values() if value_type == kind),
+        "a String operator such as StringEquals",
+    )
+    return (
+        f"{operator} compares {compared} values, but {key} is a {kind} key, so the condition "
+        f"never matches; use {suggestion}"
+        + (" (or another operator of that type)" if kind != "String" else "")
+    )
+
+
+def _check_condition_keys(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    for statement in document.statements:
+        entries = statement.condition_keys()
+        if not entries:
+            continue
+        fit = _statement_keys(statement)
+        names = listed(v.text for v in statement.strings("Action"))
+        for operator, key, pointer in entries:
+            problem = _operator_problem(operator, key)
+            if problem is None and fit is not None:
+                problem = _key_problem(key, fit[0], fit[1], names)
+            if problem is not None:
+                yield Hit(pointer, problem)
+
+
+CONDITION_FIT = Rule(
+    code="IR503",
+    name="condition-key-mismatch",
+    severity=Severity.WARNING,
+    summary="A condition key that the statement's actions do not support, or an operator that "
+    "does not fit the key.",
+    why="A condition on a key that is not in the request is false (for most operators): an "
+    "Allow statement then grants nothing and a Deny statement never applies, and IAM accepts "
+    "the policy without a word. Service keys only exist for that service's actions "
+    "(redshift:DbUser for redshift:GetClusterCredentials, not for s3:GetObject); a Date, "
+    "Numeric, Bool or IP operator on a key of another type never matches; ForAllValues: on a "
+    "single-valued key matches requests that lack the key. Trust policies are checked too "
+    "(sts:ExternalId fits sts:AssumeRole; keys of identity providers are left alone).",
+    fix="Use a condition key the statement's actions support (the Service Authorization "
+    "Reference lists them per action) or a global aws: key, with an operator of the key's type.",
+    bad=Example.document(
+        _policy(
+            {
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::analytics-bucket/*",
+                "Condition": {"StringEquals": {"redshift:DbUser": "etl_user"}},
+            }
+        )
+    ),
+    good=Example.document(
+        _policy(
+            {
+                "Effect": "Allow",
+                "Action": "redshift:GetClusterCredentials",
+                "Resource": _DBUSER,
+                "Condition": {"StringEquals": {"redshift:DbUser": "etl_user"}},
+            }
+        )
+    ),
+    references=(CONDITION, OPERATORS, GLOBAL_KEYS, MULTIVALUED, ACTIONS_TABLE, POLICY_CHECKS),
+    check=_check_condition_keys,
+)
+
+RULES = (UNKNOWN_ACTION, RESOURCE_TYPE, CONDITION_FIT)

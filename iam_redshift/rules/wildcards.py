@@ -1,0 +1,541 @@
+"""IR2xx: wildcard scope. Does an Allow statement grant more actions, or more resources, than
+the role can need?
+
+Only Allow statements grant anything, so every rule here reads Allow statements only, and only in
+permissions policies (a trust policy's resource is the role itself). Action counts come from
+policyuniverse and resource-level support from the Service Authorization Reference data, both
+through :mod:`iam_redshift.lint._knowledge`.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from iam_redshift.findings import Severity
+from iam_redshift.lint import _knowledge as knowledge
+from iam_redshift.lint.policy import Value
+from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+
+if TYPE_CHECKING:
+    from iam_redshift.lint.policy import PolicyDocument, Statement
+
+ACTION = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html"
+NOT_ACTION = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html"
+)
+RESOURCE = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
+)
+NOT_RESOURCE = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html"
+)
+LEAST_PRIVILEGE = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege"
+)
+POLICY_CHECKS = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
+)
+ACTIONS_TABLE = (
+    "https://docs.aws.amazon.com/service-authorization/latest/reference/"
+    "reference_policies_actions-resources-contextkeys.html"
+)
+REDSHIFT_ACTIONS = (
+    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html"
+)
+ASSUME_ROLE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_assumerole.html"
+PASS_ROLE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html"
+
+#: How many names a message lists before it says "and N more".
+SHOWN = 3
+
+_ACCESS_ROLE = "arn:aws:iam::123456789012:role/Redshift-Access-Role-1"
+_DBUSER = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"
+
+
+def _policy(*statements: dict[str, object]) -> dict[str, object]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def _allow(action: object, resource: object, **more: object) -> dict[str, object]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **more}
+
+
+_GOOD = _policy(_allow("redshift:GetClusterCredentials", _DBUSER))
+
+
+# -- shared helpers -----------------------------------------------------------------------------
+
+
+def has_wildcard(text: str) -> bool:
+    """Whether ``text`` holds an IAM wildcard (``*`` or ``?``) other than the escaped literals
+    ``${*}`` and ``${?}``."""
+    unescaped = text.replace("${*}", "").replace("${?}", "")
+    return "*" in unescaped or "?" in unescaped
+
+
+@functools.lru_cache(maxsize=8192)
+def _glob(pattern: str) -> re.Pattern[str]:
+    # IAM's wildcards: * any run of characters, ? one character; everything else literal
+    # (fnmatch would also treat [...] as a character class, which IAM does not).
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+@functools.lru_cache(maxsize=65536)
+def expand(pattern: str) -> tuple[str, ...]:
+    """The canonical actions an Action value matches (policyuniverse's list; "*" is every
+    action): one lookup per distinct pattern, shared by every rule that asks."""
+    return knowledge.expand_action(pattern)
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    """Whether the Action value ``pattern`` covers ``action`` (action names ignore case)."""
+    if "*" not in pattern and "?" not in pattern:
+        return pattern.lower() == action.lower()  # most values: no pattern to compile
+    service, colon, _ = pattern.partition(":")
+    if (
+        colon
+        and "*" not in service
+        and "?" not in service
+        and service.lower() != action.partition(":")[0].lower()
+    ):
+        return False  # another service's pattern (ec2:Describe*): no pattern to compile
+    return _glob(pattern).fullmatch(action) is not None
+
+
+def grants_action(statement: Statement, action: str) -> Value | None:
+    """The Action value through which ``statement`` grants ``action`` (for NotAction, the
+    NotAction element itself when it does not exclude ``action``), or None."""
+    for value in statement.strings("Action"):
+        if action_matches(value.text, action):
+            return value
+    if statement.has("NotAction") and not statement.has("Action"):
+        excluded = statement.strings("NotAction")
+        if not any(action_matches(v.text, action) for v in excluded):
+            return Value(statement.pointer_of("NotAction"), "NotAction")
+    return None
+
+
+_POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+def _prefix_fits(literal: str, template: str) -> bool:
+    """Whether some string that starts with ``literal`` can also fit ``template``'s start."""
+    return template.startswith(literal) or literal.startswith(template)
+
+
+def may_match_role(resource: str) -> bool:
+    """Whether the wildcard Resource value ``resource`` can match some IAM role ARN
+    (``arn:<partition>:iam::<account>:role/<path><name>``); False without a wildcard."""
+    if not has_wildcard(resource):
+        return False
+    # A policy variable (${aws:PrincipalAccount}) stands for one value without colons.
+    resource = _POLICY_VARIABLE.sub("x", resource)
+    fields = resource.split(":", 5)
+    if len(fields) == 6 and not any(has_wildcard(f) for f in fields[:5]):
+        # The usual shape: wildcards only in the resource part.
+        arn, _, service, region, _ = fields[:5]
+        resource_part = fields[5]
+        literal = re.split(r"[*?]", resource_part, maxsplit=1)[0]
+        return arn == "arn" and service == "iam" and region == "" and _prefix_fits(literal, "role/")
+    # A wildcard among the first five fields may stand for any run of characters, colons
+    # included: judge by the literal text before the first wildcard.
+    literal = re.split(r"[*?]", resource, maxsplit=1)[0]
+    head = literal.split(":")
+    template = ["arn", None, "iam", "", None]
+    for index, part in enumerate(head):
+        last = index == len(head) - 1
+        if index >= 5:
+            rest = ":".join(head[5:])
+            return _prefix_fits(rest, "role/")
+        expected = template[index]
+        if expected is None:
+            continue
+        if (last and not expected.startswith(part)) or (not last and part != expected):
+            return False
+    return True
+
+
+def star_resources(statement: Statement) -> list[Value]:
+    """The Resource values that are exactly ``*``."""
+    return [v for v in statement.strings("Resource") if v.text == "*"]
+
+
+def listed(names: Iterable[str], shown: int = SHOWN) -> str:
+    """``a, b, c and 4 more`` (or ``a, b and c``)."""
+    items = list(dict.fromkeys(names))
+    if len(items) > shown:
+        return f"{', '.join(items[:shown])} and {len(items) - shown} more"
+    if len(items) > 1:
+        return f"{', '.join(items[:-1])} and {items[-1]}"
+    return items[0] if items else ""
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+# -- IR201 --------------------------------------------------------------------------------------
+
+
+def _check_all_actions(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    for statement in document.allow_statements():
+        for value in statement.strings("Action"):
+            if value.text == "*":
+                yield Hit(
+                    value.pointer,
+                    '"Action": "*" in an Allow statement grants every action of every AWS '
+                    "service, including IAM actions that let the role give itself more; list "
+                    "the actions the role needs instead",
+                )
+        if statement.has("NotAction") and not statement.has("Action"):
+            excluded = [v.text for v in statement.strings("NotAction")]
+            what = f"except {listed(excluded)}" if excluded else "at all"
+            yield Hit(
+                statement.pointer_of("NotAction"),
+                f"NotAction in an Allow statement grants every action of every AWS service "
+                f"{what}, including actions AWS adds later; list the actions the role needs in "
+                "Action instead",
+            )
+
+
+ALL_ACTIONS = Rule(
+    code="IR201",
+    name="allow-all-actions",
+    severity=Severity.SECURITY_WARNING,
+    summary='An Allow statement grants "Action": "*", or every action but a few through NotAction.',
+    why='"Action": "*" grants every action of every service, and NotAction with Allow grants '
+    "everything not listed, including actions of services added later. Either gives the role "
+    "IAM actions with which it can grant itself anything; a Redshift role never needs that.",
+    fix="List the actions the role needs in Action (for this pattern: the Redshift actions of "
+    "the access role, sts:AssumeRole for the instance role).",
+    bad=Example.document(_policy(_allow("*", "*"))),
+    good=Example.document(_GOOD),
+    references=(ACTION, NOT_ACTION, POLICY_CHECKS, LEAST_PRIVILEGE),
+    kinds=frozenset({"permissions"}),
+    check=_check_all_actions,
+)
+
+# -- IR202 and IR203 ----------------------------------------------------------------------------
+
+
+def _split_action(text: str) -> tuple[str, str] | None:
+    service, colon, name = text.partition(":")
+    if not colon or not service or not name:
+        return None
+    return service, name
+
+
+def _is_service_wide(text: str) -> bool:
+    split = _split_action(text)
+    return split is not None and set(split[1]) == {"*"}
+
+
+def _check_service_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    for statement in document.allow_statements():
+        for value in statement.strings("Action"):
+            if "*" not in value.text or not _is_service_wide(value.text):
+                continue
+            service = value.text.partition(":")[0]
+            count = len(expand(value.text))
+            if count:
+                grants = f"grants all {_plural(count, f'{service.lower()} action')}"
+                source = " (policyuniverse data), and any AWS adds later"
+            else:
+                grants = f"grants every action of the {service!r} service"
+                source = " (a service the policyuniverse data does not know)"
+            yield Hit(
+                value.pointer,
+                f"{value.text} {grants}{source}; list the ones the role needs",
+            )
+
+
+SERVICE_WILDCARD = Rule(
+    code="IR202",
+    name="service-wide-action-wildcard",
+    severity=Severity.WARNING,
+    summary="An Allow statement grants every action of a service (redshift:*, iam:*).",
+    why="A service-wide wildcard grants every action of the service: for redshift:* that "
+    "includes deleting clusters and snapshots, changing their IAM roles and sharing data, and "
+    "any action AWS adds to the service later. A role that reads data needs a handful of them.",
+    fix="List the actions the role needs (for example redshift:GetClusterCredentials and "
+    "redshift:DescribeClusters).",
+    bad=Example.document(_policy(_allow("redshift:*", _DBUSER))),
+    good=Example.document(_GOOD),
+    references=(ACTION, LEAST_PRIVILEGE, REDSHIFT_ACTIONS),
+    kinds=frozenset({"permissions"}),
+    check=_check_service_wildcard,
+)
+
+
+def _action_names(actions: Iterable[str]) -> list[str]:
+    return [a.partition(":")[2] or a for a in actions]
+
+
+def _check_partial_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    for statement in document.allow_statements():
+        for value in statement.strings("Action"):
+            if "*" not in value.text and "?" not in value.text:
+                continue  # the common case, decided without splitting
+            split = _split_action(value.text)
+            if split is None or _is_service_wide(value.text) or not has_wildcard(split[1]):
+                continue
+            matched = expand(value.text)
+            if not matched:
+                continue  # matches nothing known: IR501's to report
+            yield Hit(
+                value.pointer,
+                f"{value.text} matches {_plural(len(matched), 'action')} (policyuniverse data): "
+                f"{listed(_action_names(matched))}, and any AWS adds later that fit the "
+                "pattern; list the ones the role needs",
+            )
+
+
+PARTIAL_WILDCARD = Rule(
+    code="IR203",
+    name="partial-action-wildcard",
+    severity=Severity.SUGGESTION,
+    summary="An Allow statement grants the actions a wildcard pattern matches (redshift:Get*).",
+    why="A pattern such as redshift:Get* or redshift:*Cluster* grants every action whose name "
+    "fits, today's and any added later; it is easy to grant more than the review saw.",
+    fix="List the actions the role needs by their full names.",
+    bad=Example.document(_policy(_allow("redshift:Get*", _DBUSER))),
+    good=Example.document(_GOOD),
+    references=(ACTION, LEAST_PRIVILEGE),
+    kinds=frozenset({"permissions"}),
+    check=_check_partial_wildcard,
+)
+
+# -- IR204 --------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=65536)
+def _scopable(pattern: str) -> tuple[tuple[str, ...], int]:
+    """(the actions ``pattern`` covers that support resource-level permissions, how many it
+    covers in all)."""
+    if pattern == "*":
+        return (), 0  # IR201's to report; expanding every action of AWS says nothing more
+    if not has_wildcard(pattern):
+        canonical = knowledge.canonical_action(pattern)
+        if canonical is None:
+            return (), 0
+        return ((canonical,) if knowledge.supports_resource_level(canonical) else ()), 1
+    matched = expand(pattern)
+    return tuple(a for a in matched if knowledge.supports_resource_level(a)), len(matched)
+
+
+@functools.lru_cache(maxsize=65536)
+def _weighted_formats(action: str) -> tuple[str, ...]:
+    """The action's resource types as "<ARN format> (<type>)", a required type twice (it
+    counts double)."""
+    return tuple(
+        itertools.chain.from_iterable(
+            (f"{arn_format} ({name})",) * (2 if required else 1)
+            for name, arn_format, required in knowledge.arn_formats(action)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _arn_formats(actions: tuple[str, ...]) -> tuple[str, ...]:
+    """The ARN formats of the actions' resource types, the most used first."""
+    # Counted in C; a Counter keeps the order of first sight, which a stable sort keeps among
+    # equal weights (reverse=True keeps it too): data order among equals.
+    weight = Counter(itertools.chain.from_iterable(map(_weighted_formats, actions)))
+    return tuple(sorted(weight, key=weight.__getitem__, reverse=True))
+
+
+def _check_star_resource(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    for statement in document.allow_statements():
+        stars = star_resources(statement)
+        if not stars:
+            continue
+        named: list[str] = []
+        parts: list[tuple[str, ...]] = []
+        covered = 0
+        wildcard = False
+        for value in statement.strings("Action"):
+            actions, total = _scopable(value.text)
+            if actions:
+                is_pattern = total > 1 or has_wildcard(value.text)
+                named.append(value.text if is_pattern else actions[0])
+                parts.append(actions)
+                covered += total
+                wildcard = wildcard or is_pattern
+        if not parts:
+            continue
+        scopable = dict.fromkeys(itertools.chain.from_iterable(parts))
+        if not wildcard:
+            which = "this action" if len(scopable) == 1 else "these actions"
+        else:
+            matches = "it matches" if len(named) == 1 else "they match"
+            which = f"{len(scopable):,} of the {covered:,} actions {matches}"
+        formats = _arn_formats(tuple(scopable))
+        example = f", for example {listed(formats, 2)}" if formats else ""
+        yield Hit(
+            stars[0].pointer,
+            f'"Resource": "*" grants {listed(named)} on every resource, but {which} can be '
+            f"limited to particular resources: name the ones the role needs by ARN{example}",
+        )
+
+
+STAR_RESOURCE = Rule(
+    code="IR204",
+    name="star-resource-for-scopable-actions",
+    severity=Severity.WARNING,
+    summary="An Allow statement grants actions that support resource-level permissions on "
+    '"Resource": "*".',
+    why="Many actions can be limited to particular resources: redshift:GetClusterCredentials to "
+    'one database user of one cluster, iam:GetRole to particular roles. "Resource": "*" grants '
+    "them on every such resource in every account the policy's role can reach, including ones "
+    "created later.",
+    fix="Name the resources by ARN in the format the Service Authorization Reference gives for "
+    'each action (keep "*" only for actions that support no resource type, such as '
+    "redshift:DescribeClusters).",
+    bad=Example.document(_policy(_allow("redshift:GetClusterCredentials", "*"))),
+    good=Example.document(_GOOD),
+    references=(RESOURCE, ACTIONS_TABLE, REDSHIFT_ACTIONS, LEAST_PRIVILEGE),
+    kinds=frozenset({"permissions"}),
+    check=_check_star_resource,
+)
+
+# -- IR205 and IR207 ----------------------------------------------------------------------------
+
+
+def _check_role_action_on_wildcard(
+    document: PolicyDocument, action: str, consequence: str
+) -> Iterator[Hit]:
+    for statement in document.allow_statements():
+        through = grants_action(statement, action)
+        if through is None:
+            continue
+        via = "" if through.text.lower() == action.lower() else f" (through {through.text})"
+        for value in statement.strings("Resource"):
+            if may_match_role(value.text):
+                yield Hit(
+                    value.pointer,
+                    f"this statement allows {action}{via} on {value.text!r}, which matches "
+                    f"{'every role' if value.text == '*' else 'many roles'}: {consequence}",
+                )
+
+
+def _check_assume_role_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    return _check_role_action_on_wildcard(
+        document,
+        "sts:AssumeRole",
+        "the role holding this policy may assume any of them whose trust policy lets it in, "
+        "including roles created later. List the access roles' ARNs instead",
+    )
+
+
+ASSUME_ROLE_WILDCARD = Rule(
+    code="IR205",
+    name="assume-role-on-wildcard",
+    severity=Severity.SECURITY_WARNING,
+    summary="An Allow statement grants sts:AssumeRole (also through sts:*, sts:Assume* or *) "
+    "on a wildcard resource.",
+    why="The instance role should reach exactly its Redshift access roles. With a wildcard "
+    "resource it may assume any role whose trust policy trusts it or its account, so a trust "
+    "policy written carelessly elsewhere becomes a way in. (sts:AssumeRoleWithSAML and "
+    "sts:AssumeRoleWithWebIdentity are not covered: they are called without AWS credentials, "
+    "so a permissions policy does not grant them.)",
+    fix="List each access role's ARN in Resource (iam-redshift render does).",
+    bad=Example.document(
+        _policy(_allow("sts:AssumeRole", "arn:aws:iam::123456789012:role/*")),
+        note="every role in the account",
+    ),
+    good=Example.document(_policy(_allow("sts:AssumeRole", [_ACCESS_ROLE]))),
+    references=(ASSUME_ROLE, RESOURCE, LEAST_PRIVILEGE),
+    kinds=frozenset({"permissions"}),
+    check=_check_assume_role_wildcard,
+)
+
+
+def _check_pass_role_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    return _check_role_action_on_wildcard(
+        document,
+        "iam:PassRole",
+        "the role holding this policy may hand any of them, however powerful, to an AWS "
+        "service. List the roles it passes by ARN instead",
+    )
+
+
+# -- IR206 --------------------------------------------------------------------------------------
+
+
+def _check_not_resource(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    for statement in document.allow_statements():
+        if statement.has("NotResource") and not statement.has("Resource"):
+            excluded = [v.text for v in statement.strings("NotResource")]
+            what = f"except {listed(excluded, 2)}" if excluded else ""
+            yield Hit(
+                statement.pointer_of("NotResource"),
+                f"NotResource in an Allow statement grants its actions on every resource {what}"
+                ", in every account, including resources created later; list the resources "
+                "in Resource instead",
+            )
+
+
+NOT_RESOURCE_RULE = Rule(
+    code="IR206",
+    name="allow-not-resource",
+    severity=Severity.SECURITY_WARNING,
+    summary="An Allow statement uses NotResource.",
+    why="NotResource with Allow grants the actions on everything not listed: every other "
+    "resource of every account, and resources that do not exist yet. The IAM User Guide warns "
+    "against combining them.",
+    fix="Name the resources the role needs in Resource.",
+    bad=Example.document(
+        _policy(
+            {
+                "Effect": "Allow",
+                "Action": "redshift:GetClusterCredentials",
+                "NotResource": "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/admin",
+            }
+        )
+    ),
+    good=Example.document(_GOOD),
+    references=(NOT_RESOURCE, POLICY_CHECKS),
+    kinds=frozenset({"permissions"}),
+    check=_check_not_resource,
+)
+
+PASS_ROLE_WILDCARD = Rule(
+    code="IR207",
+    name="pass-role-on-wildcard",
+    severity=Severity.SECURITY_WARNING,
+    summary="An Allow statement grants iam:PassRole on a wildcard resource.",
+    why="iam:PassRole lets a principal give a role to an AWS service (a Redshift cluster, an EC2 "
+    "instance). On a wildcard resource it can pass any matching role, including "
+    "administrator roles, and so act with their permissions through the service.",
+    fix="List the ARNs of the roles it passes (for Redshift: the roles attached to the "
+    "cluster), and add an iam:PassedToService condition.",
+    bad=Example.document(_policy(_allow("iam:PassRole", "*"))),
+    good=Example.document(
+        _policy(
+            _allow(
+                "iam:PassRole",
+                _ACCESS_ROLE,
+                Condition={"StringEquals": {"iam:PassedToService": "redshift.amazonaws.com"}},
+            )
+        )
+    ),
+    references=(PASS_ROLE, POLICY_CHECKS, LEAST_PRIVILEGE),
+    kinds=frozenset({"permissions"}),
+    check=_check_pass_role_wildcard,
+)
+
+RULES = (
+    ALL_ACTIONS,
+    SERVICE_WILDCARD,
+    PARTIAL_WILDCARD,
+    STAR_RESOURCE,
+    ASSUME_ROLE_WILDCARD,
+    NOT_RESOURCE_RULE,
+    PASS_ROLE_WILDCARD,
+)

@@ -1,0 +1,93 @@
+"""Finding positions: the per-document index (``ParsedText.position``, which scans each
+container only as far as asked and remembers the pointers it walked) gives the same line and
+column as the plain walk along the pointer (``locate``), for any JSON text, any pointer and any
+order of questions, duplicate keys included."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iam_redshift.lint.source import ParsedText, escape_pointer, locate, parse_json
+
+# Names from a small alphabet, so that objects often repeat a name (the last one counts) and
+# pointers need escaping ("~", "/").
+_NAMES = st.text(alphabet='ab~/ "\\é', max_size=3)
+_SPACE = st.sampled_from(["", " ", "\n", "\n  ", "\t", "\r\n"])
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False), st.text(max_size=4)
+)
+
+# A JSON value written as the text will hold it: ("object", [(name, value)...]) keeps repeated
+# names, ("array", [...]), or ("scalar", value).
+_TREES = st.recursive(
+    st.tuples(st.just("scalar"), _SCALARS),
+    lambda inner: st.one_of(
+        st.tuples(st.just("array"), st.lists(inner, max_size=4)),
+        st.tuples(st.just("object"), st.lists(st.tuples(_NAMES, inner), max_size=4)),
+    ),
+    max_leaves=20,
+)
+
+
+@st.composite
+def _texts(draw: st.DrawFn, tree: Any) -> str:
+    kind, content = tree
+    space = draw(_SPACE)
+    if kind == "scalar":
+        return json.dumps(content)
+    if kind == "array":
+        items = [draw(_texts(item)) for item in content]
+        return "[" + space + ("," + draw(_SPACE)).join(items) + draw(_SPACE) + "]"
+    members = [
+        json.dumps(name) + draw(_SPACE) + ":" + draw(_SPACE) + draw(_texts(value))
+        for name, value in content
+    ]
+    return "{" + space + ("," + draw(_SPACE)).join(members) + draw(_SPACE) + "}"
+
+
+def _pointers(tree: Any, pointer: str = "") -> list[str]:
+    found = [pointer]
+    kind, content = tree
+    if kind == "array":
+        for index, item in enumerate(content):
+            found += _pointers(item, f"{pointer}/{index}")
+    elif kind == "object":
+        for name, value in content:
+            found += _pointers(value, f"{pointer}/{escape_pointer(name)}")
+    return found
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> tuple[str, list[str]]:
+    tree = draw(_TREES)
+    text = draw(_SPACE) + draw(_texts(tree)) + draw(_SPACE)
+    real = _pointers(tree)
+    # Pointers into the document, beside it (absent members and items, past the end), and
+    # strings that are not JSON pointers at all; each may be asked several times, in any order.
+    beside = st.tuples(st.sampled_from(real), st.sampled_from(["/9", "/x", "/", "/0/0"]))
+    odd = st.one_of(beside.map("".join), st.text(alphabet="/0a~1", max_size=6))
+    asked = draw(st.lists(st.one_of(st.sampled_from(real), odd), min_size=1, max_size=12))
+    return text, asked
+
+
+@given(_documents())
+def test_position_is_where_the_walk_along_the_pointer_ends(document: tuple[str, list[str]]) -> None:
+    text, pointers = document
+    parsed = parse_json(text)
+    assert isinstance(parsed, ParsedText)
+    for pointer in pointers:
+        assert parsed.position(pointer) == locate(text, pointer), pointer
+
+
+def test_a_repeated_name_points_at_its_last_occurrence() -> None:
+    text = '{"Statement": [{"Action": "a", "Effect": "Allow", "Action": ["b", "c"]}]}'
+    parsed = parse_json(text)
+    assert isinstance(parsed, ParsedText)
+    # Effect is found before the second Action is reached; that one still wins afterwards.
+    assert parsed.position("/Statement/0/Effect") == (1, text.index('"Allow"') + 1)
+    assert parsed.position("/Statement/0/Action/1") == (1, text.index('"c"') + 1)
+    assert parsed.position("/Statement/0/Action") == locate(text, "/Statement/0/Action")
