@@ -41,7 +41,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every subcommand; each sets ``handler`` to the function that runs it."""
-    from iam_redshift.cli import _lint, _render
+    from iam_redshift.cli import _connection, _lint, _render, _rules
 
     parser = _Parser(
         prog=PROG,
@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     _render.register(commands)
     _lint.register(commands)
+    _rules.register(commands)
+    _connection.register(commands)
     return parser
 
 

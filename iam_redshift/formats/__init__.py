@@ -1,33 +1,76 @@
-"""Output formats for findings: each a pure function from findings to text.
+"""Output formats for findings: each a pure function from a :class:`Report` to text.
 
-``FORMATS`` maps a ``--format`` name to its writer. A writer gets the sorted findings and the
-rule catalogue, and returns the whole output (deterministic: no timestamps, stable order).
+``FORMATS`` maps a ``--format`` name to the module holding its ``write(report)``. Output is
+deterministic: no timestamps, no absolute paths of the machine (paths are relative to
+``Report.base``, the repository root, when they lie below it), findings in a stable order.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from iam_redshift.config import Suppressed
     from iam_redshift.findings import Finding
     from iam_redshift.rules._base import Rule
 
-__all__ = ["FORMATS", "Writer", "render_findings"]
+__all__ = ["FORMATS", "Report", "Writer", "render_findings", "repository_path"]
 
-Writer = Callable[[Sequence["Finding"], Mapping[str, "Rule"]], str]
+
+@dataclass(frozen=True)
+class Report:
+    """What a format writes: the findings (sorted), the rule catalogue, the suppressed findings
+    when ``--show-suppressed`` asked for them (None when it did not), and ``base``, the
+    directory paths are made relative to (the repository root; None: paths as they are)."""
+
+    findings: Sequence[Finding]
+    rules: Mapping[str, Rule]
+    suppressed: Sequence[Suppressed] | None = None
+    base: str | None = None
+
+
+Writer = Callable[[Report], str]
 
 #: ``--format`` name to the module holding its ``write`` function.
 FORMATS: Mapping[str, str] = {
     "text": "iam_redshift.formats.text",
     "json": "iam_redshift.formats.json_format",
+    "sarif": "iam_redshift.formats.sarif",
+    "github": "iam_redshift.formats.github",
 }
 
 
-def render_findings(name: str, findings: Sequence[Finding]) -> str:
-    """The output of format ``name`` for ``findings``."""
+def repository_path(file: str, base: str | None) -> str:
+    """``file`` relative to ``base`` with forward slashes when it lies below ``base``; else as
+    it is (forward slashes). Names that are not paths (``<stdin>``) pass through."""
+    posix = file.replace(os.sep, "/")
+    if base is None or file.startswith("<"):
+        return posix
+    absolute = os.path.abspath(os.path.join(base, file))
+    try:
+        relative = os.path.relpath(absolute, base)
+    except ValueError:  # another drive, on Windows
+        return posix
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return absolute.replace(os.sep, "/")
+    return relative.replace(os.sep, "/")
+
+
+def render_findings(
+    name: str,
+    findings: Sequence[Finding],
+    *,
+    suppressed: Sequence[Suppressed] | None = None,
+    base: str | None = None,
+) -> str:
+    """The output of format ``name`` for ``findings`` (see :class:`Report`)."""
     from iam_redshift.rules import all_rules
 
+    if name not in FORMATS:
+        raise ValueError(f"unknown format {name!r} (formats: {', '.join(sorted(FORMATS))})")
     writer: Writer = importlib.import_module(FORMATS[name]).write
-    return writer(findings, all_rules())
+    return writer(Report(findings, all_rules(), suppressed, base))

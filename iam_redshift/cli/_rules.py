@@ -1,0 +1,80 @@
+"""``iam-redshift rules`` (the catalogue) and ``iam-redshift explain CODE`` (one rule's docs)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any
+
+from iam_redshift.errors import UsageError
+
+if TYPE_CHECKING:
+    from iam_redshift.cli import Streams
+
+
+def register(commands: Any) -> None:
+    """Add ``rules`` and ``explain`` to the subcommands."""
+    rules = commands.add_parser(
+        "rules",
+        help="list every lint rule: code, severity, summary",
+        description="List the lint rules: code, name, default severity and summary. "
+        "'iam-redshift explain CODE' prints one rule's documentation.",
+    )
+    rules.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output format (default: %(default)s)",
+    )
+    rules.set_defaults(handler=run_rules)
+
+    explain = commands.add_parser(
+        "explain",
+        help="print a rule's documentation, with a bad and a good example",
+        description="Print the documentation of rule CODE (as Markdown): what it checks, why it "
+        "matters, what to do instead, an example that breaks it and one that does not.",
+    )
+    explain.add_argument("code", metavar="CODE", help="a rule code, such as IR201")
+    explain.set_defaults(handler=run_explain)
+
+
+def run_rules(arguments: argparse.Namespace, streams: Streams) -> int:
+    """Print the catalogue, one rule a line (or as a JSON list)."""
+    from iam_redshift.rules import all_rules
+
+    rules = list(all_rules().values())
+    if arguments.format == "json":
+        listing = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "summary": r.summary,
+                "references": list(r.references),
+            }
+            for r in rules
+        ]
+        streams.stdout.write(json.dumps(listing, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    name_width = max((len(r.name) for r in rules), default=0)
+    severity_width = max((len(r.severity.value) for r in rules), default=0)
+    for rule in rules:
+        streams.stdout.write(
+            f"{rule.code}  {rule.name:<{name_width}}  {rule.severity.value:<{severity_width}}  "
+            f"{rule.summary}\n"
+        )
+    return 0
+
+
+def run_explain(arguments: argparse.Namespace, streams: Streams) -> int:
+    """Print one rule's documentation."""
+    from iam_redshift.formats.rule_docs import rule_markdown
+    from iam_redshift.rules import get_rule
+
+    rule = get_rule(arguments.code)
+    if rule is None:
+        raise UsageError(
+            arguments.code, "no rule has this code ('iam-redshift rules' lists them all)"
+        )
+    streams.stdout.write(rule_markdown(rule))
+    return 0

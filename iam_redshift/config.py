@@ -1,0 +1,598 @@
+"""Configuration of ``iam-redshift lint``: finding it, reading it, and applying it to findings.
+
+The configuration is the ``[tool.iam-redshift]`` table of a ``pyproject.toml`` or the top level of
+a ``.iam-redshift.toml``, found by searching upward from the current directory (the first
+directory holding either wins; ``.iam-redshift.toml`` before ``pyproject.toml``, and a
+``pyproject.toml`` without the table is passed over), or named with ``--config``. It is checked
+against ``schemas/config.schema.json`` and the rule catalogue: any mistake is a
+:class:`ConfigError` naming the file and the key.
+
+Globs (``exclude``, ``per-file-ignores``, a suppression's ``path``) match paths relative to the
+configuration file's directory, with forward slashes; without a configuration file, relative to
+the current directory.
+
+Suppressions are applied after linting: a finding is suppressed when its code is the
+suppression's, its file matches the suppression's ``path`` and, when the suppression names a
+``sid``, its pointer lies inside the statement with that Sid (read back from the document only
+for such suppressions). A suppression that suppresses nothing is reported as IR901.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from iam_redshift.errors import SetupFileError, UsageError
+from iam_redshift.findings import Finding, Severity
+from iam_redshift.lint.engine import LintOptions, glob_match
+
+if TYPE_CHECKING:
+    from iam_redshift.rules._base import Rule
+
+__all__ = [
+    "CONFIG_NAME",
+    "DEFAULT_EXCLUDE",
+    "PYPROJECT",
+    "UNUSED_SUPPRESSION",
+    "Config",
+    "ConfigError",
+    "Outcome",
+    "RunScope",
+    "Suppressed",
+    "Suppression",
+    "apply_config",
+    "find_config",
+    "lint_files_with_config",
+    "load_config",
+    "parse_config",
+]
+
+#: The configuration file of its own.
+CONFIG_NAME = ".iam-redshift.toml"
+#: The Python project file whose ``[tool.iam-redshift]`` table is a configuration.
+PYPROJECT = "pyproject.toml"
+#: The code of the finding that says a suppression matched nothing.
+UNUSED_SUPPRESSION = "IR901"
+#: Folders of tools and dependencies that are never searched unless ``exclude`` says otherwise.
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "node_modules",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+)
+#: A configuration file larger than this is refused before it is parsed.
+MAX_CONFIG_BYTES = 1 << 20
+
+_TABLE = "tool.iam-redshift"
+
+
+class ConfigError(UsageError):
+    """A configuration file that cannot be used: names the file, the key and the problem."""
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """One ``[[tool.iam-redshift.suppress]]`` entry, and where it is in its file."""
+
+    code: str
+    path: str
+    reason: str
+    sid: str | None = None
+    #: Its JSON pointer in the configuration (``/tool/iam-redshift/suppress/0``), line and column.
+    pointer: str = ""
+    line: int = 1
+    column: int = 1
+
+    def describe(self) -> str:
+        """``IR201 in 'roles/*.json', Sid 'ReadRoles'``."""
+        sid = f", Sid {self.sid!r}" if self.sid is not None else ""
+        return f"{self.code} in {self.path!r}{sid}"
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding that a suppression hid, and the suppression (with its reason)."""
+
+    finding: Finding
+    suppression: Suppression
+
+
+@dataclass(frozen=True)
+class Config:
+    """A loaded configuration (the defaults when ``file`` is None).
+
+    ``file`` is the configuration file as it is named in findings; ``root`` the absolute
+    directory that globs are relative to (None: paths are matched as they are given).
+    """
+
+    file: str | None = None
+    root: str | None = None
+    select: tuple[str, ...] = ("IR",)
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    fail_on: str | None = None
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    trust_policy_max_chars: int = 2048
+    suppress: tuple[Suppression, ...] = ()
+
+    def options(self, **changes: Any) -> LintOptions:
+        """The engine's options for this configuration (``changes`` add ``kind`` and the like).
+
+        Per-file ignores are not handed to the engine: they match paths relative to the
+        configuration, which :func:`apply_config` works out.
+        """
+        return LintOptions(
+            select=self.select,
+            ignore=self.ignore,
+            severity=dict(self.severity),
+            trust_policy_max_chars=self.trust_policy_max_chars,
+            **changes,
+        )
+
+    def relative(self, file: str | Path) -> str:
+        """``file`` as globs see it: relative to the root, forward slashes (absolute, with
+        forward slashes, when it lies outside the root)."""
+        text = os.fspath(file)
+        if self.root is None:
+            return text.replace(os.sep, "/")
+        absolute = os.path.abspath(text)
+        try:
+            relative = os.path.relpath(absolute, self.root)
+        except ValueError:  # another drive, on Windows
+            return absolute.replace(os.sep, "/")
+        if relative == os.curdir:
+            return ""
+        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+            return absolute.replace(os.sep, "/")
+        return relative.replace(os.sep, "/")
+
+    def excluded(self, file: str | Path) -> bool:
+        """Whether ``file`` (a file or directory) or a folder above it matches ``exclude``."""
+        if not self.exclude:
+            return False
+        relative = self.relative(file)
+        parts = relative.split("/")
+        for end in range(len(parts), 0, -1):
+            candidate = "/".join(parts[:end])
+            if candidate and any(glob_match(candidate, p.rstrip("/")) for p in self.exclude):
+                return True
+        return False
+
+
+# -- finding and reading -------------------------------------------------------------------------
+
+
+def _has_table(path: Path) -> bool:
+    """Whether a pyproject.toml has a ``[tool.iam-redshift]`` table. A file that is not valid
+    TOML counts when a header names the table, so that its error is reported, not skipped."""
+    from iam_redshift.setup_file import parse_mapping
+
+    try:
+        data = path.read_bytes()[: MAX_CONFIG_BYTES + 1]
+    except OSError:
+        return False
+    try:
+        tool = parse_mapping(data, source=PYPROJECT).get("tool")
+    except SetupFileError:
+        text = data.decode("utf-8", errors="replace")
+        header = r"^\s*\[+\s*tool\s*\.\s*[\"']?iam-redshift\b"
+        return re.search(header, text, re.MULTILINE) is not None
+    return isinstance(tool, dict) and "iam-redshift" in tool
+
+
+def find_config(start: str | Path | None = None) -> Path | None:
+    """The configuration that applies in ``start`` (default: the current directory): the nearest
+    ``.iam-redshift.toml``, or ``pyproject.toml`` with a ``[tool.iam-redshift]`` table, found by
+    searching upward. None when there is none."""
+    directory = Path(os.path.abspath(start if start is not None else os.curdir))
+    for folder in (directory, *directory.parents):
+        own = folder / CONFIG_NAME
+        if own.is_file():
+            return own
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file() and _has_table(pyproject):
+            return pyproject
+    return None
+
+
+def _display(path: Path) -> str:
+    """A configuration file's name in messages and findings: relative to the current directory
+    when it is below it, else absolute."""
+    absolute = os.path.abspath(path)
+    return absolute if _outside_cwd(absolute) else os.path.relpath(absolute)
+
+
+def _outside_cwd(absolute: str) -> bool:
+    try:
+        relative = os.path.relpath(absolute)
+    except ValueError:
+        return True
+    return relative == os.pardir or relative.startswith(os.pardir + os.sep)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check the configuration in ``path`` (a ``pyproject.toml`` is read for its
+    ``[tool.iam-redshift]`` table, any other file for its top level)."""
+    from iam_redshift.setup_file import read_document_bytes
+
+    path = Path(path)
+    source = _display(path)
+    try:
+        data = read_document_bytes(path, limit=MAX_CONFIG_BYTES, what="configuration file")
+    except SetupFileError as error:
+        raise ConfigError(source, error.detail) from None
+    return parse_config(
+        data,
+        source=source,
+        root=os.path.dirname(os.path.abspath(path)),
+        pyproject=path.name == PYPROJECT,
+    )
+
+
+def parse_config(
+    data: bytes | str,
+    *,
+    source: str = CONFIG_NAME,
+    root: str | None = None,
+    pyproject: bool = False,
+) -> Config:
+    """A :class:`Config` from the text of a configuration file named ``source``.
+
+    With ``pyproject`` the ``[tool.iam-redshift]`` table is read, else the top level. ``root``
+    is the absolute directory that globs are relative to (None: paths match as given).
+    """
+    from iam_redshift.setup_file import parse_mapping
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    # Always TOML: a name like "settings.json" must not make parse_mapping read JSON.
+    toml_source = source if source.endswith(".toml") else f"{source}.toml"
+    try:
+        mapping = parse_mapping(raw, source=toml_source) if raw.strip() else {}
+    except SetupFileError as error:
+        raise ConfigError(source, error.detail) from None
+    prefix = ""
+    if pyproject:
+        tool = mapping.get("tool", {})
+        table = tool.get("iam-redshift") if isinstance(tool, dict) else None
+        if table is None:
+            raise ConfigError(source, f"no [{_TABLE}] table: nothing here configures iam-redshift")
+        mapping, prefix = table, _TABLE
+    if not isinstance(mapping, dict):
+        raise ConfigError(source, f"{prefix}: expected a table")
+    _check_schema(mapping, source, prefix)
+    _check_codes(mapping, source, prefix)
+    text = raw.decode("utf-8-sig", errors="replace")
+    return _config_from(mapping, source, root, prefix, text)
+
+
+def _key(prefix: str, where: str) -> str:
+    """The dotted key of ``where`` under the table ``prefix`` (``tool.iam-redshift.select``)."""
+    if not prefix:
+        return where
+    if where == "(top level)":
+        return prefix
+    return f"{prefix}.{where}" if not where.startswith("[") else f"{prefix}{where}"
+
+
+def _check_schema(mapping: Mapping[str, Any], source: str, prefix: str) -> None:
+    from jsonschema.exceptions import best_match
+
+    from iam_redshift._schemas import validator
+    from iam_redshift.setup_file import describe_schema_error
+
+    error = best_match(validator("config.schema.json").iter_errors(mapping))
+    if error is None:
+        return
+    detail = describe_schema_error(error)
+    where, _, what = detail.partition(": ")
+    raise ConfigError(source, f"{_key(prefix, where)}: {what}")
+
+
+def _known_codes() -> tuple[str, ...]:
+    from iam_redshift.rules import all_rules
+
+    return tuple(all_rules())
+
+
+def _check_codes(mapping: Mapping[str, Any], source: str, prefix: str) -> None:
+    """Codes must be in the catalogue; selectors must be a prefix of at least one code."""
+    known = _known_codes()
+
+    def selector(value: str, where: str) -> None:
+        if not any(code.startswith(value) for code in known):
+            raise ConfigError(
+                source,
+                f"{_key(prefix, where)}: unknown rule code or prefix {value!r}: no rule's code "
+                "starts with it (see 'iam-redshift rules')",
+            )
+
+    def code(value: str, where: str) -> None:
+        if value not in known:
+            raise ConfigError(
+                source,
+                f"{_key(prefix, where)}: unknown rule code {value!r} (see 'iam-redshift rules')",
+            )
+
+    for key in ("select", "ignore"):
+        for index, value in enumerate(mapping.get(key, ())):
+            selector(value, f"{key}[{index}]")
+    for pattern, values in mapping.get("per-file-ignores", {}).items():
+        for index, value in enumerate(values):
+            selector(value, f"per-file-ignores.{_quoted(pattern)}[{index}]")
+    for value in mapping.get("severity", {}):
+        code(value, f"severity.{value}")
+    for index, entry in enumerate(mapping.get("suppress", ())):
+        code(entry["code"], f"suppress[{index}].code")
+
+
+def _quoted(key: str) -> str:
+    """A TOML key as it is written: bare when it can be, else in double quotes."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'"{key}"'
+
+
+def _suppression_positions(text: str, prefix: str, count: int) -> list[tuple[int, int]]:
+    """Line and column of each ``[[...suppress]]`` header, or (1, 1) for all when the entries
+    are written some other way (an inline array)."""
+    dotted = r"[ \t]*\.[ \t]*".join(
+        rf"(?:{re.escape(part)}|\"{re.escape(part)}\"|'{re.escape(part)}')"
+        for part in [*prefix.split("."), "suppress"]
+        if part
+    )
+    header = re.compile(rf"^([ \t]*)\[\[[ \t]*{dotted}[ \t]*\]\]", re.MULTILINE)
+    found = []
+    for match in header.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        found.append((line, len(match.group(1)) + 1))
+    return found if len(found) == count else [(1, 1)] * count
+
+
+def _config_from(
+    mapping: Mapping[str, Any], source: str, root: str | None, prefix: str, text: str
+) -> Config:
+    entries = mapping.get("suppress", [])
+    positions = _suppression_positions(text, prefix, len(entries))
+    base = "".join(f"/{part}" for part in prefix.split(".") if part)
+    suppressions = tuple(
+        Suppression(
+            code=entry["code"],
+            path=entry["path"],
+            reason=entry["reason"].strip(),
+            sid=entry.get("sid"),
+            pointer=f"{base}/suppress/{index}",
+            line=line,
+            column=column,
+        )
+        for index, (entry, (line, column)) in enumerate(zip(entries, positions, strict=True))
+    )
+    exclude = tuple(mapping.get("exclude", DEFAULT_EXCLUDE)) + tuple(
+        mapping.get("extend-exclude", ())
+    )
+    return Config(
+        file=source,
+        root=root,
+        select=tuple(mapping.get("select", ("IR",))),
+        ignore=tuple(mapping.get("ignore", ())),
+        per_file_ignores=tuple(
+            (pattern, tuple(codes))
+            for pattern, codes in mapping.get("per-file-ignores", {}).items()
+        ),
+        severity={code: Severity(value) for code, value in mapping.get("severity", {}).items()},
+        fail_on=mapping.get("fail-on"),
+        exclude=exclude,
+        trust_policy_max_chars=mapping.get("trust-policy-max-chars", 2048),
+        suppress=suppressions,
+    )
+
+
+# -- applying it ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunScope:
+    """What one lint run looked at, to tell a stale suppression from one about a file that was
+    simply not linted this time (pre-commit passes only the changed files).
+
+    ``covers`` says whether a path (relative to the configuration) was within the run;
+    ``everything`` is true when the run covered the whole configuration root; ``existing``
+    lists every file under the root (relative paths), asked only when needed.
+    """
+
+    covers: Callable[[str], bool]
+    everything: bool = False
+    existing: Callable[[], Iterable[str]] = lambda: ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The findings to report (sorted, IR901 included) and those suppressions hid."""
+
+    findings: list[Finding]
+    suppressed: list[Suppressed]
+
+
+def _statement_pointer(pointer: str) -> str | None:
+    """``/Statement/3`` for a pointer inside statement 3 (``/Statement`` for a lone statement
+    object), None for a pointer outside any statement."""
+    parts = pointer.split("/")
+    if len(parts) < 2 or parts[0] != "" or parts[1] != "Statement":
+        return None
+    if len(parts) >= 3 and parts[2].isdigit():
+        return f"/Statement/{parts[2]}"
+    return "/Statement"
+
+
+class _Sids:
+    """The Sid of the statement a finding lies in, reading each document at most once."""
+
+    def __init__(self, read: Callable[[str], bytes | str | None]) -> None:
+        self.read = read
+        self.values: dict[str, Any] = {}
+
+    def of(self, finding: Finding) -> str | None:
+        statement = _statement_pointer(finding.pointer)
+        if statement is None:
+            return None
+        from iam_redshift.lint.source import ParsedText, resolve_pointer
+
+        if finding.file not in self.values:
+            from iam_redshift.lint.source import parse_json
+
+            data = self.read(finding.file)
+            parsed = parse_json(data) if data is not None else None
+            self.values[finding.file] = parsed.value if isinstance(parsed, ParsedText) else None
+        try:
+            found = resolve_pointer(self.values[finding.file], statement)
+        except KeyError:
+            return None
+        sid = found.get("Sid") if isinstance(found, dict) else None
+        return sid if isinstance(sid, str) else None
+
+
+def _stale_message(suppression: Suppression, matched_a_file: bool) -> str:
+    what = f"this suppression ({suppression.describe()})"
+    if not matched_a_file:
+        return (
+            f"{what} matches no file: remove it, or correct its path (a glob relative to this "
+            "configuration file's directory)"
+        )
+    return (
+        f"{what} matched no finding: the problem it was written for is gone, so remove it (or "
+        "correct its code, path or sid)"
+    )
+
+
+def apply_config(
+    findings: Iterable[Finding],
+    config: Config,
+    *,
+    options: LintOptions | None = None,
+    read: Callable[[str], bytes | str | None] | None = None,
+    scope: RunScope | None = None,
+) -> Outcome:
+    """Apply ``config``'s per-file ignores and suppressions to a run's findings.
+
+    ``read(file)`` gives a document's content for ``sid`` suppressions (by the name findings
+    use); ``scope`` says what the run covered, for reporting unused suppressions as IR901
+    (without it, every unused suppression is reported). ``options`` decide whether IR901 is
+    enabled and at which severity (default: ``config.options()``).
+    """
+    options = options or config.options()
+    scope = scope or RunScope(covers=lambda _: True, everything=True)
+    kept: list[Finding] = []
+    suppressed: list[Suppressed] = []
+    used: set[int] = set()
+    matched_files: set[int] = set()
+    sids = _Sids(read or (lambda _: None))
+    for found in findings:
+        relative = config.relative(found.file)
+        if any(
+            any(found.code.startswith(c) for c in codes) and glob_match(relative, pattern)
+            for pattern, codes in config.per_file_ignores
+        ):
+            continue
+        hit = _suppression_for(found, relative, config.suppress, sids, matched_files)
+        if hit is None:
+            kept.append(found)
+        else:
+            used.add(hit)
+            suppressed.append(Suppressed(found, config.suppress[hit]))
+    kept.extend(_unused(config, options, scope, used, matched_files))
+    kept.sort(key=Finding.sort_key)
+    suppressed.sort(key=lambda s: s.finding.sort_key())
+    return Outcome(kept, suppressed)
+
+
+def _suppression_for(
+    found: Finding,
+    relative: str,
+    suppressions: Sequence[Suppression],
+    sids: _Sids,
+    matched_files: set[int],
+) -> int | None:
+    """The index of the first suppression that hides ``found``, if any; every suppression
+    whose path matches the finding's file is noted in ``matched_files``."""
+    hit = None
+    for index, suppression in enumerate(suppressions):
+        if not glob_match(relative, suppression.path):
+            continue
+        matched_files.add(index)
+        if hit is not None or suppression.code != found.code:
+            continue
+        if suppression.sid is None or sids.of(found) == suppression.sid:
+            hit = index
+    return hit
+
+
+def _unused(
+    config: Config,
+    options: LintOptions,
+    scope: RunScope,
+    used: set[int],
+    matched_files: set[int],
+) -> Iterator[Finding]:
+    if not options.enabled(UNUSED_SUPPRESSION) or config.file is None:
+        return
+    from iam_redshift.rules import all_rules
+
+    rule: Rule | None = all_rules().get(UNUSED_SUPPRESSION)
+    default = rule.severity if rule is not None else Severity.WARNING
+    severity = options.severity.get(UNUSED_SUPPRESSION, default)
+    existing: list[str] | None = None
+    for index, suppression in enumerate(config.suppress):
+        if index in used:
+            continue
+        if existing is None:
+            existing = list(scope.existing())
+        matching = [f for f in existing if glob_match(f, suppression.path)]
+        # A file this run did not look at may still hold what the suppression is for.
+        if not scope.everything and not all(scope.covers(f) for f in matching):
+            continue
+        matched = bool(matching) or index in matched_files
+        yield Finding(
+            UNUSED_SUPPRESSION,
+            severity,
+            _stale_message(suppression, matched),
+            config.file,
+            suppression.pointer,
+            suppression.line,
+            suppression.column,
+        )
+
+
+def lint_files_with_config(
+    files: Mapping[str, str | bytes | None],
+    config_text: str,
+    *,
+    options: LintOptions | None = None,
+) -> list[Finding]:
+    """Lint an in-memory directory (as :func:`~iam_redshift.lint.iter_lint_files` does) with a
+    ``.iam-redshift.toml`` given as text; paths in globs are the mapping's keys."""
+    from dataclasses import replace
+
+    from iam_redshift.lint.engine import iter_lint_files
+
+    config = parse_config(config_text)
+    base = options or LintOptions()
+    options = replace(
+        base,
+        select=config.select,
+        ignore=config.ignore,
+        severity={**base.severity, **config.severity},
+        trust_policy_max_chars=config.trust_policy_max_chars,
+    )
+    findings = iter_lint_files(files, options=options)
+    scope = RunScope(covers=lambda _: True, everything=True, existing=lambda: tuple(files))
+    return apply_config(findings, config, options=options, read=files.get, scope=scope).findings
