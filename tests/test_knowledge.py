@@ -259,6 +259,21 @@ def test_supports_resource_level(action: str, expected: bool) -> None:
 def test_actions_without_resource_types() -> None:
     assert k.resource_types("iam:ListRoles") == ()
     assert k.resource_types("sts:GetCallerIdentity") == ()
+    assert k.arn_formats("iam:ListRoles") == ()
+
+
+def test_arn_formats_say_what_resource_types_say_of_arns_for_every_action() -> None:
+    # The cheap view IR204 and IR502 read must never disagree with the full facts.
+    index = k._parliament()  # its own action list: policyuniverse's lacks some services
+    known = index.names.canonical.values() if index is not None else ()
+    actions = [*known, *k.expand_action("*"), "REDSHIFT:getclustercredentials", "nosuch:Action"]
+    for action in actions:
+        full = tuple((t.name, t.arn_format, t.required) for t in k.resource_types(action))
+        assert k.arn_formats(action) == tuple(row for row in full if row[1]), action
+        assert k.supports_resource_level(action) is bool(k.arn_formats(action)), action
+    arn_format, required = {name: (arn, req) for name, arn, req in k.arn_formats(GCC)}["dbuser"]
+    assert arn_format.startswith("arn:${Partition}:redshift:")
+    assert required
 
 
 @pytest.mark.parametrize(
@@ -444,6 +459,7 @@ _ONE_ARGUMENT: list[Callable[[str], object]] = [
     k.action_matches_known,
     k.canonical_action,
     k.resource_types,
+    k.arn_formats,
     k.supports_resource_level,
     k.condition_keys,
     k.is_global_condition_key,
@@ -459,6 +475,7 @@ _RESULT_TYPES: dict[str, type | tuple[type, ...]] = {
     "expand_action": tuple,
     "canonical_action": (str, type(None)),
     "resource_types": tuple,
+    "arn_formats": tuple,
     "condition_keys": frozenset,
     "service_action_count": int,
 }
@@ -581,6 +598,7 @@ assert k.resource_matches("iam:ListRoles", "arn:aws:s3:::b")
 assert k.condition_key_allowed("redshift:GetClusterCredentials", "s3:prefix")
 assert k.canonical_action("redshift:GetClusterCredentials") is None
 assert k.resource_types("redshift:GetClusterCredentials") == ()
+assert k.arn_formats("redshift:GetClusterCredentials") == ()
 assert not k.supports_resource_level("redshift:GetClusterCredentials")
 assert k.condition_keys("redshift:GetClusterCredentials") == frozenset()
 assert len(k.expand_action("redshift:*")) > 50  # policyuniverse still expands

@@ -28,7 +28,7 @@ When parliament cannot be imported at all (or its data cannot be read), nothing 
 functions answer so that rules stay silent rather than report false findings:
 :func:`service_known`, :func:`action_known`, :func:`action_matches_known`,
 :func:`resource_matches` and :func:`condition_key_allowed` return ``True``;
-:func:`canonical_action` returns ``None``; :func:`resource_types` ``()``;
+:func:`canonical_action` returns ``None``; :func:`resource_types` and :func:`arn_formats` ``()``;
 :func:`supports_resource_level` ``False``; :func:`condition_keys` an empty set. When
 policyuniverse cannot be imported, :func:`expand_action` and :func:`service_action_count` use
 parliament's action list instead (and ``()``/``0`` if neither loads). In every such case
@@ -430,9 +430,8 @@ def _arn_glob(arn_format: str) -> str:
 def _arn_rows(definitions: tuple[_Definition, ...]) -> tuple[tuple[str, str, bool], ...]:
     """(resource type, ARN format, required) of the resource types that have an ARN format:
     what :func:`_merge_rows` finds about them, merged the same way, without collecting the
-    condition keys (the wildcard rules ask this of thousands of actions, and a quarter of the
-    cost of the full merge is enough). It reads every field :func:`_merge_rows` reads, so it
-    fails on the same malformed records."""
+    condition keys: less than half its cost, and IR204 asks it of thousands of actions. It reads
+    every field :func:`_merge_rows` reads, so it fails on the same malformed records."""
     rows: dict[str, list[Any]] = {}  # resource type -> [required, ARN format]
     for privilege, resources in definitions:
         for row in privilege["resource_types"]:
@@ -569,16 +568,14 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
-def _pool(names: _Names, head: str) -> tuple[str, ...]:
+def _pool(names: _Names, head: str) -> Iterator[str]:
     """The names that start with ``head``: a run of the sorted list, found by bisection."""
     everything = names.everything
-    start = bisect.bisect_left(everything, head)
-    # The run ends before head + the greatest character; names holding that very character
-    # after head (none in the data) would follow at once.
-    end = bisect.bisect_left(everything, head + "\U0010ffff", start)
-    while end < len(everything) and everything[end].startswith(head):
-        end += 1
-    return everything[start:end]
+    for position in range(bisect.bisect_left(everything, head), len(everything)):
+        name = everything[position]
+        if not name.startswith(head):
+            return
+        yield name
 
 
 def _star_fits(pattern: str, text: str) -> bool:
@@ -629,7 +626,7 @@ def _expand_wildcard(pattern: str) -> tuple[str, ...]:
     names = _expansion_names()
     if names is None:
         return ()
-    return tuple(sorted(map(names.canonical.__getitem__, _matches(names, pattern))))
+    return tuple(sorted(names.canonical[name] for name in _matches(names, pattern)))
 
 
 def _matches_known(pattern: str) -> bool:
@@ -756,13 +753,18 @@ def _normalise_resource(resource: str) -> str:
 
 @functools.lru_cache(maxsize=_RESOURCE_CACHE)
 def _resource_matches(action: str, resource: str) -> bool:
-    known = _facts(action)
-    if known is None:
+    index = _parliament()
+    if index is None or action.lower() not in index.definitions:
         return True  # unknown action (another rule's finding), or no knowledge: no claim
-    if not known.arn_globs:
+    # The ARN formats alone, not the action's full facts (condition keys and all): the same
+    # globs as _Action.arn_globs, for a fraction of the work.
+    formats = _arn_formats(action)
+    if not formats:
         return False  # no resource-level permissions: the Resource must be "*"
     normalised = _normalise_resource(resource)
-    return any(_arn_match(name, glob, normalised) for name, glob in known.arn_globs)
+    return any(
+        _arn_match(name, _arn_glob(arn_format), normalised) for name, arn_format, _ in formats
+    )
 
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE)

@@ -195,6 +195,7 @@ UNKNOWN_ACTION = Rule(
 # -- IR502 --------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)
 def _arn_type(arn: str) -> tuple[str, str]:
     """(service, resource type word) of an ARN or ARN format, lower-cased: ``("redshift",
     "dbuser")`` for ``arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl``. The word
@@ -222,8 +223,9 @@ def _resource_fits(action: str, resource: str) -> bool:
     service, word = _arn_type(resource)
     if has_wildcard(word):
         return True
-    for resource_type in knowledge.resource_types(action):
-        documented_service, documented_word = _arn_type(resource_type.arn_format)
+    # A resource type without an ARN format has no type word to compare: only those with one.
+    for _, arn_format, _ in knowledge.arn_formats(action):
+        documented_service, documented_word = _arn_type(arn_format)
         if service == documented_service and word and word == documented_word:
             return True
     return False
@@ -245,10 +247,10 @@ def _check_resource_types(document: PolicyDocument, context: LintContext) -> Ite
             action = knowledge.canonical_action(value.text)
             if action is None:
                 continue
-            types = [t for t in knowledge.resource_types(action) if t.name and t.arn_format]
+            types = knowledge.arn_formats(action)
             if not types or any(_resource_fits(action, r) for r in resources):
                 continue
-            kinds = listed([f"{t.name} ({t.arn_format})" for t in types], 2)
+            kinds = listed([f"{name} ({arn_format})" for name, arn_format, _ in types], 2)
             given = listed(resources, 2)
             effect = "does not grant" if statement.allows else "does not deny"
             yield Hit(
@@ -409,7 +411,22 @@ def _service_keys(prefix: str) -> frozenset[str]:
 def _fits_any(templates: frozenset[str], key: str) -> bool:
     # Most keys are documented as they are written: a set look-up before the templates.
     return key.lower() in templates or any(
-        knowledge.condition_key_matches(template, key) for template in templates
+        knowledge.condition_key_matches(template, key) for template in _with_slots(templates)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _with_slots(templates: frozenset[str]) -> tuple[str, ...]:
+    """The templates a key can fit other than by being equal to it, ignoring case: those with a
+    slot (``${TagKey}``, ``<key>``, a trailing ``/`` or ``/tag-key``), and any not in lower
+    case. A statement supports hundreds of keys, few of them templates."""
+    return tuple(
+        template
+        for template in templates
+        if "$" in template
+        or "<" in template
+        or template.endswith(("/", "/tag-key"))
+        or template != template.lower()
     )
 
 
