@@ -52,6 +52,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final, Generic, NamedTuple, TypeVar
 
+from iam_redshift.lint._glob import glob_regex
+
 __all__ = [
     "CROSS_SERVICE_CONDITION_KEYS",
     "GLOBAL_CONDITION_KEYS",
@@ -561,13 +563,6 @@ def _has_wildcard(text: str) -> bool:
     return not _WILDCARDS.isdisjoint(text)
 
 
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
-def _glob(pattern: str) -> re.Pattern[str]:
-    """IAM's glob, ``*`` and ``?`` only (no ``[...]`` classes, unlike fnmatch), as a regex."""
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), re.DOTALL)
-
-
 def _pool(names: _Names, head: str) -> Iterator[str]:
     """The names that start with ``head``: a run of the sorted list, found by bisection."""
     everything = names.everything
@@ -607,7 +602,7 @@ def _matches(names: _Names, pattern: str) -> Iterator[str]:
     if pattern == f"{head}*":
         yield from pool  # "redshift:get*", "*": the commonest shapes, nothing more to check
     elif "?" in pattern:
-        regex = _glob(pattern)
+        regex = glob_regex(pattern)
         yield from (name for name in pool if regex.fullmatch(name))
     else:
         yield from (name for name in pool if _star_fits(pattern, name))

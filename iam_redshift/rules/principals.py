@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from iam_redshift.findings import Severity
+from iam_redshift.lint._glob import glob_match
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
 
 if TYPE_CHECKING:
@@ -230,20 +231,9 @@ def _role_of_session(arn: _Arn) -> str:
 # -- reading statements ------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1024)
-def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    """IAM's ``*`` and ``?`` as a regular expression. fnmatch's translation keeps many stars
-    from backtracking exponentially; ``[`` is made literal, since IAM has no character sets."""
-    import fnmatch
-
-    return re.compile(
-        fnmatch.translate(pattern.replace("[", "[[]")), re.IGNORECASE if ignore_case else 0
-    )
-
-
 def _action_matches(pattern: str, action: str) -> bool:
     """Whether an Action value (with IAM's ``*`` and ``?``; case-insensitive) covers ``action``."""
-    return _glob(pattern, True).match(action) is not None
+    return glob_match(pattern, action, ignore_case=True)
 
 
 def _resource_matches(pattern: str, arn: str) -> bool:
@@ -251,7 +241,7 @@ def _resource_matches(pattern: str, arn: str) -> bool:
     counts as ``*``."""
     if pattern == arn:
         return True
-    return _glob(_POLICY_VARIABLE.sub("*", pattern), False).match(arn) is not None
+    return glob_match(_POLICY_VARIABLE.sub("*", pattern), arn)
 
 
 def _allows_assume_role(statement: Statement) -> bool:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from iam_redshift.findings import Severity
 from iam_redshift.lint import _knowledge as knowledge
+from iam_redshift.lint._glob import glob_match
 from iam_redshift.lint.policy import Value
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
 
@@ -77,14 +78,6 @@ def has_wildcard(text: str) -> bool:
     return "*" in unescaped or "?" in unescaped
 
 
-@functools.lru_cache(maxsize=8192)
-def _glob(pattern: str) -> re.Pattern[str]:
-    # IAM's wildcards: * any run of characters, ? one character; everything else literal
-    # (fnmatch would also treat [...] as a character class, which IAM does not).
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
-
-
 @functools.lru_cache(maxsize=65536)
 def expand(pattern: str) -> tuple[str, ...]:
     """The canonical actions an Action value matches (policyuniverse's list; "*" is every
@@ -104,7 +97,7 @@ def action_matches(pattern: str, action: str) -> bool:
         and service.lower() != action.partition(":")[0].lower()
     ):
         return False  # another service's pattern (ec2:Describe*): no pattern to compile
-    return _glob(pattern).fullmatch(action) is not None
+    return glob_match(pattern, action, ignore_case=True)
 
 
 def grants_action(statement: Statement, action: str) -> Value | None:
