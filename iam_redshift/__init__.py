@@ -2,7 +2,8 @@
 
 An EC2 instance role (trusted by EC2) may assume Redshift access roles (each trusting exactly
 that instance role). This package renders their policy documents from a small validated setup,
-and lints IAM documents, one at a time and against each other, all offline.
+and lints IAM documents, one at a time and against each other, all offline:
+``iam_redshift.lint("out/")`` returns the findings of a directory, ``iter_lint`` yields them.
 
 Importing this package is cheap: the names below are loaded on first use.
 """
@@ -16,6 +17,15 @@ from iam_redshift._version import __version__
 
 if TYPE_CHECKING:
     from iam_redshift.errors import BundleWriteError, SetupFileError, UsageError
+    from iam_redshift.findings import Finding, Location, Severity
+    from iam_redshift.linter import (
+        LintOptions,
+        iter_lint,
+        iter_lint_files,
+        lint,
+        lint_bundle,
+        lint_document,
+    )
     from iam_redshift.model import (
         AccessRole,
         InstanceRole,
@@ -32,16 +42,25 @@ __all__ = [
     "Bundle",
     "BundleDocument",
     "BundleWriteError",
+    "Finding",
     "InstanceRole",
+    "LintOptions",
+    "Location",
     "RedshiftCluster",
     "RedshiftServerless",
     "Setup",
     "SetupError",
     "SetupFileError",
+    "Severity",
     "UsageError",
     "__version__",
     "dump_json",
     "dump_toml",
+    "iter_lint",
+    "iter_lint_files",
+    "lint",
+    "lint_bundle",
+    "lint_document",
     "load_setup",
     "parse_setup",
     "render_bundle",
@@ -60,6 +79,15 @@ _LAZY = {
     "BundleWriteError": "iam_redshift.errors",
     "SetupFileError": "iam_redshift.errors",
     "UsageError": "iam_redshift.errors",
+    "Finding": "iam_redshift.findings",
+    "Location": "iam_redshift.findings",
+    "Severity": "iam_redshift.findings",
+    "LintOptions": "iam_redshift.linter",
+    "iter_lint": "iam_redshift.linter",
+    "iter_lint_files": "iam_redshift.linter",
+    "lint": "iam_redshift.linter",
+    "lint_bundle": "iam_redshift.linter",
+    "lint_document": "iam_redshift.linter",
     "dump_json": "iam_redshift.setup_file",
     "dump_toml": "iam_redshift.setup_file",
     "load_setup": "iam_redshift.setup_file",

@@ -20,7 +20,7 @@ from iam_redshift.config import (
     parse_config,
 )
 from iam_redshift.findings import Finding, Severity
-from iam_redshift.lint.engine import glob_match
+from iam_redshift.linter.engine import glob_match
 from iam_redshift.rules import all_rules
 from tests.conftest import Result, run_cli
 from tests.lint_helpers import CLEAN, NO_VERSION, invalid_sids, write_tree

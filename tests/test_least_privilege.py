@@ -23,7 +23,7 @@ from iam_redshift import (
     render_bundle,
 )
 from iam_redshift.findings import Severity
-from iam_redshift.lint import lint_bundle
+from iam_redshift.linter import lint_bundle
 from iam_redshift.render.least_privilege import (
     access_role_permissions_policy,
     instance_role_permissions_policy,

@@ -254,7 +254,7 @@ def _scope(plan: _Plan, config: Config) -> RunScope:
 
 
 def _reader(plan: _Plan) -> Any:
-    from iam_redshift.lint.source import MAX_DOCUMENT_BYTES
+    from iam_redshift.linter.source import MAX_DOCUMENT_BYTES
 
     def read(file: str) -> bytes | None:
         if plan.stdin is not None and file == plan.stdin[0]:
@@ -272,7 +272,7 @@ def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
     """Lint the paths and print the findings; the exit status says whether any fails."""
     from iam_redshift.config import apply_config
     from iam_redshift.formats import render_findings
-    from iam_redshift.lint.engine import iter_lint_paths, lint_document
+    from iam_redshift.linter.engine import iter_lint_paths, lint_document
 
     if arguments.instance_role is not None:
         _check_instance_role(arguments.instance_role)

@@ -1,6 +1,6 @@
 """What a rule is: a stable code, its documentation, examples that are tests, and a check.
 
-A document rule's check takes one :class:`~iam_redshift.lint.policy.PolicyDocument` and the
+A document rule's check takes one :class:`~iam_redshift.linter.policy.PolicyDocument` and the
 :class:`LintContext`; a bundle rule's check takes the whole :class:`BundleContext`. Both yield
 :class:`Hit` records; the engine turns hits into :class:`~iam_redshift.findings.Finding` objects
 with line and column, severity and configuration applied.
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from iam_redshift.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from iam_redshift.lint.policy import DocumentKind, PolicyDocument
-    from iam_redshift.lint.source import ParsedText
+    from iam_redshift.linter.policy import DocumentKind, PolicyDocument
+    from iam_redshift.linter.source import ParsedText
     from iam_redshift.model import Setup
 
 __all__ = [
@@ -150,7 +150,7 @@ class Example:
 
     def lint(self) -> list[Finding]:
         """Lint this example the way the command line would."""
-        from iam_redshift.lint.engine import LintOptions, iter_lint_files
+        from iam_redshift.linter.engine import LintOptions, iter_lint_files
 
         options = LintOptions(instance_role_arn=self.instance_role, kind=self.kind)
         if self.config:

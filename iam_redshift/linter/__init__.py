@@ -1,6 +1,6 @@
 """Lint IAM documents offline: one at a time, or a bundle's documents against each other.
 
->>> from iam_redshift.lint import lint_document
+>>> from iam_redshift.linter import lint_document
 >>> [f.code for f in lint_document('{"Version": "2012-10-17", "Statement": []}')]
 ['IR101']
 """
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from iam_redshift.findings import Finding, Location, Severity
-from iam_redshift.lint.engine import (
+from iam_redshift.linter.engine import (
     LintOptions,
     iter_lint_files,
     iter_lint_paths,

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from iam_redshift.findings import Finding, Location, Severity
-from iam_redshift.lint.policy import DocumentKind, PolicyDocument, detect_kind
-from iam_redshift.lint.source import MAX_DOCUMENT_BYTES, ParsedText, Unreadable, parse_json
+from iam_redshift.linter.policy import DocumentKind, PolicyDocument, detect_kind
+from iam_redshift.linter.source import MAX_DOCUMENT_BYTES, ParsedText, Unreadable, parse_json
 from iam_redshift.render.bundle import MANIFEST_NAME
 from iam_redshift.rules._base import BundleContext, Hit, LintContext, Rule
 
@@ -113,7 +113,7 @@ class _Run:
         if parsed is None:
             return (1, 1)
         if key is not None:
-            from iam_redshift.lint.source import locate_key
+            from iam_redshift.linter.source import locate_key
 
             return locate_key(parsed.text, pointer, *key)
         return parsed.position(pointer)
@@ -275,7 +275,7 @@ def iter_lint_files(
     findings are ``root`` joined with the relative path.
     """
     options = options or LintOptions()
-    from iam_redshift.lint.bundle import lint_manifest_bundle
+    from iam_redshift.linter.bundle import lint_manifest_bundle
 
     def display(rel: str) -> str:
         return f"{root.rstrip('/')}/{rel}" if root else rel

@@ -1,0 +1,40 @@
+"""The package's public surface: ``iam_redshift.lint(...)`` and friends, lazily imported."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import iam_redshift
+from tests.conftest import EXAMPLE
+
+
+def test_lint_is_a_function_even_after_the_engine_is_imported(tmp_path: Path) -> None:
+    # Importing the engine's package must not shadow the function of the same purpose.
+    import iam_redshift.linter.engine
+    from iam_redshift.bundle_io import write_files
+
+    out = tmp_path / "out"
+
+    write_files(iam_redshift.render_bundle(iam_redshift.load_setup(EXAMPLE)).files(), out)
+    findings = iam_redshift.lint(out)
+    assert {f.code for f in findings} == {"IR202", "IR204"}
+    assert findings == sorted(findings, key=iam_redshift.Finding.sort_key)
+    assert sorted(iam_redshift.iter_lint(out), key=iam_redshift.Finding.sort_key) == findings
+    assert all(f.severity is iam_redshift.Severity.WARNING for f in findings)
+
+
+def test_every_public_name_resolves() -> None:
+    for name in iam_redshift.__all__:
+        assert getattr(iam_redshift, name) is not None, name
+    assert sorted(iam_redshift.__all__) == iam_redshift.__all__
+
+
+def test_import_is_light() -> None:
+    code = (
+        "import sys, iam_redshift;"
+        "heavy = {'hypothesis', 'parliament', 'policyuniverse', 'jsonschema'} & set(sys.modules);"
+        "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
