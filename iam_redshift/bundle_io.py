@@ -11,7 +11,14 @@ from pathlib import Path, PurePosixPath
 from iam_redshift.errors import BundleWriteError
 from iam_redshift.render.bundle import GENERATED_BY, MANIFEST_NAME
 
-__all__ = ["owned_paths", "write_files", "write_generated_file", "write_text_atomically"]
+__all__ = [
+    "listed_paths",
+    "owned_paths",
+    "safe_relative",
+    "write_files",
+    "write_generated_file",
+    "write_text_atomically",
+]
 
 
 def safe_relative(path: object) -> str | None:
@@ -24,6 +31,21 @@ def safe_relative(path: object) -> str | None:
     return str(posix)
 
 
+def listed_paths(manifest: bytes | None) -> tuple[str, ...] | None:
+    """The document paths a manifest's bytes list, each one that stays inside the bundle
+    directory (normalised), in order; None when the bytes are not a manifest with a
+    ``documents`` list. Lenient on purpose: the linter reports what else is wrong with it."""
+    try:
+        value = json.loads(manifest) if manifest is not None else None
+    except (ValueError, RecursionError):
+        return None
+    documents = value.get("documents") if isinstance(value, dict) else None
+    if not isinstance(documents, list):
+        return None
+    paths = (safe_relative(d.get("path")) for d in documents if isinstance(d, dict))
+    return tuple(p for p in paths if p is not None)
+
+
 def owned_paths(directory: Path) -> frozenset[str]:
     """The files a previous render wrote into ``directory``, as its manifest lists them.
 
@@ -31,17 +53,11 @@ def owned_paths(directory: Path) -> frozenset[str]:
     never replaced without ``--force``.
     """
     try:
-        manifest = json.loads((directory / MANIFEST_NAME).read_bytes())
-    except (OSError, ValueError, RecursionError):
+        data = (directory / MANIFEST_NAME).read_bytes()
+    except OSError:
         return frozenset()
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("documents"), list):
-        return frozenset()
-    owned = {MANIFEST_NAME}
-    for entry in manifest["documents"]:
-        rel = safe_relative(entry.get("path") if isinstance(entry, dict) else None)
-        if rel is not None:
-            owned.add(rel)
-    return frozenset(owned)
+    listed = listed_paths(data)
+    return frozenset() if listed is None else frozenset({MANIFEST_NAME, *listed})
 
 
 def _write_temporary(target: Path, text: str) -> str:

@@ -93,11 +93,12 @@ def parse_mapping(data: bytes, *, source: str) -> dict[str, Any]:
         kind = "JSON" if is_json else "TOML"
         raise SetupFileError(source, f"invalid {kind}: {error}") from None
     if not isinstance(value, dict):
-        raise SetupFileError(source, f"expected an object at the top, got {_json_type(value)}")
+        raise SetupFileError(source, f"expected an object at the top, got {json_type(value)}")
     return value
 
 
-def _json_type(value: object) -> str:
+def json_type(value: object) -> str:
+    """What a decoded JSON value is, in JSON's words (``an array``, ``null``...)."""
     return {
         dict: "an object",
         list: "an array",
@@ -128,7 +129,7 @@ def describe_schema_error(error: ValidationError) -> str:
     if error.validator == "required":
         return f"{where}: {error.message.replace('is a required property', 'is missing')}"
     if error.validator == "type":
-        return f"{where}: expected {error.validator_value}, got {_json_type(error.instance)}"
+        return f"{where}: expected {error.validator_value}, got {json_type(error.instance)}"
     if error.validator == "minItems" and error.validator_value == 1:
         return f"{where}: must not be empty"
     if error.validator == "enum" and isinstance(error.validator_value, list):

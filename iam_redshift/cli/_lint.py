@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import glob
-import json
 import os
-import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,20 +127,14 @@ def _is_glob(path: str) -> bool:
     return any(c in _GLOB_CHARACTERS for c in path)
 
 
-def _listed_in(manifest: Path) -> set[str]:
-    """The document paths a bundle's manifest lists (normalised), or none if it is unusable."""
+def _listed_in(manifest: Path) -> tuple[str, ...]:
+    """The document paths a bundle's manifest lists, or none if it is unusable."""
+    from iam_redshift.bundle_io import listed_paths
+
     try:
-        value = json.loads(manifest.read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return set()
-    documents = value.get("documents") if isinstance(value, dict) else None
-    if not isinstance(documents, list):
-        return set()
-    return {
-        posixpath.normpath(d["path"])
-        for d in documents
-        if isinstance(d, dict) and isinstance(d.get("path"), str)
-    }
+        return listed_paths(manifest.read_bytes()) or ()
+    except OSError:
+        return ()
 
 
 def _bundle_of(file: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -148,10 +148,9 @@ class _Run:
             return None, [found] if found else []
         self.texts[file] = parsed
         if not isinstance(parsed.value, dict):
-            kind_of_value = type(parsed.value).__name__
-            problem = Unreadable(
-                f"the top level is {_json_type_name(kind_of_value)}, not an object"
-            )
+            from iam_redshift.setup_file import json_type
+
+            problem = Unreadable(f"the top level is {json_type(parsed.value)}, not an object")
             found = self.unreadable(file, problem)
             return None, [found] if found else []
         document = PolicyDocument(
@@ -192,17 +191,6 @@ class _Run:
                 found = self.finding(rule, hit, bundle.manifest_file)
                 if found is not None:
                     yield found
-
-
-def _json_type_name(python_name: str) -> str:
-    return {
-        "list": "an array",
-        "str": "a string",
-        "int": "a number",
-        "float": "a number",
-        "bool": "a boolean",
-        "NoneType": "null",
-    }.get(python_name, python_name)
 
 
 def _post_process(findings: Iterable[Finding], options: LintOptions) -> list[Finding]:
@@ -314,13 +302,12 @@ def iter_lint_paths(
     *,
     options: LintOptions | None = None,
     exclude: Callable[[str], bool] | None = None,
-    on_unreadable: Callable[[str, str], None] | None = None,
 ) -> Iterator[Finding]:
     """Lint files and directories on disk, one file or bundle at a time (memory stays bounded).
 
     A directory holding ``iam-redshift.json`` is a bundle; other directories are searched for
-    ``*.json`` files, and bundles below them are found the same way. ``exclude`` drops paths;
-    ``on_unreadable(path, reason)`` hears of files that cannot be opened (they are also IR100).
+    ``*.json`` files, and bundles below them are found the same way. ``exclude`` drops paths.
+    A file that cannot be opened is an IR100 finding.
     """
     options = options or LintOptions()
     for given in paths:
@@ -330,8 +317,6 @@ def iter_lint_paths(
         else:
             data = _read_limited(path)
             if data is None:
-                if on_unreadable:
-                    on_unreadable(str(path), "cannot be read")
                 yield Finding("IR100", Severity.ERROR, "cannot read this file", str(path), "", 1, 1)
                 continue
             yield from lint_document(data, file=str(path), options=options)
@@ -361,33 +346,12 @@ def _lint_directory(
 
 def _bundle_files(directory: Path, names: list[str]) -> dict[str, bytes | None]:
     """The manifest, the files it lists (anywhere below), and the other JSON files beside it."""
-    import json
+    from iam_redshift.bundle_io import listed_paths
 
     files: dict[str, bytes | None] = {MANIFEST_NAME: _read_limited(directory / MANIFEST_NAME)}
-    manifest_bytes = files[MANIFEST_NAME]
-    listed: list[str] = []
-    try:
-        manifest = json.loads(manifest_bytes or b"")
-        if isinstance(manifest, dict) and isinstance(manifest.get("documents"), list):
-            listed = [
-                d["path"]
-                for d in manifest["documents"]
-                if isinstance(d, dict) and isinstance(d.get("path"), str)
-            ]
-    except (ValueError, RecursionError):
-        pass
-    from iam_redshift.bundle_io import safe_relative
-
-    for rel in listed:
-        safe = safe_relative(rel)
-        if safe is not None:
-            files[safe] = _read_limited(directory / safe)
+    for rel in listed_paths(files[MANIFEST_NAME]) or ():
+        files[rel] = _read_limited(directory / rel)
     for name in names:
         if name.endswith(".json") and name not in files:
             files[name] = _read_limited(directory / name)
     return files
-
-
-def with_options(options: LintOptions, **changes: Any) -> LintOptions:
-    """A copy of ``options`` with ``changes``."""
-    return replace(options, **changes)
