@@ -6,7 +6,7 @@ The default corpus is ``../shared/corpus/aws-managed-policies`` beside the repos
 managed policies). Each side runs in a fresh child process, so neither profits from the other's
 imports or caches (our action knowledge reads parliament's data too):
 
-- ours: ``iam_redshift.linter.lint_document`` on each file's bytes, every rule on (IR5xx included);
+- ours: ``iam_redshift.engine.lint_document`` on each file's bytes, every rule on (IR5xx included);
   the import and the building of the indexes (schemas, action data) are timed apart, by linting
   one small document first, and added into a second total;
 - parliament: ``parliament.analyze_policy_string`` on each file's text; its import is timed
@@ -54,7 +54,7 @@ def _files(corpus: Path) -> list[Path]:
 def _ours(paths: list[Path], repeat: int) -> dict[str, object]:
     datas = [p.read_bytes() for p in paths]
     start = time.perf_counter()
-    from iam_redshift.linter import lint_document
+    from iam_redshift.engine import lint_document
 
     imported = time.perf_counter()
     lint_document(_WARM_UP, file="warm-up.json")

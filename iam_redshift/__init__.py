@@ -16,9 +16,7 @@ from typing import TYPE_CHECKING, Any
 from iam_redshift._version import __version__
 
 if TYPE_CHECKING:
-    from iam_redshift.errors import BundleWriteError, SetupFileError, UsageError
-    from iam_redshift.findings import Finding, Location, Severity
-    from iam_redshift.linter import (
+    from iam_redshift.engine import (
         LintOptions,
         iter_lint,
         iter_lint_files,
@@ -26,6 +24,8 @@ if TYPE_CHECKING:
         lint_bundle,
         lint_document,
     )
+    from iam_redshift.errors import BundleWriteError, SetupFileError, UsageError
+    from iam_redshift.findings import Finding, Location, Severity
     from iam_redshift.model import (
         AccessRole,
         InstanceRole,
@@ -82,12 +82,12 @@ _LAZY = {
     "Finding": "iam_redshift.findings",
     "Location": "iam_redshift.findings",
     "Severity": "iam_redshift.findings",
-    "LintOptions": "iam_redshift.linter",
-    "iter_lint": "iam_redshift.linter",
-    "iter_lint_files": "iam_redshift.linter",
-    "lint": "iam_redshift.linter",
-    "lint_bundle": "iam_redshift.linter",
-    "lint_document": "iam_redshift.linter",
+    "LintOptions": "iam_redshift.engine",
+    "iter_lint": "iam_redshift.engine",
+    "iter_lint_files": "iam_redshift.engine",
+    "lint": "iam_redshift.engine",
+    "lint_bundle": "iam_redshift.engine",
+    "lint_document": "iam_redshift.engine",
     "dump_json": "iam_redshift.setup_file",
     "dump_toml": "iam_redshift.setup_file",
     "load_setup": "iam_redshift.setup_file",

@@ -53,8 +53,8 @@ from iam_redshift.model import (
 from iam_redshift.render import Bundle, BundleDocument, dump_document, render_bundle
 
 if TYPE_CHECKING:
+    from iam_redshift.engine import LintOptions
     from iam_redshift.findings import Finding
-    from iam_redshift.linter import LintOptions
 
 __all__ = [
     "BROKEN_BUNDLE_CODES",
@@ -756,7 +756,7 @@ class BrokenBundle:
 
     def lint(self, *, options: LintOptions | None = None) -> list[Finding]:
         """Lint the broken files the way ``iam-redshift lint`` lints a bundle directory."""
-        from iam_redshift.linter import iter_lint_files
+        from iam_redshift.engine import iter_lint_files
 
         return list(iter_lint_files(self.files, options=options))
 

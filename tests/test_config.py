@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iam_redshift.config import (
+from iam_redshift.configuration import (
     Config,
     RunScope,
     Suppression,
@@ -19,8 +19,8 @@ from iam_redshift.config import (
     load_config,
     parse_config,
 )
+from iam_redshift.engine.run import glob_match
 from iam_redshift.findings import Finding, Severity
-from iam_redshift.linter.engine import glob_match
 from iam_redshift.rules import all_rules
 from tests.conftest import Result, run_cli
 from tests.lint_helpers import CLEAN, NO_VERSION, invalid_sids, write_tree

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iam_redshift.engine import lint_document
 from iam_redshift.findings import Finding, Location, Severity
 from iam_redshift.formats import render_findings
 from iam_redshift.formats.sarif import FINGERPRINT, LEVELS
-from iam_redshift.linter import lint_document
 from iam_redshift.rules import all_rules
 from tests.conftest import run_cli
 from tests.lint_helpers import (

@@ -8,7 +8,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iam_redshift.linter._glob import glob_match
+from iam_redshift.matching import glob_match
 
 ALPHABET = st.sampled_from("ab*?[]:/-")
 
@@ -42,7 +42,7 @@ def test_brackets_are_literal_and_case_is_optional() -> None:
 def test_many_stars_do_not_backtrack_exponentially() -> None:
     # A hang guard, not a timing assertion: exponential matching would run for minutes.
     code = (
-        "from iam_redshift.linter._glob import glob_match;"
+        "from iam_redshift.matching import glob_match;"
         "assert not glob_match('redshift:' + '*a' * 20 + '*b', 'redshift:' + 'a' * 80)"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

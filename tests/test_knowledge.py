@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iam_redshift.linter import _knowledge as k
-from iam_redshift.linter import _pkg_resources_shim as shim
+from iam_redshift import _knowledge as k
+from iam_redshift import _pkg_resources_shim as shim
 from tests.conftest import CORPUS, REPO, need
 
 GCC = "redshift:GetClusterCredentials"
@@ -59,7 +59,7 @@ def test_importing_the_module_imports_neither_library() -> None:
     completed = _run_python(
         """
         import sys
-        import iam_redshift.linter._knowledge
+        import iam_redshift._knowledge
         print(sorted(m for m in ("parliament", "policyuniverse") if m in sys.modules))
         """
     )
@@ -537,7 +537,7 @@ def test_stand_in_is_installed_only_when_pkg_resources_cannot_be_found(
             ("parliament", "iam_definition.json"),
             ("parliament", "config.yaml"),
             ("iam_redshift", "py.typed"),
-            ("iam_redshift.linter._knowledge", "_knowledge.py"),  # a module: beside it
+            ("iam_redshift._knowledge", "_knowledge.py"),  # a module: beside it
         ]:
             path = Path(module.resource_filename(package, name))
             assert path.is_file(), (package, name)
@@ -571,7 +571,7 @@ def test_parliament_loads_without_pkg_resources() -> None:
     completed = _run_python(
         _blocking("pkg_resources")
         + """
-from iam_redshift.linter import _knowledge as k
+from iam_redshift import _knowledge as k
 assert k.knowledge_error() is None, k.knowledge_error()
 assert k.action_known("redshift:GetClusterCredentials")
 assert "pkg_resources" not in sys.modules  # the stand-in is gone again
@@ -589,7 +589,7 @@ def test_without_parliament_functions_degrade_and_say_why() -> None:
     completed = _run_python(
         _blocking("parliament")
         + """
-from iam_redshift.linter import _knowledge as k
+from iam_redshift import _knowledge as k
 error = k.knowledge_error()
 assert error is not None and "parliament" in error, error
 assert k.action_known("redshift:Nope") and k.service_known("nosuch")
@@ -612,7 +612,7 @@ def test_without_either_library_nothing_raises() -> None:
     completed = _run_python(
         _blocking("parliament", "policyuniverse")
         + """
-from iam_redshift.linter import _knowledge as k
+from iam_redshift import _knowledge as k
 error = k.knowledge_error()
 assert "parliament" in error and "policyuniverse" in error, error
 assert k.expand_action("redshift:*") == ()
@@ -627,7 +627,7 @@ def test_without_policyuniverse_expansion_uses_parliament() -> None:
     completed = _run_python(
         _blocking("policyuniverse")
         + """
-from iam_redshift.linter import _knowledge as k
+from iam_redshift import _knowledge as k
 assert "policyuniverse" in k.knowledge_error()
 assert "redshift:GetClusterCredentials" in k.expand_action("redshift:*")
 assert k.service_action_count("aiops") > 0  # a service only parliament knows

@@ -22,8 +22,8 @@ from iam_redshift import (
     parse_setup,
     render_bundle,
 )
+from iam_redshift.engine import lint_bundle
 from iam_redshift.findings import Severity
-from iam_redshift.linter import lint_bundle
 from iam_redshift.render.least_privilege import (
     access_role_permissions_policy,
     instance_role_permissions_policy,

@@ -13,8 +13,8 @@ import json
 from hypothesis import given
 
 from iam_redshift import Setup, dump_toml, parse_setup, render_bundle
+from iam_redshift.engine import lint_bundle
 from iam_redshift.findings import Severity
-from iam_redshift.linter import lint_bundle
 from iam_redshift.render.cloudformation import cloudformation_template
 from iam_redshift.render.terraform import (
     INSTANCE_ROLE_ARN_REFERENCE,

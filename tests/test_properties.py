@@ -28,14 +28,14 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from iam_redshift._schemas import validator
+from iam_redshift.engine import LintOptions, iter_lint_files, lint_bundle, lint_document
 from iam_redshift.findings import Finding, Location, Severity
 from iam_redshift.formats import FORMATS as OUTPUT_FORMATS
-from iam_redshift.linter import LintOptions, iter_lint_files, lint_bundle, lint_document
-from iam_redshift.linter.source import resolve_pointer
 from iam_redshift.model import AccessRole, InstanceRole, Setup
 from iam_redshift.render import Bundle, render_bundle
 from iam_redshift.rules import all_rules
 from iam_redshift.setup_file import dump_json, dump_toml, parse_setup, setup_to_mapping
+from iam_redshift.sources.json_text import resolve_pointer
 from iam_redshift.strategies import (
     BROKEN_BUNDLE_CODES,
     BrokenBundle,

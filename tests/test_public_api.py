@@ -12,7 +12,7 @@ from tests.conftest import EXAMPLE
 
 def test_lint_is_a_function_even_after_the_engine_is_imported(tmp_path: Path) -> None:
     # Importing the engine's package must not shadow the function of the same purpose.
-    import iam_redshift.linter.engine
+    import iam_redshift.engine.run
     from iam_redshift.bundle_io import write_files
 
     out = tmp_path / "out"

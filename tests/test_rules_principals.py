@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iam_redshift.engine import LintOptions, iter_lint_files, lint_bundle, lint_document
 from iam_redshift.findings import Finding, Severity
-from iam_redshift.linter import LintOptions, iter_lint_files, lint_bundle, lint_document
 from iam_redshift.model import AccessRole, InstanceRole, Setup
 from iam_redshift.render import render_bundle
 from iam_redshift.rules.principals import RULES, _parse_arn

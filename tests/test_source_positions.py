@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iam_redshift.linter.source import ParsedText, escape_pointer, locate, parse_json
+from iam_redshift.sources.json_text import ParsedText, escape_pointer, locate, parse_json
 
 # Names from a small alphabet, so that objects often repeat a name (the last one counts) and
 # pointers need escaping ("~", "/").

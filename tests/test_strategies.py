@@ -17,7 +17,7 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from iam_redshift.linter import LintOptions, lint_document
+from iam_redshift.engine import LintOptions, lint_document
 from iam_redshift.model import (
     PARTITIONS,
     AccessRole,

@@ -15,7 +15,7 @@ from iam_redshift.findings import Finding, Severity
 
 if TYPE_CHECKING:
     from iam_redshift.cli import Streams
-    from iam_redshift.config import Config, RunScope
+    from iam_redshift.configuration import Config, RunScope
 
 FAIL_ON = ("error", "security-warning", "warning", "suggestion", "never")
 DEFAULT_FAIL_ON = "security-warning"
@@ -101,7 +101,7 @@ def fails(findings: list[Finding], fail_on: str) -> bool:
 
 
 def _configuration(arguments: argparse.Namespace) -> Config:
-    from iam_redshift.config import Config, find_config, load_config
+    from iam_redshift.configuration import Config, find_config, load_config
 
     if arguments.isolated:
         return Config(root=os.getcwd())
@@ -220,7 +220,7 @@ def _plan(arguments: argparse.Namespace, config: Config, streams: Streams) -> _P
 
 def _scope(plan: _Plan, config: Config) -> RunScope:
     """What the run covered, relative to the configuration's root."""
-    from iam_redshift.config import RunScope
+    from iam_redshift.configuration import RunScope
 
     root = config.root or os.getcwd()
     directories = [config.relative(t) for t in plan.targets if os.path.isdir(t)]
@@ -246,7 +246,7 @@ def _scope(plan: _Plan, config: Config) -> RunScope:
 
 
 def _reader(plan: _Plan) -> Any:
-    from iam_redshift.linter.source import MAX_DOCUMENT_BYTES
+    from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
 
     def read(file: str) -> bytes | None:
         if plan.stdin is not None and file == plan.stdin[0]:
@@ -262,9 +262,9 @@ def _reader(plan: _Plan) -> Any:
 
 def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
     """Lint the paths and print the findings; the exit status says whether any fails."""
-    from iam_redshift.config import apply_config
+    from iam_redshift.configuration import apply_config
+    from iam_redshift.engine.run import iter_lint_paths, lint_document
     from iam_redshift.formats import render_findings
-    from iam_redshift.linter.engine import iter_lint_paths, lint_document
 
     if arguments.instance_role is not None:
         _check_instance_role(arguments.instance_role)

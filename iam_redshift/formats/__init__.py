@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from iam_redshift.config import Suppressed
+    from iam_redshift.configuration import Suppressed
     from iam_redshift.findings import Finding
     from iam_redshift.rules._base import Rule
 

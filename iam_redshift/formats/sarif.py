@@ -27,7 +27,7 @@ from iam_redshift.formats import Report, repository_path
 from iam_redshift.formats.rule_docs import rule_markdown
 
 if TYPE_CHECKING:
-    from iam_redshift.config import Suppressed
+    from iam_redshift.configuration import Suppressed
     from iam_redshift.rules._base import Rule
 
 __all__ = ["FINGERPRINT", "LEVELS", "SARIF_SCHEMA", "fingerprint", "write"]

@@ -1,6 +1,6 @@
 """What a rule is: a stable code, its documentation, examples that are tests, and a check.
 
-A document rule's check takes one :class:`~iam_redshift.linter.policy.PolicyDocument` and the
+A document rule's check takes one :class:`~iam_redshift.document.policy.PolicyDocument` and the
 :class:`LintContext`; a bundle rule's check takes the whole :class:`BundleContext`. Both yield
 :class:`Hit` records; the engine turns hits into :class:`~iam_redshift.findings.Finding` objects
 with line and column, severity and configuration applied.
@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from iam_redshift.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from iam_redshift.linter.policy import DocumentKind, PolicyDocument
-    from iam_redshift.linter.source import ParsedText
+    from iam_redshift.document.policy import DocumentKind, PolicyDocument
     from iam_redshift.model import Setup
+    from iam_redshift.sources.json_text import ParsedText
 
 __all__ = [
     "BundleContext",
@@ -150,11 +150,11 @@ class Example:
 
     def lint(self) -> list[Finding]:
         """Lint this example the way the command line would."""
-        from iam_redshift.linter.engine import LintOptions, iter_lint_files
+        from iam_redshift.engine.run import LintOptions, iter_lint_files
 
         options = LintOptions(instance_role_arn=self.instance_role, kind=self.kind)
         if self.config:
-            from iam_redshift.config import lint_files_with_config
+            from iam_redshift.configuration import lint_files_with_config
 
             return lint_files_with_config(self.materialize(), self.config, options=options)
         return list(iter_lint_files(self.materialize(), options=options))

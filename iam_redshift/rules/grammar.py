@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from iam_redshift.findings import Severity
-from iam_redshift.linter.source import escape_pointer
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+from iam_redshift.sources.json_text import escape_pointer
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
-    from iam_redshift.linter.policy import PolicyDocument
+    from iam_redshift.document.policy import PolicyDocument
 
 GRAMMAR = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html"
 ELEMENTS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html"

@@ -1,7 +1,7 @@
 """IR9xx: about the linter's own configuration rather than a policy document.
 
-These findings are made by the configuration step (:mod:`iam_redshift.config`) after every other
-rule has run, so their rules have no check of their own.
+These findings are made by the configuration step (:mod:`iam_redshift.configuration`) after
+every other rule has run, so their rules have no check of their own.
 """
 
 from __future__ import annotations

@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from iam_redshift.findings import Severity
-from iam_redshift.linter._glob import glob_match
+from iam_redshift.matching import glob_match
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
 
 if TYPE_CHECKING:
-    from iam_redshift.linter.policy import PolicyDocument, Statement, Value
+    from iam_redshift.document.policy import PolicyDocument, Statement, Value
 
 PRINCIPAL = (
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"

@@ -11,7 +11,7 @@ from iam_redshift.findings import Severity
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
 
 if TYPE_CHECKING:
-    from iam_redshift.linter.policy import PolicyDocument
+    from iam_redshift.document.policy import PolicyDocument
 
 QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 CREATE_ROLE = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html"

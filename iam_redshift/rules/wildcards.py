@@ -4,7 +4,7 @@ the role can need?
 Only Allow statements grant anything, so every rule here reads Allow statements only, and only in
 permissions policies (a trust policy's resource is the role itself). Action counts come from
 policyuniverse and resource-level support from the Service Authorization Reference data, both
-through :mod:`iam_redshift.linter._knowledge`.
+through :mod:`iam_redshift._knowledge`.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from iam_redshift import _knowledge as knowledge
+from iam_redshift.document.policy import Value
 from iam_redshift.findings import Severity
-from iam_redshift.linter import _knowledge as knowledge
-from iam_redshift.linter._glob import glob_match
-from iam_redshift.linter.policy import Value
+from iam_redshift.matching import glob_match
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
 
 if TYPE_CHECKING:
-    from iam_redshift.linter.policy import PolicyDocument, Statement
+    from iam_redshift.document.policy import PolicyDocument, Statement
 
 ACTION = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html"
 NOT_ACTION = (

@@ -52,7 +52,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final, Generic, NamedTuple, TypeVar
 
-from iam_redshift.linter._glob import glob_regex
+from iam_redshift.matching import glob_regex
 
 __all__ = [
     "CROSS_SERVICE_CONDITION_KEYS",
@@ -291,7 +291,7 @@ def _quiet_import() -> Iterator[None]:
 
 
 def _import_parliament() -> Any:
-    from iam_redshift.linter import _pkg_resources_shim as shim
+    from iam_redshift import _pkg_resources_shim as shim
 
     shim.ensure_pkg_resources()
     try:

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from iam_redshift.engine.run import LintOptions, glob_match
 from iam_redshift.errors import SetupFileError, UsageError
 from iam_redshift.findings import Finding, Severity
-from iam_redshift.linter.engine import LintOptions, glob_match
 
 if TYPE_CHECKING:
     from iam_redshift.rules._base import Rule
@@ -445,10 +445,10 @@ class _Sids:
         statement = _statement_pointer(finding.pointer)
         if statement is None:
             return None
-        from iam_redshift.linter.source import ParsedText, resolve_pointer
+        from iam_redshift.sources.json_text import ParsedText, resolve_pointer
 
         if finding.file not in self.values:
-            from iam_redshift.linter.source import parse_json
+            from iam_redshift.sources.json_text import parse_json
 
             data = self.read(finding.file)
             parsed = parse_json(data) if data is not None else None
@@ -578,11 +578,11 @@ def lint_files_with_config(
     *,
     options: LintOptions | None = None,
 ) -> list[Finding]:
-    """Lint an in-memory directory (as :func:`~iam_redshift.linter.iter_lint_files` does) with a
+    """Lint an in-memory directory (as :func:`~iam_redshift.engine.iter_lint_files` does) with a
     ``.iam-redshift.toml`` given as text; paths in globs are the mapping's keys."""
     from dataclasses import replace
 
-    from iam_redshift.linter.engine import iter_lint_files
+    from iam_redshift.engine.run import iter_lint_files
 
     config = parse_config(config_text)
     base = options or LintOptions()

@@ -1,6 +1,6 @@
 """Lint IAM documents offline: one at a time, or a bundle's documents against each other.
 
->>> from iam_redshift.linter import lint_document
+>>> from iam_redshift.engine import lint_document
 >>> [f.code for f in lint_document('{"Version": "2012-10-17", "Statement": []}')]
 ['IR101']
 """
@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from iam_redshift.findings import Finding, Location, Severity
-from iam_redshift.linter.engine import (
+from iam_redshift.engine.run import (
     LintOptions,
     iter_lint_files,
     iter_lint_paths,
     lint_bundle,
     lint_document,
 )
+from iam_redshift.findings import Finding, Location, Severity
 
 __all__ = [
     "Finding",

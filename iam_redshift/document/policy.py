@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from iam_redshift.linter.source import ParsedText, escape_pointer
+from iam_redshift.sources.json_text import ParsedText, escape_pointer
 
 __all__ = ["DocumentKind", "PolicyDocument", "Statement", "Value", "detect_kind"]
 

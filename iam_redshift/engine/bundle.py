@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from iam_redshift.document.policy import PolicyDocument
 from iam_redshift.findings import Finding
-from iam_redshift.linter.policy import PolicyDocument
-from iam_redshift.linter.source import Unreadable, escape_pointer, parse_json
 from iam_redshift.render.bundle import MANIFEST_NAME
 from iam_redshift.rules._base import BundleContext, Hit
+from iam_redshift.sources.json_text import Unreadable, escape_pointer, parse_json
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
-    from iam_redshift.linter.engine import _Run
+    from iam_redshift.engine.run import _Run
     from iam_redshift.model import Setup
 
 __all__ = ["lint_manifest_bundle"]

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from iam_redshift.document.policy import DocumentKind, PolicyDocument, detect_kind
 from iam_redshift.findings import Finding, Location, Severity
-from iam_redshift.linter.policy import DocumentKind, PolicyDocument, detect_kind
-from iam_redshift.linter.source import MAX_DOCUMENT_BYTES, ParsedText, Unreadable, parse_json
 from iam_redshift.render.bundle import MANIFEST_NAME
 from iam_redshift.rules._base import BundleContext, Hit, LintContext, Rule
+from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES, ParsedText, Unreadable, parse_json
 
 if TYPE_CHECKING:
     from iam_redshift.model import Setup
@@ -113,7 +113,7 @@ class _Run:
         if parsed is None:
             return (1, 1)
         if key is not None:
-            from iam_redshift.linter.source import locate_key
+            from iam_redshift.sources.json_text import locate_key
 
             return locate_key(parsed.text, pointer, *key)
         return parsed.position(pointer)
@@ -263,7 +263,7 @@ def iter_lint_files(
     findings are ``root`` joined with the relative path.
     """
     options = options or LintOptions()
-    from iam_redshift.linter.bundle import lint_manifest_bundle
+    from iam_redshift.engine.bundle import lint_manifest_bundle
 
     def display(rel: str) -> str:
         return f"{root.rstrip('/')}/{rel}" if root else rel
