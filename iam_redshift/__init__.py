@@ -15,16 +15,25 @@ from typing import TYPE_CHECKING, Any
 
 from iam_redshift._version import __version__
 
-if TYPE_CHECKING:
+_MISSING = object()
+
+if TYPE_CHECKING:  # the names of __all__, for type checkers (a test holds them equal)
     from iam_redshift.engine import (
         LintOptions,
         iter_lint,
-        iter_lint_files,
+        iter_lint_contents,
         lint,
         lint_bundle,
         lint_document,
     )
-    from iam_redshift.errors import BundleWriteError, SetupFileError, UsageError
+    from iam_redshift.errors import (
+        BundleWriteError,
+        ConfigError,
+        IamRedshiftError,
+        InputError,
+        SetupFileError,
+        UsageError,
+    )
     from iam_redshift.findings import Finding, Location, Severity
     from iam_redshift.model import (
         AccessRole,
@@ -42,7 +51,10 @@ __all__ = [
     "Bundle",
     "BundleDocument",
     "BundleWriteError",
+    "ConfigError",
     "Finding",
+    "IamRedshiftError",
+    "InputError",
     "InstanceRole",
     "LintOptions",
     "Location",
@@ -57,7 +69,7 @@ __all__ = [
     "dump_json",
     "dump_toml",
     "iter_lint",
-    "iter_lint_files",
+    "iter_lint_contents",
     "lint",
     "lint_bundle",
     "lint_document",
@@ -66,42 +78,26 @@ __all__ = [
     "render_bundle",
 ]
 
-_LAZY = {
-    "AccessRole": "iam_redshift.model",
-    "InstanceRole": "iam_redshift.model",
-    "RedshiftCluster": "iam_redshift.model",
-    "RedshiftServerless": "iam_redshift.model",
-    "Setup": "iam_redshift.model",
-    "SetupError": "iam_redshift.model",
-    "Bundle": "iam_redshift.render",
-    "BundleDocument": "iam_redshift.render",
-    "render_bundle": "iam_redshift.render",
-    "BundleWriteError": "iam_redshift.errors",
-    "SetupFileError": "iam_redshift.errors",
-    "UsageError": "iam_redshift.errors",
-    "Finding": "iam_redshift.findings",
-    "Location": "iam_redshift.findings",
-    "Severity": "iam_redshift.findings",
-    "LintOptions": "iam_redshift.engine",
-    "iter_lint": "iam_redshift.engine",
-    "iter_lint_files": "iam_redshift.engine",
-    "lint": "iam_redshift.engine",
-    "lint_bundle": "iam_redshift.engine",
-    "lint_document": "iam_redshift.engine",
-    "dump_json": "iam_redshift.setup_file",
-    "dump_toml": "iam_redshift.setup_file",
-    "load_setup": "iam_redshift.setup_file",
-    "parse_setup": "iam_redshift.setup_file",
-}
+#: Where the names of ``__all__`` are defined, cheapest to import first: a name is loaded, on first
+#: use, from the first of these that has it (so ``load_setup`` never imports the linter).
+_MODULES = (
+    "iam_redshift.errors",
+    "iam_redshift.findings",
+    "iam_redshift.model",
+    "iam_redshift.setup_file",
+    "iam_redshift.render",
+    "iam_redshift.engine",
+)
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'iam_redshift' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    if name in __all__:
+        for module in _MODULES:
+            value = getattr(importlib.import_module(module), name, _MISSING)
+            if value is not _MISSING:
+                globals()[name] = value
+                return value
+    raise AttributeError(f"module 'iam_redshift' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

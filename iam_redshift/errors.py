@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-__all__ = ["BundleWriteError", "SetupFileError", "UsageError"]
+__all__ = [
+    "BundleWriteError",
+    "ConfigError",
+    "IamRedshiftError",
+    "InputError",
+    "SetupFileError",
+    "UsageError",
+]
 
 
-class UsageError(Exception):
-    """Input the command cannot work with; the command line exits with status 2.
+class IamRedshiftError(Exception):
+    """The base of every error the library raises about its input; the command line exits with
+    status 2 on any of them.
 
     ``source`` is the file or argument at fault, ``detail`` what is wrong with it.
     """
@@ -17,9 +25,21 @@ class UsageError(Exception):
         super().__init__(f"{source}: {detail}")
 
 
-class SetupFileError(UsageError):
+class SetupFileError(IamRedshiftError):
     """A setup (or manifest) file that cannot be used."""
 
 
-class BundleWriteError(UsageError):
+class BundleWriteError(IamRedshiftError):
     """A bundle that cannot be written where it was asked to go."""
+
+
+class ConfigError(IamRedshiftError):
+    """A lint configuration file that cannot be used: names the file, the key and the problem."""
+
+
+class InputError(IamRedshiftError):
+    """A path given to lint that names nothing, or a glob that matches nothing."""
+
+
+class UsageError(IamRedshiftError):
+    """A command line that cannot be run as written (a bad option or argument)."""

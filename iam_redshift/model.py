@@ -45,6 +45,9 @@ _ROLE_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
 _ROLE_PATH = re.compile(r"/([\x21-\x7f]*/)?")
 ROLE_NAME_MAX: Final = 64
 ROLE_PATH_MAX: Final = 512
+#: The default quota on a role's trust policy, in characters without white space (it can be
+#: raised to 4,096 through Service Quotas).
+TRUST_POLICY_DEFAULT_MAX: Final = 2048
 
 # Redshift's own rules: the CreateCluster, GetClusterCredentials and Redshift Serverless
 # GetCredentials API references (botocore's service models carry the same text and patterns).

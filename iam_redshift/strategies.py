@@ -756,9 +756,9 @@ class BrokenBundle:
 
     def lint(self, *, options: LintOptions | None = None) -> list[Finding]:
         """Lint the broken files the way ``iam-redshift lint`` lints a bundle directory."""
-        from iam_redshift.engine import iter_lint_files
+        from iam_redshift.engine import iter_lint_contents
 
-        return list(iter_lint_files(self.files, options=options))
+        return list(iter_lint_contents(self.files, options=options))
 
 
 @dataclass(frozen=True)
@@ -1237,7 +1237,7 @@ def _padded(draw: st.DrawFn, value: dict[str, Any], limit: int) -> tuple[dict[st
 
 
 def _trust_too_long(draw: st.DrawFn, bundle: Bundle) -> _Change:
-    from iam_redshift.rules.quotas import TRUST_POLICY_DEFAULT_MAX
+    from iam_redshift.model import TRUST_POLICY_DEFAULT_MAX
 
     documents = [d for d in bundle.documents if d.kind == "trust"]
     document = draw(st.sampled_from(documents))

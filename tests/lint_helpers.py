@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from iam_redshift.configuration import lint_example
 from iam_redshift.rules import all_rules
 from iam_redshift.rules._base import Rule
 from tests.conftest import SHARED, need
@@ -54,12 +55,22 @@ def write_tree(root: Path, files: Mapping[str, Any]) -> Path:
     return root
 
 
+def rules_with_examples() -> list[Rule]:
+    """The catalogue's rules that have a bad and a good example (all but IR000)."""
+    return [r for r in all_rules().values() if r.bad is not None and r.good is not None]
+
+
 def cross_document_rules() -> list[Rule]:
     """The catalogue's rules whose bad example is a bundle with a finding that involves another
     document (a finding with related locations)."""
     found = []
     for rule in all_rules().values():
-        if rule.bad.is_bundle and any(f.code == rule.code and f.related for f in rule.bad.lint()):
+        bad = rule.bad
+        if (
+            bad is not None
+            and bad.is_bundle
+            and any(f.code == rule.code and f.related for f in lint_example(bad))
+        ):
             found.append(rule)
     return found
 

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from iam_redshift.rules import all_rules
 from tests.conftest import EXAMPLE, run_cli
 from tests.lint_helpers import (
     CLEAN,
     NO_VERSION,
     cross_document_rules,
     invalid_sids,
+    rules_with_examples,
     write_tree,
 )
 
@@ -202,7 +202,7 @@ def test_nothing_is_written_and_nothing_is_sent(
 def test_every_rules_bad_example_fails_and_good_example_passes_through_the_cli(
     here: Path,
 ) -> None:
-    for rule in all_rules().values():
+    for rule in rules_with_examples():
         for name, example in (("bad", rule.bad), ("good", rule.good)):
             folder = here / rule.code / name
             write_tree(folder, example.materialize())

@@ -49,6 +49,9 @@ def test_explain_prints_the_documentation_with_both_examples(rule: Rule) -> None
     assert text.startswith(f"# {rule.code} {rule.name} ({rule.severity.value})\n")
     for part in (rule.summary, rule.why, rule.fix, *rule.references):
         assert part in text
+    if rule.bad is None or rule.good is None:
+        assert "## Example" not in text
+        return
     bad, good = text.split("## Example", 1)[1].split("## Use instead", 1)
     for section, example in ((bad, rule.bad), (good, rule.good)):
         for path, value in example.files.items():
@@ -65,8 +68,34 @@ def test_explain_an_unknown_code_exits_2() -> None:
     result = run_cli("explain", "IR999")
     assert result.code == 2
     assert result.err == (
-        "iam-redshift: error: IR999: no rule has this code ('iam-redshift rules' lists them all)\n"
+        "iam-redshift: error: IR999: no rule has this code, name or code prefix "
+        "('iam-redshift rules' lists them all)\n"
     )
+
+
+def test_explain_takes_a_rule_name_and_a_code_prefix() -> None:
+    by_name = run_cli("explain", "instance-role-not-trusted")
+    assert by_name.code == 0
+    assert by_name.out == run_cli("explain", "IR301").out
+    family = run_cli("explain", "IR3")
+    assert family.code == 0
+    headings = [line for line in family.out.splitlines() if line.startswith("# IR")]
+    assert [h.split()[1] for h in headings] == [c for c in all_rules() if c.startswith("IR3")]
+
+
+def test_explain_documents_the_internal_error_code() -> None:
+    result = run_cli("explain", "IR000")
+    assert result.code == 0
+    assert result.out.startswith("# IR000 internal-error (error)\n")
+    assert "## Example" not in result.out
+
+
+def test_dash_capital_v_prints_the_version() -> None:
+    from iam_redshift import __version__
+
+    result = run_cli("-V")
+    assert result.code == 0
+    assert result.out == f"iam-redshift {__version__}\n"
 
 
 def test_help_lists_the_new_commands() -> None:

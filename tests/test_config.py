@@ -19,9 +19,9 @@ from iam_redshift.configuration import (
     load_config,
     parse_config,
 )
-from iam_redshift.engine.run import glob_match
 from iam_redshift.findings import Finding, Severity
 from iam_redshift.rules import all_rules
+from iam_redshift.sources.discover import matches_path
 from tests.conftest import Result, run_cli
 from tests.lint_helpers import CLEAN, NO_VERSION, invalid_sids, write_tree
 
@@ -422,10 +422,10 @@ def test_every_finding_is_either_kept_or_suppressed_by_a_matching_suppression(
     )
     for hidden in outcome.suppressed:
         assert hidden.suppression.code == hidden.finding.code
-        assert glob_match(hidden.finding.file, hidden.suppression.path)
+        assert matches_path(hidden.finding.file, hidden.suppression.path)
     for finding in kept:
         assert not any(
-            s.code == finding.code and glob_match(finding.file, s.path) for s in suppressions
+            s.code == finding.code and matches_path(finding.file, s.path) for s in suppressions
         )
     used = {id(s.suppression) for s in outcome.suppressed}
     stale = [f for f in outcome.findings if f.code == "IR901"]

@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 from iam_redshift._version import __version__
 from iam_redshift.findings import Finding, Location, Severity
 from iam_redshift.formats import render_findings
-from iam_redshift.rules import all_rules
 from tests.conftest import run_cli
 from tests.lint_helpers import (
     CLEAN,
     NO_VERSION,
     assert_valid_findings_json,
     invalid_sids,
+    rules_with_examples,
     write_tree,
 )
 
@@ -32,7 +32,7 @@ def lint_json(*args: str, stdin: bytes = b"") -> dict[str, Any]:
     return document
 
 
-@pytest.mark.parametrize("rule", list(all_rules().values()), ids=lambda r: r.code)
+@pytest.mark.parametrize("rule", rules_with_examples(), ids=lambda r: r.code)
 def test_every_rules_bad_and_good_example_lint_to_valid_json(
     rule: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,6 +22,7 @@ from tests.lint_helpers import (
     assert_valid_sarif,
     cross_document_rules,
     invalid_sids,
+    rules_with_examples,
     skip_without,
     write_tree,
 )
@@ -101,8 +102,11 @@ def test_every_rule_of_the_catalogue_is_described(tmp_path: Path) -> None:
         assert described["shortDescription"]["text"] == rule.summary
         assert described["fullDescription"]["text"] == rule.why
         assert rule.fix in described["help"]["text"]
-        assert described["helpUri"] == rule.references[0]
-        assert urlsplit(described["helpUri"]).scheme == "https"
+        if rule.references:
+            assert described["helpUri"] == rule.references[0]
+            assert urlsplit(described["helpUri"]).scheme == "https"
+        else:  # IR000, a bug in iam-redshift, has no AWS page to point at
+            assert "helpUri" not in described
         assert described["defaultConfiguration"]["level"] == LEVELS[rule.severity]
         tags = described["properties"]["tags"]
         if rule.severity is Severity.SECURITY_WARNING:
@@ -181,7 +185,7 @@ def test_fingerprints_stay_the_same_when_unrelated_lines_move(
     "rule",
     [
         r
-        for r in all_rules().values()
+        for r in rules_with_examples()
         if not r.bad.is_bundle and all(isinstance(v, dict) for v in r.bad.files.values())
     ],
     ids=lambda r: r.code,

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from iam_redshift._schemas import validator
-from iam_redshift.engine import LintOptions, iter_lint_files, lint_bundle, lint_document
+from iam_redshift.engine import LintOptions, iter_lint_contents, lint_bundle, lint_document
 from iam_redshift.findings import Finding, Location, Severity
 from iam_redshift.formats import FORMATS as OUTPUT_FORMATS
 from iam_redshift.model import AccessRole, InstanceRole, Setup
@@ -324,7 +324,7 @@ def test_linting_a_bundle_with_any_document_or_manifest_never_fails(
     files[path] = data.draw(
         ODD_DOCUMENTS.map(json.dumps) | st.text() | st.binary() | st.none(), label="content"
     )
-    _assert_sane(list(iter_lint_files(files)))
+    _assert_sane(list(iter_lint_contents(files)))
 
 
 HUGE = 3_000_000  # characters: below the 4 MB limit, far above any real policy
@@ -547,7 +547,7 @@ def test_every_finding_points_at_its_element_in_broken_bundles(broken: BrokenBun
             path: (json.dumps(json.loads(text)) if compact else text)
             for path, text in broken.files.items()
         }
-        findings = list(iter_lint_files(files))
+        findings = list(iter_lint_contents(files))
         assert findings
         _assert_findings_point_at_their_elements(files, findings)
 

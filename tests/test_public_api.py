@@ -12,7 +12,7 @@ from tests.conftest import EXAMPLE
 
 def test_lint_is_a_function_even_after_the_engine_is_imported(tmp_path: Path) -> None:
     # Importing the engine's package must not shadow the function of the same purpose.
-    import iam_redshift.engine.run
+    import iam_redshift.engine
     from iam_redshift.bundle_io import write_files
 
     out = tmp_path / "out"
@@ -38,3 +38,36 @@ def test_import_is_light() -> None:
         "assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_names_type_checkers_see_are_the_public_names() -> None:
+    import ast
+
+    tree = ast.parse(Path(iam_redshift.__file__).read_text(encoding="utf-8"))
+    checked = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+    )
+    imported = {
+        alias.name
+        for node in checked.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == set(iam_redshift.__all__) - {"__version__"}
+
+
+def test_library_errors_share_a_base_apart_from_usage_errors() -> None:
+    from iam_redshift.errors import (
+        BundleWriteError,
+        ConfigError,
+        IamRedshiftError,
+        InputError,
+        SetupFileError,
+        UsageError,
+    )
+
+    for error in (BundleWriteError, ConfigError, InputError, SetupFileError):
+        assert issubclass(error, IamRedshiftError)
+        assert not issubclass(error, UsageError)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iam_redshift.engine import LintOptions, iter_lint_files, lint_bundle, lint_document
+from iam_redshift.engine import LintOptions, iter_lint_contents, lint_bundle, lint_document
 from iam_redshift.findings import Finding, Severity
 from iam_redshift.model import AccessRole, InstanceRole, Setup
 from iam_redshift.render import render_bundle
@@ -73,7 +73,7 @@ def with_principal(principal: Any) -> Callable[[Any], None]:
 
 
 def lint_files(files: Files) -> list[Finding]:
-    return list(iter_lint_files(files))
+    return list(iter_lint_contents(files))
 
 
 def ir3(findings: list[Finding]) -> list[Finding]:

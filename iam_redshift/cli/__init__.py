@@ -10,28 +10,16 @@ import argparse
 import contextlib
 import io
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import BinaryIO, TextIO
 
 from iam_redshift._version import __version__
-from iam_redshift.errors import UsageError
+from iam_redshift.cli._streams import Command, Streams
+from iam_redshift.errors import IamRedshiftError, UsageError
 
 __all__ = ["Streams", "main"]
 
 PROG = "iam-redshift"
-
-
-@dataclass(frozen=True)
-class Streams:
-    """Where a command reads and writes."""
-
-    stdin: BinaryIO
-    stdout: TextIO
-    stderr: TextIO
-
-
-Command = Callable[[argparse.Namespace, Streams], int]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Render and lint the IAM documents of the two-role Amazon Redshift pattern: "
         "an EC2 instance role that assumes Redshift access roles. Offline; nothing touches AWS.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     _render.register(commands)
     _lint.register(commands)
@@ -82,7 +70,7 @@ def main(
         return handler(namespace, streams)
     except SystemExit as exit_:  # from --help and --version
         return exit_.code if isinstance(exit_.code, int) else 0
-    except UsageError as error:
+    except IamRedshiftError as error:
         print(f"{PROG}: error: {error}", file=streams.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from iam_redshift.errors import UsageError
 
 if TYPE_CHECKING:
-    from iam_redshift.cli import Streams
+    from iam_redshift.cli._streams import Streams
 
 
 def register(commands: Any) -> None:
@@ -32,9 +32,15 @@ def register(commands: Any) -> None:
         "explain",
         help="print a rule's documentation, with a bad and a good example",
         description="Print the documentation of rule CODE (as Markdown): what it checks, why it "
-        "matters, what to do instead, an example that breaks it and one that does not.",
+        "matters, what to do instead, an example that breaks it and one that does not. CODE may "
+        "also be a rule's name, or a code prefix for every rule that starts with it.",
     )
-    explain.add_argument("code", metavar="CODE", help="a rule code, such as IR201")
+    explain.add_argument(
+        "code",
+        metavar="CODE",
+        help="a rule code (IR201), a rule name (instance-role-not-trusted), or a code prefix "
+        "(IR3: every rule of the family)",
+    )
     explain.set_defaults(handler=run_explain)
 
 
@@ -69,12 +75,13 @@ def run_rules(arguments: argparse.Namespace, streams: Streams) -> int:
 def run_explain(arguments: argparse.Namespace, streams: Streams) -> int:
     """Print one rule's documentation."""
     from iam_redshift.formats.rule_docs import rule_markdown
-    from iam_redshift.rules import get_rule
+    from iam_redshift.rules import find_rules
 
-    rule = get_rule(arguments.code)
-    if rule is None:
+    rules = find_rules(arguments.code)
+    if not rules:
         raise UsageError(
-            arguments.code, "no rule has this code ('iam-redshift rules' lists them all)"
+            arguments.code,
+            "no rule has this code, name or code prefix ('iam-redshift rules' lists them all)",
         )
-    streams.stdout.write(rule_markdown(rule))
+    streams.stdout.write("\n".join(rule_markdown(rule) for rule in rules))
     return 0

@@ -1,4 +1,4 @@
-"""Lint IAM documents offline: one at a time, or a bundle's documents against each other.
+"""The lint engine: run the rule catalogue on documents and bundles, in memory or on disk.
 
 >>> from iam_redshift.engine import lint_document
 >>> [f.code for f in lint_document('{"Version": "2012-10-17", "Statement": []}')]
@@ -10,22 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from iam_redshift.engine.run import (
-    LintOptions,
-    iter_lint_files,
-    iter_lint_paths,
-    lint_bundle,
-    lint_document,
-)
-from iam_redshift.findings import Finding, Location, Severity
+from iam_redshift.engine.lint import iter_lint_contents, lint_bundle, lint_document
+from iam_redshift.engine.options import LintOptions
+from iam_redshift.engine.paths import iter_lint_paths
+from iam_redshift.findings import Finding
 
 __all__ = [
-    "Finding",
     "LintOptions",
-    "Location",
-    "Severity",
     "iter_lint",
-    "iter_lint_files",
+    "iter_lint_contents",
     "lint",
     "lint_bundle",
     "lint_document",

@@ -40,8 +40,9 @@ def example_markdown(example: Example) -> str:
     if example.is_bundle:
         parts.append(
             "A bundle: the one rendered by `iam-redshift render` from the example setup "
-            "(instance role `EC2-Redshift-Initiator-Role`, access role "
-            "`Redshift-Access-Role-1`, account 123456789012)"
+            "(account 123456789012, instance role `EC2-Redshift-Initiator-Role`, access role "
+            "`Redshift-Access-Role-1` reaching cluster `analytics` in us-east-1 as `etl_user`, "
+            "profile `least-privilege`)"
             + (", with these files changed:" if len(example.files) > 1 else ", unchanged.")
         )
     options = []
@@ -66,14 +67,19 @@ def example_markdown(example: Example) -> str:
 
 def rule_markdown(rule: Rule) -> str:
     """The whole documentation of ``rule`` as Markdown."""
-    references = "\n".join(f"- <{url}>" for url in rule.references)
     sections = [
         f"# {rule.code} {rule.name} ({rule.severity.value})",
         "## What it does\n\n" + rule.summary,
         "## Why is this bad?\n\n" + rule.why,
         "## What to do instead\n\n" + rule.fix,
-        "## Example\n\n" + example_markdown(rule.bad),
-        "## Use instead\n\n" + example_markdown(rule.good),
-        "## References\n\n" + references,
     ]
+    if rule.bad is not None:
+        sections.append("## Example\n\n" + example_markdown(rule.bad))
+    if rule.good is not None:
+        sections.append("## Use instead\n\n" + example_markdown(rule.good))
+    if rule.aliases:
+        sections.append("## Former codes\n\n" + ", ".join(rule.aliases))
+    if rule.references:
+        references = "\n".join(f"- <{url}>" for url in rule.references)
+        sections.append("## References\n\n" + references)
     return "\n\n".join(sections) + "\n"

@@ -97,20 +97,6 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     return descriptor
 
 
-def _internal_descriptor(code: str) -> dict[str, Any]:
-    """For a code outside the catalogue: IR000, a rule that failed (a bug in iam-redshift)."""
-    text = "A rule failed on some input; this is a bug in iam-redshift, please report it."
-    return {
-        "id": code,
-        "name": "internal-error",
-        "shortDescription": {"text": text},
-        "fullDescription": {"text": text},
-        "help": {"text": text},
-        "defaultConfiguration": {"level": "error"},
-        "properties": {"tags": ["iam", "aws"]},
-    }
-
-
 def _escape(text: str) -> str:
     """Plain text for a SARIF message with embedded links: brackets that are not links are
     escaped (SARIF 2.1.0, 3.11.6)."""
@@ -163,8 +149,6 @@ def write(report: Report) -> str:
     entries += [(h.finding, h) for h in hidden]
     entries.sort(key=lambda entry: (entry[0].sort_key(), entry[1] is not None))
     descriptors = [_descriptor(rule) for rule in report.rules.values()]
-    extra = sorted({f.code for f, _ in entries} - set(report.rules))
-    descriptors += [_internal_descriptor(code) for code in extra]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     seen: Counter[str] = Counter()
     results = []

@@ -7,7 +7,8 @@ The registry is an explicit mapping built from each family's ``RULES`` tuple:
 - IR3xx (:mod:`~iam_redshift.rules.principals`): principals, and documents against each other.
 - IR4xx (:mod:`~iam_redshift.rules.quotas`): IAM's size and naming quotas.
 - IR5xx (:mod:`~iam_redshift.rules.actions`): action knowledge (typos, resource and condition fit).
-- IR9xx (:mod:`~iam_redshift.rules.meta`): the linter's own configuration (unused suppressions).
+- IR000 and IR9xx (:mod:`~iam_redshift.rules.meta`): a rule's own failure, and the linter's
+  configuration (unused suppressions).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
     from iam_redshift.rules._base import Rule
 
-__all__ = ["FAMILIES", "all_rules", "get_rule"]
+__all__ = ["FAMILIES", "all_rules", "find_rules", "get_rule"]
 
 #: The modules that hold rules, in code order.
 FAMILIES = ("grammar", "wildcards", "principals", "quotas", "actions", "meta")
@@ -41,6 +42,30 @@ def all_rules() -> Mapping[str, Rule]:
     return MappingProxyType(dict(sorted(rules.items())))
 
 
+@functools.cache
+def _by_alias() -> Mapping[str, Rule]:
+    return MappingProxyType(
+        {alias: rule for rule in all_rules().values() for alias in rule.aliases}
+    )
+
+
 def get_rule(code: str) -> Rule | None:
-    """The rule with ``code`` (case-insensitive), or None."""
-    return all_rules().get(code.upper())
+    """The rule with ``code`` or a former code of it (case-insensitive), or with the name
+    ``code`` (``instance-role-not-trusted``); None when there is none."""
+    key = code.strip()
+    rule = all_rules().get(key.upper()) or _by_alias().get(key.upper())
+    if rule is not None:
+        return rule
+    return next((r for r in all_rules().values() if r.name == key.lower()), None)
+
+
+def find_rules(query: str) -> list[Rule]:
+    """The rules that ``query`` names: one by code, former code or name, else every rule whose
+    code starts with it (``IR3``), in code order."""
+    rule = get_rule(query)
+    if rule is not None:
+        return [rule]
+    prefix = query.strip().upper()
+    if not prefix:
+        return []
+    return [r for code, r in all_rules().items() if code.startswith(prefix)]

@@ -1,20 +1,25 @@
 """What a rule is: a stable code, its documentation, examples that are tests, and a check.
 
-A document rule's check takes one :class:`~iam_redshift.document.policy.PolicyDocument` and the
-:class:`LintContext`; a bundle rule's check takes the whole :class:`BundleContext`. Both yield
-:class:`Hit` records; the engine turns hits into :class:`~iam_redshift.findings.Finding` objects
-with line and column, severity and configuration applied.
+A rule's document check takes one :class:`~iam_redshift.document.policy.PolicyDocument` and the
+:class:`LintContext`; its bundle check takes the whole :class:`BundleContext`; its manifest check
+a :class:`~iam_redshift.document.manifest.ManifestView`. All yield :class:`Hit` records; the
+engine turns hits into :class:`~iam_redshift.findings.Finding` objects (through
+:meth:`Rule.finding`) with line and column, severity and configuration applied.
+
+Examples are data here: running them is the engine's job (:mod:`iam_redshift.engine.examples`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from iam_redshift.findings import Finding, Severity
+from iam_redshift.findings import Finding, Location, Severity
+from iam_redshift.model import TRUST_POLICY_DEFAULT_MAX
 
 if TYPE_CHECKING:
+    from iam_redshift.document.manifest import ManifestView
     from iam_redshift.document.policy import DocumentKind, PolicyDocument
     from iam_redshift.model import Setup
     from iam_redshift.sources.json_text import ParsedText
@@ -62,7 +67,7 @@ class LintContext:
 
     setup: Setup | None = None
     instance_role_arn: str | None = None
-    trust_policy_max_chars: int = 2048
+    trust_policy_max_chars: int = TRUST_POLICY_DEFAULT_MAX
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ class BundleContext:
 
 DocumentCheck = Callable[["PolicyDocument", LintContext], Iterable[Hit]]
 BundleCheck = Callable[[BundleContext], Iterable[Hit]]
+ManifestCheck = Callable[["ManifestView"], Iterable[Hit]]
 
 
 @dataclass(frozen=True)
@@ -148,36 +154,35 @@ class Example:
                 files[path] = json.dumps(value, indent=2) + "\n"
         return files
 
-    def lint(self) -> list[Finding]:
-        """Lint this example the way the command line would."""
-        from iam_redshift.engine.run import LintOptions, iter_lint_files
-
-        options = LintOptions(instance_role_arn=self.instance_role, kind=self.kind)
-        if self.config:
-            from iam_redshift.configuration import lint_files_with_config
-
-            return lint_files_with_config(self.materialize(), self.config, options=options)
-        return list(iter_lint_files(self.materialize(), options=options))
-
 
 def example_setup() -> Setup:
-    """The setup bundle examples start from: the source page's names, one access role."""
-    from iam_redshift.model import AccessRole, InstanceRole, Setup
+    """The setup bundle examples start from: the source page's names, one access role, and the
+    least-privilege profile (its rendered bundle has no finding at all, so an example shows
+    exactly the one mistake it makes)."""
+    from iam_redshift.model import AccessRole, InstanceRole, RedshiftCluster, Setup
 
+    cluster = RedshiftCluster(
+        region="us-east-1", cluster="analytics", db_name="dev", db_users=("etl_user",)
+    )
     return Setup(
         account_id="123456789012",
         instance_role=InstanceRole("EC2-Redshift-Initiator-Role"),
-        access_roles=(AccessRole("Redshift-Access-Role-1"),),
+        access_roles=(AccessRole("Redshift-Access-Role-1", target=cluster),),
+        profile="least-privilege",
     )
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One lint rule: a stable code (never reused), its documentation and its check.
+    """One lint rule: a stable code (never reused), its documentation and its checks.
 
-    ``why`` says why it matters, ``fix`` what to do instead; ``bad`` must yield this code and
-    ``good`` must not (a parametrised test runs them). ``scope`` says whether ``check`` reads one
-    document or a whole bundle; ``check`` is None for rules the reader itself reports (IR100).
+    ``why`` says why it matters, ``fix`` what to do instead. ``bad`` must yield exactly this
+    code (plus the codes in ``bad_also``, declared where one mistake cannot be shown alone) and
+    ``good`` no finding at all: a parametrised test runs them. A rule has up to three checks:
+    ``check_document`` reads one document of the ``kinds`` it applies to, ``check_bundle`` a
+    whole bundle, ``check_manifest`` a bundle's manifest. A rule without any (IR000, IR100,
+    IR901) is reported by the engine or the configuration step, through :meth:`finding`.
+    ``aliases`` are codes it was known by before (accepted wherever a code is).
     """
 
     code: str
@@ -186,11 +191,35 @@ class Rule:
     summary: str
     why: str
     fix: str
-    bad: Example
-    good: Example
+    bad: Example | None
+    good: Example | None
     references: tuple[str, ...]
-    scope: Literal["document", "bundle"] = "document"
     kinds: frozenset[str] = frozenset({"trust", "permissions"})
-    check: DocumentCheck | BundleCheck | None = None
-    #: A document rule's bundle-wide half, if it has one (IR402: inline policies per role).
-    bundle_check: BundleCheck | None = None
+    check_document: DocumentCheck | None = None
+    check_bundle: BundleCheck | None = None
+    check_manifest: ManifestCheck | None = None
+    aliases: tuple[str, ...] = ()
+    bad_also: frozenset[str] = frozenset()
+
+    def finding(
+        self,
+        message: str,
+        file: str,
+        *,
+        pointer: str = "",
+        line: int = 1,
+        column: int = 1,
+        related: tuple[Location, ...] = (),
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding of this rule (at its own severity unless ``severity`` says otherwise)."""
+        return Finding(
+            self.code,
+            severity or self.severity,
+            message,
+            file,
+            pointer,
+            line,
+            column,
+            related,
+        )

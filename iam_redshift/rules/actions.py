@@ -189,7 +189,7 @@ UNKNOWN_ACTION = Rule(
         )
     ),
     references=(ACTIONS_TABLE, ACTION, POLICY_CHECKS),
-    check=_check_unknown_actions,
+    check_document=_check_unknown_actions,
 )
 
 # -- IR502 --------------------------------------------------------------------------------------
@@ -289,7 +289,7 @@ RESOURCE_TYPE = Rule(
     ),
     references=(ACTIONS_TABLE, REDSHIFT_ACTIONS, RESOURCE),
     kinds=frozenset({"permissions"}),
-    check=_check_resource_types,
+    check_document=_check_resource_types,
 )
 
 # -- IR503 --------------------------------------------------------------------------------------
@@ -574,7 +574,7 @@ CONDITION_FIT = Rule(
         )
     ),
     references=(CONDITION, OPERATORS, GLOBAL_KEYS, MULTIVALUED, ACTIONS_TABLE, POLICY_CHECKS),
-    check=_check_condition_keys,
+    check_document=_check_condition_keys,
 )
 
 RULES = (UNKNOWN_ACTION, RESOURCE_TYPE, CONDITION_FIT)

@@ -13,6 +13,7 @@ from iam_redshift.sources.json_text import escape_pointer
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
+    from iam_redshift.document.manifest import ManifestView
     from iam_redshift.document.policy import PolicyDocument
 
 GRAMMAR = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html"
@@ -148,7 +149,7 @@ GRAMMAR_RULE = Rule(
     ),
     good=Example.document(_PERMISSIONS),
     references=(GRAMMAR, ELEMENTS),
-    check=_check_grammar,
+    check_document=_check_grammar,
 )
 
 # -- IR102 --------------------------------------------------------------------------------------
@@ -176,12 +177,12 @@ DUPLICATE_KEY = Rule(
     bad=Example.document(
         '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Deny", "Action": "*", '
         '"Resource": "*"}],\n  "Statement": [{"Effect": "Allow", "Action": "iam:GetRole", '
-        '"Resource": "*"}]\n}\n',
+        '"Resource": "arn:aws:iam::123456789012:role/Redshift-Access-Role-1"}]\n}\n',
         note="the Deny statement is silently dropped",
     ),
     good=Example.document(_PERMISSIONS),
     references=("https://www.rfc-editor.org/rfc/rfc8259#section-4", GRAMMAR),
-    check=_check_duplicate_keys,
+    check_document=_check_duplicate_keys,
 )
 
 # -- IR103 --------------------------------------------------------------------------------------
@@ -223,7 +224,7 @@ VERSION = Rule(
     references=(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html",
     ),
-    check=_check_version,
+    check_document=_check_version,
 )
 
 # -- IR104 --------------------------------------------------------------------------------------
@@ -270,7 +271,7 @@ SID = Rule(
     references=(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html",
     ),
-    check=_check_sids,
+    check_document=_check_sids,
 )
 
 # -- IR105 --------------------------------------------------------------------------------------
@@ -330,7 +331,7 @@ ELEMENT_FOR_KIND = Rule(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html",
     ),
-    check=_check_elements_for_kind,
+    check_document=_check_elements_for_kind,
 )
 
 # -- IR106 --------------------------------------------------------------------------------------
@@ -393,10 +394,47 @@ CHARACTERS = Rule(
     ),
     good=Example.document(_PERMISSIONS),
     references=(QUOTAS,),
-    check=_check_characters,
+    check_document=_check_characters,
+    # A role name with such a character is also a name IAM does not allow.
+    bad_also=frozenset({"IR403"}),
 )
 
 # -- IR107 --------------------------------------------------------------------------------------
+
+
+def _check_manifest(manifest: ManifestView) -> Iterator[Hit]:
+    for problem in manifest.problems:
+        if not problem.about_roles:
+            yield Hit(problem.pointer, problem.message)
+    roles = manifest.roles()
+    for entry in manifest.entries:
+        expected = roles.get(entry.role)
+        if expected is None:
+            yield Hit(
+                f"{entry.pointer}/role",
+                f"manifest: document {entry.path} belongs to role {entry.role!r}, which is not "
+                f"in the setup (roles: {', '.join(sorted(roles))})",
+            )
+        else:
+            if expected[0] != entry.role_kind:
+                yield Hit(
+                    f"{entry.pointer}/role_kind",
+                    f"manifest: {entry.role} is the setup's {expected[0]} role, but this "
+                    f"entry says role_kind {entry.role_kind!r}",
+                )
+            if expected[1] != entry.role_arn:
+                yield Hit(
+                    f"{entry.pointer}/role_arn",
+                    f"manifest: role_arn {entry.role_arn!r} is not the ARN the setup gives "
+                    f"{entry.role}: {expected[1]!r}",
+                )
+        if entry.pointer in manifest.unreadable:
+            yield Hit(
+                f"{entry.pointer}/path",
+                f"manifest: the listed document {entry.path} is missing or cannot be read",
+            )
+
+
 MANIFEST = Rule(
     code="IR107",
     name="invalid-manifest",
@@ -417,7 +455,7 @@ MANIFEST = Rule(
     references=(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html",
     ),
-    scope="bundle",
+    check_manifest=_check_manifest,
 )
 
 RULES = (

@@ -1,7 +1,8 @@
-"""IR9xx: about the linter's own configuration rather than a policy document.
+"""IR000 and IR9xx: about iam-redshift itself rather than a policy document.
 
-These findings are made by the configuration step (:mod:`iam_redshift.configuration`) after
-every other rule has run, so their rules have no check of their own.
+IR000 is made by the engine when a rule fails on some input; IR9xx by the configuration step
+(:mod:`iam_redshift.configuration`) after every other rule has run. Neither has a check of its
+own.
 """
 
 from __future__ import annotations
@@ -31,6 +32,22 @@ path = "policy.json"
 reason = "written by the vendor's installer; tracked in OPS-1234"
 """
 
+# -- IR000 --------------------------------------------------------------------------------------
+INTERNAL_ERROR = Rule(
+    code="IR000",
+    name="internal-error",
+    severity=Severity.ERROR,
+    summary="A rule failed on this document: a bug in iam-redshift, not in the document.",
+    why="A rule that raises an exception on some input must not stop the lint or hide the other "
+    "findings, and it must not pass silently either: the document was not fully checked.",
+    fix="Report it at the project's issue tracker with the document (or a reduced copy of it). "
+    "Until it is fixed, the other rules' findings for the document still hold.",
+    # No document shows it: a rule that fails on a known input is fixed, not documented.
+    bad=None,
+    good=None,
+    references=(),
+)
+
 # -- IR901 --------------------------------------------------------------------------------------
 UNUSED_SUPPRESSION = Rule(
     code="IR901",
@@ -56,4 +73,4 @@ UNUSED_SUPPRESSION = Rule(
     references=(CONFIGURATION, RUFF_UNUSED_NOQA),
 )
 
-RULES = (UNUSED_SUPPRESSION,)
+RULES = (INTERNAL_ERROR, UNUSED_SUPPRESSION)

@@ -67,19 +67,26 @@ def _trust(
 
 
 def _instance_permissions(resources: list[str] | None) -> dict[str, Any]:
+    """The example setup's instance permissions policy, reading and assuming ``resources``
+    (None: without its sts:AssumeRole statement)."""
+    read = resources if resources is not None else [_ACCESS_ARN]
     statements: list[dict[str, Any]] = [
         {
-            "Sid": "AllowIamRoleReadAndList",
+            "Sid": "ReadAccessRoles",
             "Effect": "Allow",
-            "Action": ["iam:GetRole", "iam:ListRolePolicies"],
-            "Resource": "*",
-        },
-        {"Sid": "BroadRedshiftAccess", "Effect": "Allow", "Action": "redshift:*", "Resource": "*"},
+            "Action": [
+                "iam:GetRole",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListRolePolicies",
+                "iam:GetRolePolicy",
+            ],
+            "Resource": read,
+        }
     ]
     if resources is not None:
         statements.append(
             {
-                "Sid": "AllowAssumingPreferredRoles",
+                "Sid": "AssumeAccessRoles",
                 "Effect": "Allow",
                 "Action": "sts:AssumeRole",
                 "Resource": resources,
@@ -516,8 +523,8 @@ INSTANCE_ROLE_NOT_TRUSTED = Rule(
     good=Example.bundle({}),
     references=(PRINCIPAL, IDENTIFIERS, TRUST_POLICIES),
     kinds=frozenset({"trust"}),
-    check=_check_instance_role_named_loose,
-    bundle_check=_check_instance_role_named,
+    check_document=_check_instance_role_named_loose,
+    check_bundle=_check_instance_role_named,
 )
 
 # -- IR302 -------------------------------------------------------------------------------------
@@ -551,7 +558,7 @@ WILDCARD_PRINCIPAL = Rule(
     good=Example.document(_GOOD_TRUST, kind="trust"),
     references=(PRINCIPAL, TRUST_POLICIES),
     kinds=frozenset({"trust"}),
-    check=_check_wildcard_principal,
+    check_document=_check_wildcard_principal,
 )
 
 # -- IR303 -------------------------------------------------------------------------------------
@@ -613,7 +620,7 @@ ACCOUNT_PRINCIPAL = Rule(
     ),
     references=(PRINCIPAL, PRINCIPAL_ARN_KEY),
     kinds=frozenset({"trust"}),
-    check=_check_account_principal,
+    check_document=_check_account_principal,
 )
 
 # -- IR304 -------------------------------------------------------------------------------------
@@ -718,8 +725,7 @@ EC2_TRUST = Rule(
     ),
     good=Example.bundle({}),
     references=(ROLE_FOR_EC2, PRINCIPAL),
-    scope="bundle",
-    check=_check_ec2_trust,
+    check_bundle=_check_ec2_trust,
 )
 
 # -- IR305 -------------------------------------------------------------------------------------
@@ -820,8 +826,7 @@ ASSUME_TARGET_NOT_TRUSTING = Rule(
     ),
     good=Example.bundle({}),
     references=(ASSUME_ROLE, PRINCIPAL),
-    scope="bundle",
-    check=_check_assume_targets,
+    check_bundle=_check_assume_targets,
 )
 
 # -- IR306 -------------------------------------------------------------------------------------
@@ -888,8 +893,7 @@ TRUSTED_NOT_ALLOWED = Rule(
         ASSUME_ROLE,
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html",
     ),
-    scope="bundle",
-    check=_check_trusted_but_not_allowed,
+    check_bundle=_check_trusted_but_not_allowed,
 )
 
 # -- IR307 -------------------------------------------------------------------------------------
@@ -996,7 +1000,7 @@ PARTITION_OR_ACCOUNT = Rule(
         instance_role=_INSTANCE_ARN,
     ),
     references=(ARNS, "https://repost.aws/questions/QUNW6avAGBRrmYapcIhGFmig"),
-    check=_check_partition_and_account,
+    check_document=_check_partition_and_account,
 )
 
 # -- IR308 -------------------------------------------------------------------------------------
@@ -1175,7 +1179,7 @@ MALFORMED_ARN = Rule(
     ),
     good=Example.document(_GOOD_TRUST, kind="trust"),
     references=(ARNS, IDENTIFIERS, PRINCIPAL),
-    check=_check_malformed_arns,
+    check_document=_check_malformed_arns,
 )
 
 # -- IR309 -------------------------------------------------------------------------------------
@@ -1212,7 +1216,7 @@ UNIQUE_ID_PRINCIPAL = Rule(
     good=Example.document(_GOOD_TRUST, kind="trust"),
     references=(f"{IDENTIFIERS}#identifiers-unique-ids", ROLE_API, PRINCIPAL),
     kinds=frozenset({"trust"}),
-    check=_check_unique_id_principal,
+    check_document=_check_unique_id_principal,
 )
 
 # -- IR310 -------------------------------------------------------------------------------------
@@ -1274,7 +1278,7 @@ TRUST_ACTION = Rule(
     good=Example.document(_GOOD_TRUST, kind="trust"),
     references=(ASSUME_ROLE, TRUST_POLICIES),
     kinds=frozenset({"trust"}),
-    check=_check_trust_actions,
+    check_document=_check_trust_actions,
 )
 
 RULES = (

@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from iam_redshift.findings import Severity
+from iam_redshift.model import TRUST_POLICY_DEFAULT_MAX
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
 
 if TYPE_CHECKING:
+    from iam_redshift.document.manifest import ManifestView
     from iam_redshift.document.policy import PolicyDocument
 
 QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
@@ -19,7 +21,6 @@ CREATE_ROLE = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRol
 #: Characters, whitespace excluded (IAM User Guide, "IAM and AWS STS quotas").
 MANAGED_POLICY_MAX = 6144
 ROLE_INLINE_POLICIES_MAX = 10240
-TRUST_POLICY_DEFAULT_MAX = 2048
 TRUST_POLICY_RAISED_MAX = 4096
 
 
@@ -76,7 +77,7 @@ TRUST_SIZE = Rule(
     ),
     references=(QUOTAS,),
     kinds=frozenset({"trust"}),
-    check=_check_trust_size,
+    check_document=_check_trust_size,
 )
 
 # -- IR402 --------------------------------------------------------------------------------------
@@ -160,8 +161,8 @@ POLICY_SIZE = Rule(
     ),
     references=(QUOTAS,),
     kinds=frozenset({"permissions"}),
-    check=_check_managed_size,
-    bundle_check=_check_inline_sizes,
+    check_document=_check_managed_size,
+    check_bundle=_check_inline_sizes,
 )
 
 # -- IR403 --------------------------------------------------------------------------------------
@@ -195,6 +196,12 @@ def _check_role_arns(document: PolicyDocument, context: LintContext) -> Iterator
             problem = _role_name_problem(match.group("rest"))
             if problem is not None:
                 yield Hit(value.pointer, f"{value.text!r}: {problem}; IAM has no such role")
+
+
+def _check_manifest_roles(manifest: ManifestView) -> Iterator[Hit]:
+    for problem in manifest.problems:
+        if problem.about_roles:
+            yield Hit(problem.pointer, problem.message)
 
 
 ROLE_NAMES = Rule(
@@ -231,7 +238,8 @@ ROLE_NAMES = Rule(
         }
     ),
     references=(CREATE_ROLE, QUOTAS),
-    check=_check_role_arns,
+    check_document=_check_role_arns,
+    check_manifest=_check_manifest_roles,
 )
 
 RULES = (TRUST_SIZE, POLICY_SIZE, ROLE_NAMES)

@@ -206,11 +206,14 @@ ALL_ACTIONS = Rule(
     "IAM actions with which it can grant itself anything; a Redshift role never needs that.",
     fix="List the actions the role needs in Action (for this pattern: the Redshift actions of "
     "the access role, sts:AssumeRole for the instance role).",
-    bad=Example.document(_policy(_allow("*", "*"))),
+    bad=Example.document(
+        _policy(_allow("*", "arn:aws:redshift:us-east-1:123456789012:cluster:analytics")),
+        note="every action of every service, even on one cluster",
+    ),
     good=Example.document(_GOOD),
     references=(ACTION, NOT_ACTION, POLICY_CHECKS, LEAST_PRIVILEGE),
     kinds=frozenset({"permissions"}),
-    check=_check_all_actions,
+    check_document=_check_all_actions,
 )
 
 # -- IR202 and IR203 ----------------------------------------------------------------------------
@@ -261,7 +264,7 @@ SERVICE_WILDCARD = Rule(
     good=Example.document(_GOOD),
     references=(ACTION, LEAST_PRIVILEGE, REDSHIFT_ACTIONS),
     kinds=frozenset({"permissions"}),
-    check=_check_service_wildcard,
+    check_document=_check_service_wildcard,
 )
 
 
@@ -300,7 +303,7 @@ PARTIAL_WILDCARD = Rule(
     good=Example.document(_GOOD),
     references=(ACTION, LEAST_PRIVILEGE),
     kinds=frozenset({"permissions"}),
-    check=_check_partial_wildcard,
+    check_document=_check_partial_wildcard,
 )
 
 # -- IR204 --------------------------------------------------------------------------------------
@@ -392,7 +395,7 @@ STAR_RESOURCE = Rule(
     good=Example.document(_GOOD),
     references=(RESOURCE, ACTIONS_TABLE, REDSHIFT_ACTIONS, LEAST_PRIVILEGE),
     kinds=frozenset({"permissions"}),
-    check=_check_star_resource,
+    check_document=_check_star_resource,
 )
 
 # -- IR205 and IR207 ----------------------------------------------------------------------------
@@ -443,7 +446,7 @@ ASSUME_ROLE_WILDCARD = Rule(
     good=Example.document(_policy(_allow("sts:AssumeRole", [_ACCESS_ROLE]))),
     references=(ASSUME_ROLE, RESOURCE, LEAST_PRIVILEGE),
     kinds=frozenset({"permissions"}),
-    check=_check_assume_role_wildcard,
+    check_document=_check_assume_role_wildcard,
 )
 
 
@@ -493,7 +496,7 @@ NOT_RESOURCE_RULE = Rule(
     good=Example.document(_GOOD),
     references=(NOT_RESOURCE, POLICY_CHECKS),
     kinds=frozenset({"permissions"}),
-    check=_check_not_resource,
+    check_document=_check_not_resource,
 )
 
 PASS_ROLE_WILDCARD = Rule(
@@ -506,7 +509,7 @@ PASS_ROLE_WILDCARD = Rule(
     "administrator roles, and so act with their permissions through the service.",
     fix="List the ARNs of the roles it passes (for Redshift: the roles attached to the "
     "cluster), and add an iam:PassedToService condition.",
-    bad=Example.document(_policy(_allow("iam:PassRole", "*"))),
+    bad=Example.document(_policy(_allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"))),
     good=Example.document(
         _policy(
             _allow(
@@ -518,7 +521,7 @@ PASS_ROLE_WILDCARD = Rule(
     ),
     references=(PASS_ROLE, POLICY_CHECKS, LEAST_PRIVILEGE),
     kinds=frozenset({"permissions"}),
-    check=_check_pass_role_wildcard,
+    check_document=_check_pass_role_wildcard,
 )
 
 RULES = (

@@ -62,12 +62,29 @@ class ParsedText:
         """
         found = self._positions.get(pointer)
         if found is None:
-            if self._index is None:
-                repeated = frozenset(key for _, key in self.duplicate_keys)
-                object.__setattr__(self, "_index", _TextIndex(self.text, repeated))
-            assert self._index is not None
-            found = self._positions[pointer] = self._index.locate(pointer)
+            found = self._positions[pointer] = self._text_index().locate(pointer)
         return found
+
+    def key_position(self, pointer: str, key: str, occurrence: int) -> tuple[int, int]:
+        """Line and column of the ``occurrence``-th (from 0) member named ``key`` of the object
+        at ``pointer``: where a duplicate key is."""
+        index = self._text_index()
+        try:
+            start = index.walk_pointer(pointer)
+            if start is not None and self.text[start] == "{":
+                member = _find_member(self.text, start, key, occurrence)
+                if member is not None:
+                    return _line_column(self.text, member[0])
+        except (ValueError, IndexError, AttributeError):
+            pass
+        return self.position(pointer)
+
+    def _text_index(self) -> _TextIndex:
+        if self._index is None:
+            repeated = frozenset(key for _, key in self.duplicate_keys)
+            object.__setattr__(self, "_index", _TextIndex(self.text, repeated))
+        assert self._index is not None
+        return self._index
 
 
 def escape_pointer(token: str | int) -> str:
@@ -235,56 +252,15 @@ def _find_member(text: str, index: int, key: str, occurrence: int) -> tuple[int,
     return None
 
 
-def _find_item(text: str, index: int, position: int) -> int | None:
-    index = _WHITESPACE.match(text, index + 1).end()  # type: ignore[union-attr]
-    count = 0
-    while index < len(text) and text[index] != "]":
-        if count == position:
-            return index
-        index = _WHITESPACE.match(text, _skip_value(text, index)).end()  # type: ignore[union-attr]
-        if index < len(text) and text[index] == ",":
-            index = _WHITESPACE.match(text, index + 1).end()  # type: ignore[union-attr]
-        count += 1
-    return None
-
-
-def _walk(text: str, pointer: str) -> int | None:
-    """Index of the first character of the element at ``pointer`` in ``text`` (None: absent)."""
-    index = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
-    for token in _tokens(pointer):
-        if index >= len(text):
-            return None
-        if text[index] == "{":
-            member = _find_member(text, index, token, -1)
-            if member is None:
-                return None
-            index = member[1]
-        elif text[index] == "[" and token.isdigit():
-            item = _find_item(text, index, int(token))
-            if item is None:
-                return None
-            index = item
-        else:
-            return None
-    return index
-
-
 def locate(text: str, pointer: str) -> tuple[int, int]:
     """Line and column (from 1) of the element at ``pointer`` in the JSON ``text``.
 
     For a key that appears more than once, the last one (the one JSON parsers keep). A pointer
-    that is not in the text gives the nearest enclosing element's position.
+    that is not in the text gives the nearest enclosing element's position; text that is not
+    JSON, (1, 1).
     """
-    try:
-        tokens = _tokens(pointer)
-        for cut in range(len(tokens), -1, -1):
-            partial = "".join(f"/{escape_pointer(t)}" for t in tokens[:cut])
-            index = _walk(text, partial)
-            if index is not None:
-                return _line_column(text, index)
-    except (ValueError, IndexError, AttributeError):
-        pass
-    return (1, 1)
+    parsed = parse_json(text)
+    return parsed.position(pointer) if isinstance(parsed, ParsedText) else (1, 1)
 
 
 # Up to this many positions in one text, count newlines (C speed, nothing to build); beyond,
@@ -382,7 +358,7 @@ class _TextIndex:
             index = self._step(index, token)
         return index
 
-    def _walk_pointer(self, pointer: str) -> int | None:
+    def walk_pointer(self, pointer: str) -> int | None:
         """:meth:`_walk` for a pointer that is "" or starts with "/", remembering where each
         pointer led: a finding's parent (the statement, its Action list) was walked for the
         finding before."""
@@ -417,18 +393,18 @@ class _TextIndex:
         return line, index - self.line_starts[line - 1] + 1
 
     def locate(self, pointer: str) -> tuple[int, int]:
-        """What :func:`locate` answers for this text."""
+        """Line and column of the element at ``pointer``, else of the nearest enclosing one."""
         try:
             if pointer[:1] in ("", "/"):
                 # The element, else the nearest enclosing one: one token shorter at a time.
                 while True:
-                    index = self._walk_pointer(pointer)
+                    index = self.walk_pointer(pointer)
                     if index is not None:
                         return self.line_column(index)
                     if not pointer:
                         break
                     pointer = pointer.rpartition("/")[0]
-            else:  # not a JSON pointer; read as the module's locate() reads it
+            else:  # not a JSON pointer: its tokens as they are
                 tokens = _tokens(pointer)
                 for cut in range(len(tokens), -1, -1):
                     index = self._walk(tokens[:cut])
@@ -442,12 +418,7 @@ class _TextIndex:
 def locate_key(text: str, pointer: str, key: str, occurrence: int) -> tuple[int, int]:
     """Line and column of the ``occurrence``-th (from 0) appearance of ``key`` as a member name of
     the object at ``pointer``: where a duplicate key is."""
-    try:
-        index = _walk(text, pointer)
-        if index is not None and text[index] == "{":
-            member = _find_member(text, index, key, occurrence)
-            if member is not None:
-                return _line_column(text, member[0])
-    except (ValueError, IndexError, AttributeError):
-        pass
-    return locate(text, pointer)
+    parsed = parse_json(text)
+    return (
+        parsed.key_position(pointer, key, occurrence) if isinstance(parsed, ParsedText) else (1, 1)
+    )

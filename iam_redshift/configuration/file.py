@@ -1,0 +1,371 @@
+"""The configuration file of ``iam-redshift lint``: finding it, reading it into a
+:class:`Config`.
+
+The configuration is the ``[tool.iam-redshift]`` table of a ``pyproject.toml`` or the top level of
+a ``.iam-redshift.toml``, found by searching upward from the current directory (the first
+directory holding either wins; ``.iam-redshift.toml`` before ``pyproject.toml``, and a
+``pyproject.toml`` without the table is passed over), or named with ``--config``. It is checked
+against ``schemas/config.schema.json`` and the rule catalogue: any mistake is a
+:class:`ConfigError` naming the file and the key.
+
+Globs (``exclude``, ``per-file-ignores``, a suppression's ``path``) match paths relative to the
+configuration file's directory, with forward slashes; without a configuration file, relative to
+the current directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from iam_redshift.engine.options import LintOptions
+from iam_redshift.errors import ConfigError, SetupFileError
+from iam_redshift.findings import Severity
+from iam_redshift.model import TRUST_POLICY_DEFAULT_MAX
+from iam_redshift.sources.discover import matches_path
+
+__all__ = [
+    "CONFIG_NAME",
+    "DEFAULT_EXCLUDE",
+    "PYPROJECT",
+    "Config",
+    "Suppression",
+    "find_config",
+    "load_config",
+    "parse_config",
+]
+
+#: The configuration file of its own.
+CONFIG_NAME = ".iam-redshift.toml"
+#: The Python project file whose ``[tool.iam-redshift]`` table is a configuration.
+PYPROJECT = "pyproject.toml"
+#: Folders of tools and dependencies that are never searched unless ``exclude`` says otherwise.
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "node_modules",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+)
+#: A configuration file larger than this is refused before it is parsed.
+MAX_CONFIG_BYTES = 1 << 20
+
+_TABLE = "tool.iam-redshift"
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """One ``[[tool.iam-redshift.suppress]]`` entry, and where it is in its file."""
+
+    code: str
+    path: str
+    reason: str
+    sid: str | None = None
+    #: Its JSON pointer in the configuration (``/tool/iam-redshift/suppress/0``), line and column.
+    pointer: str = ""
+    line: int = 1
+    column: int = 1
+
+    def describe(self) -> str:
+        """``IR201 in 'roles/*.json', Sid 'ReadRoles'``."""
+        sid = f", Sid {self.sid!r}" if self.sid is not None else ""
+        return f"{self.code} in {self.path!r}{sid}"
+
+
+@dataclass(frozen=True)
+class Config:
+    """A loaded configuration (the defaults when ``file`` is None).
+
+    ``file`` is the configuration file as it is named in findings; ``root`` the absolute
+    directory that globs are relative to (None: paths are matched as they are given).
+    """
+
+    file: str | None = None
+    root: str | None = None
+    select: tuple[str, ...] = ("IR",)
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    fail_on: str | None = None
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    trust_policy_max_chars: int = TRUST_POLICY_DEFAULT_MAX
+    suppress: tuple[Suppression, ...] = ()
+
+    def options(self, **changes: Any) -> LintOptions:
+        """The engine's options for this configuration (``changes`` add ``kind`` and the like).
+
+        Per-file ignores are not handed to the engine: they match paths relative to the
+        configuration, which :func:`apply_config` works out.
+        """
+        return LintOptions(
+            select=self.select,
+            ignore=self.ignore,
+            severity=dict(self.severity),
+            trust_policy_max_chars=self.trust_policy_max_chars,
+            **changes,
+        )
+
+    def relative(self, file: str | Path) -> str:
+        """``file`` as globs see it: relative to the root, forward slashes (absolute, with
+        forward slashes, when it lies outside the root)."""
+        text = os.fspath(file)
+        if self.root is None:
+            return text.replace(os.sep, "/")
+        absolute = os.path.abspath(text)
+        try:
+            relative = os.path.relpath(absolute, self.root)
+        except ValueError:  # another drive, on Windows
+            return absolute.replace(os.sep, "/")
+        if relative == os.curdir:
+            return ""
+        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+            return absolute.replace(os.sep, "/")
+        return relative.replace(os.sep, "/")
+
+    def excluded(self, file: str | Path) -> bool:
+        """Whether ``file`` (a file or directory) or a folder above it matches ``exclude``."""
+        if not self.exclude:
+            return False
+        relative = self.relative(file)
+        parts = relative.split("/")
+        for end in range(len(parts), 0, -1):
+            candidate = "/".join(parts[:end])
+            if candidate and any(matches_path(candidate, p.rstrip("/")) for p in self.exclude):
+                return True
+        return False
+
+
+# -- finding and reading -------------------------------------------------------------------------
+
+
+def _has_table(path: Path) -> bool:
+    """Whether a pyproject.toml has a ``[tool.iam-redshift]`` table. A file that is not valid
+    TOML counts when a header names the table, so that its error is reported, not skipped."""
+    from iam_redshift.setup_file import parse_mapping
+
+    try:
+        data = path.read_bytes()[: MAX_CONFIG_BYTES + 1]
+    except OSError:
+        return False
+    try:
+        tool = parse_mapping(data, source=PYPROJECT).get("tool")
+    except SetupFileError:
+        text = data.decode("utf-8", errors="replace")
+        header = r"^\s*\[+\s*tool\s*\.\s*[\"']?iam-redshift\b"
+        return re.search(header, text, re.MULTILINE) is not None
+    return isinstance(tool, dict) and "iam-redshift" in tool
+
+
+def find_config(start: str | Path | None = None) -> Path | None:
+    """The configuration that applies in ``start`` (default: the current directory): the nearest
+    ``.iam-redshift.toml``, or ``pyproject.toml`` with a ``[tool.iam-redshift]`` table, found by
+    searching upward. None when there is none."""
+    directory = Path(os.path.abspath(start if start is not None else os.curdir))
+    for folder in (directory, *directory.parents):
+        own = folder / CONFIG_NAME
+        if own.is_file():
+            return own
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file() and _has_table(pyproject):
+            return pyproject
+    return None
+
+
+def _display(path: Path) -> str:
+    """A configuration file's name in messages and findings: relative to the current directory
+    when it is below it, else absolute."""
+    absolute = os.path.abspath(path)
+    return absolute if _outside_cwd(absolute) else os.path.relpath(absolute)
+
+
+def _outside_cwd(absolute: str) -> bool:
+    try:
+        relative = os.path.relpath(absolute)
+    except ValueError:
+        return True
+    return relative == os.pardir or relative.startswith(os.pardir + os.sep)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check the configuration in ``path`` (a ``pyproject.toml`` is read for its
+    ``[tool.iam-redshift]`` table, any other file for its top level)."""
+    from iam_redshift.setup_file import read_document_bytes
+
+    path = Path(path)
+    source = _display(path)
+    try:
+        data = read_document_bytes(path, limit=MAX_CONFIG_BYTES, what="configuration file")
+    except SetupFileError as error:
+        raise ConfigError(source, error.detail) from None
+    return parse_config(
+        data,
+        source=source,
+        root=os.path.dirname(os.path.abspath(path)),
+        pyproject=path.name == PYPROJECT,
+    )
+
+
+def parse_config(
+    data: bytes | str,
+    *,
+    source: str = CONFIG_NAME,
+    root: str | None = None,
+    pyproject: bool = False,
+) -> Config:
+    """A :class:`Config` from the text of a configuration file named ``source``.
+
+    With ``pyproject`` the ``[tool.iam-redshift]`` table is read, else the top level. ``root``
+    is the absolute directory that globs are relative to (None: paths match as given).
+    """
+    from iam_redshift.setup_file import parse_mapping
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    # Always TOML: a name like "settings.json" must not make parse_mapping read JSON.
+    toml_source = source if source.endswith(".toml") else f"{source}.toml"
+    try:
+        mapping = parse_mapping(raw, source=toml_source) if raw.strip() else {}
+    except SetupFileError as error:
+        raise ConfigError(source, error.detail) from None
+    prefix = ""
+    if pyproject:
+        tool = mapping.get("tool", {})
+        table = tool.get("iam-redshift") if isinstance(tool, dict) else None
+        if table is None:
+            raise ConfigError(source, f"no [{_TABLE}] table: nothing here configures iam-redshift")
+        mapping, prefix = table, _TABLE
+    if not isinstance(mapping, dict):
+        raise ConfigError(source, f"{prefix}: expected a table")
+    _check_schema(mapping, source, prefix)
+    _check_codes(mapping, source, prefix)
+    text = raw.decode("utf-8-sig", errors="replace")
+    return _config_from(mapping, source, root, prefix, text)
+
+
+def _key(prefix: str, where: str) -> str:
+    """The dotted key of ``where`` under the table ``prefix`` (``tool.iam-redshift.select``)."""
+    if not prefix:
+        return where
+    if where == "(top level)":
+        return prefix
+    return f"{prefix}.{where}" if not where.startswith("[") else f"{prefix}{where}"
+
+
+def _check_schema(mapping: Mapping[str, Any], source: str, prefix: str) -> None:
+    from jsonschema.exceptions import best_match
+
+    from iam_redshift._schemas import validator
+    from iam_redshift.setup_file import describe_schema_error
+
+    error = best_match(validator("config.schema.json").iter_errors(mapping))
+    if error is None:
+        return
+    detail = describe_schema_error(error)
+    where, _, what = detail.partition(": ")
+    raise ConfigError(source, f"{_key(prefix, where)}: {what}")
+
+
+def _known_codes() -> tuple[str, ...]:
+    from iam_redshift.rules import all_rules
+
+    return tuple(all_rules())
+
+
+def _check_codes(mapping: Mapping[str, Any], source: str, prefix: str) -> None:
+    """Codes must be in the catalogue; selectors must be a prefix of at least one code."""
+    known = _known_codes()
+
+    def selector(value: str, where: str) -> None:
+        if not any(code.startswith(value) for code in known):
+            raise ConfigError(
+                source,
+                f"{_key(prefix, where)}: unknown rule code or prefix {value!r}: no rule's code "
+                "starts with it (see 'iam-redshift rules')",
+            )
+
+    def code(value: str, where: str) -> None:
+        if value not in known:
+            raise ConfigError(
+                source,
+                f"{_key(prefix, where)}: unknown rule code {value!r} (see 'iam-redshift rules')",
+            )
+
+    for key in ("select", "ignore"):
+        for index, value in enumerate(mapping.get(key, ())):
+            selector(value, f"{key}[{index}]")
+    for pattern, values in mapping.get("per-file-ignores", {}).items():
+        for index, value in enumerate(values):
+            selector(value, f"per-file-ignores.{_quoted(pattern)}[{index}]")
+    for value in mapping.get("severity", {}):
+        code(value, f"severity.{value}")
+    for index, entry in enumerate(mapping.get("suppress", ())):
+        code(entry["code"], f"suppress[{index}].code")
+
+
+def _quoted(key: str) -> str:
+    """A TOML key as it is written: bare when it can be, else in double quotes."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'"{key}"'
+
+
+def _suppression_positions(text: str, prefix: str, count: int) -> list[tuple[int, int]]:
+    """Line and column of each ``[[...suppress]]`` header, or (1, 1) for all when the entries
+    are written some other way (an inline array)."""
+    dotted = r"[ \t]*\.[ \t]*".join(
+        rf"(?:{re.escape(part)}|\"{re.escape(part)}\"|'{re.escape(part)}')"
+        for part in [*prefix.split("."), "suppress"]
+        if part
+    )
+    header = re.compile(rf"^([ \t]*)\[\[[ \t]*{dotted}[ \t]*\]\]", re.MULTILINE)
+    found = []
+    for match in header.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        found.append((line, len(match.group(1)) + 1))
+    return found if len(found) == count else [(1, 1)] * count
+
+
+def _config_from(
+    mapping: Mapping[str, Any], source: str, root: str | None, prefix: str, text: str
+) -> Config:
+    entries = mapping.get("suppress", [])
+    positions = _suppression_positions(text, prefix, len(entries))
+    base = "".join(f"/{part}" for part in prefix.split(".") if part)
+    suppressions = tuple(
+        Suppression(
+            code=entry["code"],
+            path=entry["path"],
+            reason=entry["reason"].strip(),
+            sid=entry.get("sid"),
+            pointer=f"{base}/suppress/{index}",
+            line=line,
+            column=column,
+        )
+        for index, (entry, (line, column)) in enumerate(zip(entries, positions, strict=True))
+    )
+    exclude = tuple(mapping.get("exclude", DEFAULT_EXCLUDE)) + tuple(
+        mapping.get("extend-exclude", ())
+    )
+    return Config(
+        file=source,
+        root=root,
+        select=tuple(mapping.get("select", ("IR",))),
+        ignore=tuple(mapping.get("ignore", ())),
+        per_file_ignores=tuple(
+            (pattern, tuple(codes))
+            for pattern, codes in mapping.get("per-file-ignores", {}).items()
+        ),
+        severity={code: Severity(value) for code, value in mapping.get("severity", {}).items()},
+        fail_on=mapping.get("fail-on"),
+        exclude=exclude,
+        trust_policy_max_chars=mapping.get("trust-policy-max-chars", TRUST_POLICY_DEFAULT_MAX),
+        suppress=suppressions,
+    )

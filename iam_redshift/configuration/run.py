@@ -1,0 +1,137 @@
+"""One configured lint run: what the command line does between parsing its arguments and
+printing the findings.
+
+The configuration is resolved once (:func:`resolve_config`) into a :class:`Config`; the paths are
+planned by :func:`~iam_redshift.sources.discover.plan_paths`; the engine lints; the configuration
+is applied to what it found. The command line only turns arguments into a :class:`LintRequest`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from iam_redshift.configuration.apply import Outcome, RunScope, Suppressed, apply_config
+from iam_redshift.configuration.file import Config, find_config, load_config
+from iam_redshift.document.policy import DocumentKind
+from iam_redshift.engine import LintOptions, lint_document
+from iam_redshift.engine.paths import iter_lint_paths
+from iam_redshift.findings import Finding
+from iam_redshift.sources.discover import Plan, plan_paths, walk
+from iam_redshift.sources.files import ReadProblem, read_limited
+
+__all__ = ["LintRequest", "LintRun", "resolve_config", "run_lint"]
+
+
+def resolve_config(
+    *, config: str | Path | None = None, isolated: bool = False, start: str | None = None
+) -> Config:
+    """The configuration a run uses: none with ``isolated``, the file ``config`` names, or the
+    nearest one above ``start`` (the current directory); the defaults when there is none."""
+    if isolated:
+        return Config(root=os.getcwd())
+    if config is not None:
+        return load_config(config)
+    found = find_config(start)
+    return load_config(found) if found is not None else Config(root=os.getcwd())
+
+
+@dataclass(frozen=True)
+class LintRequest:
+    """What to lint and how, as the command line's arguments say."""
+
+    paths: Sequence[str]
+    instance_role_arn: str | None = None
+    kind: DocumentKind | None = None
+    stdin_name: str | None = None
+    force_exclude: bool = False
+
+
+@dataclass(frozen=True)
+class LintRun:
+    """What a run found: the findings to report, those suppressions hid, the notes about paths
+    that were given but not linted, and whether anything was linted at all."""
+
+    findings: list[Finding]
+    suppressed: list[Suppressed]
+    notes: list[str]
+    anything: bool
+
+
+def run_lint(
+    request: LintRequest,
+    config: Config,
+    *,
+    read_stdin: Callable[[], bytes] = lambda: b"",
+) -> LintRun:
+    """Lint what ``request`` names, as ``config`` says. Raises
+    :class:`~iam_redshift.errors.InputError` for a path that names nothing."""
+    options = replace(
+        config.options(), instance_role_arn=request.instance_role_arn, kind=request.kind
+    )
+    plan = plan_paths(
+        request.paths,
+        excluded=config.excluded,
+        force_exclude=request.force_exclude,
+        read_stdin=read_stdin,
+        stdin_name=request.stdin_name or "<stdin>",
+    )
+    findings = _lint_plan(plan, options, config)
+    if not plan.anything:
+        return LintRun(findings, [], plan.notes, anything=False)
+    # A file given twice (itself and through its folder) is reported once.
+    outcome: Outcome = apply_config(
+        dict.fromkeys(findings),
+        config,
+        options=options,
+        read=_reader(plan),
+        scope=_scope(plan, config),
+    )
+    return LintRun(outcome.findings, outcome.suppressed, plan.notes, anything=True)
+
+
+def _lint_plan(plan: Plan, options: LintOptions, config: Config) -> list[Finding]:
+    findings: list[Finding] = []
+    if plan.stdin is not None:
+        name, data = plan.stdin
+        findings.extend(lint_document(data, file=name, options=options))
+    for target in plan.targets:
+        findings.extend(iter_lint_paths([target], options=options, exclude=config.excluded))
+    return findings
+
+
+def _scope(plan: Plan, config: Config) -> RunScope:
+    """What the run covered, relative to the configuration's root."""
+    root = config.root or os.getcwd()
+    directories = [config.relative(t) for t in plan.targets if os.path.isdir(t)]
+    files = {config.relative(t) for t in plan.targets if not os.path.isdir(t)}
+    if plan.stdin is not None:
+        files.add(config.relative(plan.stdin[0]))
+    everything = any(
+        os.path.commonpath([os.path.abspath(t), root]) == os.path.abspath(t)
+        for t in plan.targets
+        if os.path.isdir(t)
+    )
+
+    def covers(relative: str) -> bool:
+        return relative in files or any(
+            d == "" or relative.startswith(d + "/") for d in directories
+        )
+
+    def existing() -> Iterator[str]:
+        for path in walk(root, config.excluded):
+            yield config.relative(path)
+
+    return RunScope(covers=covers, everything=everything, existing=existing)
+
+
+def _reader(plan: Plan) -> Callable[[str], bytes | None]:
+    def read(file: str) -> bytes | None:
+        if plan.stdin is not None and file == plan.stdin[0]:
+            return plan.stdin[1]
+        data = read_limited(file)
+        return None if isinstance(data, ReadProblem) else data
+
+    return read

@@ -1,0 +1,176 @@
+"""Running the catalogue's checks on documents, manifests and bundles, and turning what they yield
+into findings.
+
+Every finding is made through its :class:`~iam_redshift.rules._base.Rule` (IR100 for what cannot
+be read, IR000 for a rule that failed), so the catalogue is the one place a code is defined.
+Nothing here reads a file: contents come in as bytes or text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from iam_redshift.document.manifest import ManifestView
+from iam_redshift.document.policy import DocumentKind, PolicyDocument, detect_kind
+from iam_redshift.engine.options import LintOptions
+from iam_redshift.findings import Finding, Location
+from iam_redshift.rules import all_rules
+from iam_redshift.rules._base import BundleContext, Hit, LintContext, Rule
+from iam_redshift.setup_file import json_type
+from iam_redshift.sources.json_text import ParsedText, Unreadable, parse_json
+
+__all__ = ["INTERNAL_ERROR", "UNREADABLE", "Checker"]
+
+#: The code of a finding that says a rule itself failed on some input (a bug in iam-redshift).
+INTERNAL_ERROR = "IR000"
+#: The code of a finding that says a file is not a readable policy document.
+UNREADABLE = "IR100"
+
+
+class Checker:
+    """Turns hits into findings for one set of documents (one file, or one bundle), remembering
+    each text it parsed so that pointers become lines and columns."""
+
+    def __init__(self, options: LintOptions, rules: Mapping[str, Rule] | None = None) -> None:
+        self.options = options
+        self.rules = rules if rules is not None else all_rules()
+        self.texts: dict[str, ParsedText] = {}
+
+    # -- making findings ---------------------------------------------------------------------
+
+    def _make(
+        self,
+        rule: Rule,
+        message: str,
+        file: str,
+        pointer: str = "",
+        *,
+        position: tuple[int, int] | None = None,
+        key: tuple[str, int] | None = None,
+        related: tuple[Location, ...] = (),
+        severity: Any = None,
+    ) -> Finding | None:
+        if not self.options.enabled(rule.code):
+            return None
+        line, column = position or self.position(file, pointer, key)
+        return rule.finding(
+            message,
+            file,
+            pointer=pointer,
+            line=line,
+            column=column,
+            related=related,
+            severity=self.options.severity.get(rule.code) or severity,
+        )
+
+    def finding(self, rule: Rule, hit: Hit, file: str) -> Finding | None:
+        """The finding for one hit of ``rule`` in ``file`` (None when the rule is disabled)."""
+        related = tuple(
+            Location(r.file, *self.position(r.file, r.pointer, None), r.pointer, r.message)
+            for r in hit.related
+        )
+        return self._make(
+            rule,
+            hit.message,
+            hit.file or file,
+            hit.pointer,
+            key=hit.key,
+            related=related,
+            severity=hit.severity,
+        )
+
+    def position(self, file: str, pointer: str, key: tuple[str, int] | None) -> tuple[int, int]:
+        """Line and column of ``pointer`` (or of member ``key`` there) in a text read before."""
+        parsed = self.texts.get(file)
+        if parsed is None:
+            return (1, 1)
+        if key is not None:
+            return parsed.key_position(pointer, *key)
+        return parsed.position(pointer)
+
+    def unreadable(self, file: str, problem: Unreadable | str) -> list[Finding]:
+        """The IR100 finding for a file that is not a readable policy document."""
+        if isinstance(problem, str):
+            problem = Unreadable(problem)
+        found = self._make(
+            self.rules[UNREADABLE],
+            f"cannot read this as a policy document: {problem.reason}",
+            file,
+            position=(problem.line, problem.column),
+        )
+        return [found] if found is not None else []
+
+    def _internal(self, rule: Rule, file: str, error: BaseException) -> Finding | None:
+        return self._make(
+            self.rules[INTERNAL_ERROR],
+            f"rule {rule.code} failed on this document ({type(error).__name__}: {error}); this "
+            "is a bug in iam-redshift, please report it with the document",
+            file,
+            position=(1, 1),
+        )
+
+    def _run(
+        self, rule: Rule, check: Callable[..., Iterable[Hit]], file: str, *arguments: Any
+    ) -> Iterator[Finding]:
+        try:
+            hits = list(check(*arguments))
+        except Exception as error:  # a rule's bug must not stop the lint
+            found = self._internal(rule, file, error)
+            if found is not None:
+                yield found
+            return
+        for hit in hits:
+            found = self.finding(rule, hit, file)
+            if found is not None:
+                yield found
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def parse(self, file: str, data: bytes | str) -> ParsedText | list[Finding]:
+        """``data`` parsed as a JSON object (remembered for positions), or the IR100 finding."""
+        parsed = parse_json(data)
+        if isinstance(parsed, Unreadable):
+            return self.unreadable(file, parsed)
+        self.texts[file] = parsed
+        if not isinstance(parsed.value, dict):
+            return self.unreadable(
+                file, f"the top level is {json_type(parsed.value)}, not an object"
+            )
+        return parsed
+
+    def read(
+        self, file: str, data: bytes | str, kind: DocumentKind | None, **role: Any
+    ) -> PolicyDocument | list[Finding]:
+        """One policy document, or the findings that make it unreadable."""
+        parsed = self.parse(file, data)
+        if isinstance(parsed, list):
+            return parsed
+        return PolicyDocument(
+            file=file, parsed=parsed, kind=kind or detect_kind(parsed.value), **role
+        )
+
+    # -- checking ----------------------------------------------------------------------------
+
+    def check_document(self, document: PolicyDocument, context: LintContext) -> Iterator[Finding]:
+        """Every enabled document check that applies to the document's kind."""
+        for rule in self.rules.values():
+            check = rule.check_document
+            if check is None or document.kind not in rule.kinds:
+                continue
+            if self.options.enabled(rule.code):
+                yield from self._run(rule, check, document.file, document, context)
+
+    def check_manifest(self, manifest: ManifestView) -> Iterator[Finding]:
+        """Every enabled manifest check."""
+        for rule in self.rules.values():
+            check = rule.check_manifest
+            if check is not None and self.options.enabled(rule.code):
+                yield from self._run(rule, check, manifest.file, manifest)
+
+    def check_bundle(self, bundle: BundleContext) -> Iterator[Finding]:
+        """Every enabled bundle check."""
+        for rule in self.rules.values():
+            check = rule.check_bundle
+            if check is not None and self.options.enabled(rule.code):
+                yield from self._run(rule, check, bundle.manifest_file, bundle)

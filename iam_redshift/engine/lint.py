@@ -1,0 +1,79 @@
+"""Linting contents already in memory: one document, a directory given as a mapping, a bundle.
+
+Pure: nothing here reads the file system. The engine never raises on a document's content:
+unreadable input is an IR100 finding, and a rule that fails on some input is reported as IR000.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from iam_redshift.engine.bundle import lint_manifest_bundle
+from iam_redshift.engine.checker import Checker
+from iam_redshift.engine.options import LintOptions
+from iam_redshift.findings import Finding
+from iam_redshift.render.bundle import MANIFEST_NAME
+
+if TYPE_CHECKING:
+    from iam_redshift.render import Bundle
+
+__all__ = ["iter_lint_contents", "lint_bundle", "lint_document"]
+
+
+def lint_document(
+    document: str | bytes | Mapping[str, Any],
+    *,
+    file: str = "<document>",
+    options: LintOptions | None = None,
+) -> list[Finding]:
+    """Lint one policy document: JSON text, UTF-8 bytes, or an already-decoded mapping."""
+    options = options or LintOptions()
+    checker = Checker(options)
+    if not isinstance(document, str | bytes):
+        try:
+            document = json.dumps(document, indent=2)
+        except (TypeError, ValueError, RecursionError) as error:
+            return checker.unreadable(file, f"not JSON data ({error})")
+    parsed = checker.read(file, document, options.kind)
+    if isinstance(parsed, list):
+        return parsed
+    return sorted(checker.check_document(parsed, options.context()), key=Finding.sort_key)
+
+
+def iter_lint_contents(
+    files: Mapping[str, str | bytes | None],
+    *,
+    root: str = "",
+    options: LintOptions | None = None,
+) -> Iterator[Finding]:
+    """Lint a directory given as a mapping of relative paths to contents (None: unreadable).
+
+    When it holds ``iam-redshift.json`` the documents that manifest lists are linted as one
+    bundle, with every cross-document rule; every other file is linted on its own. File names in
+    findings are ``root`` joined with the relative path.
+    """
+    options = options or LintOptions()
+
+    def display(rel: str) -> str:
+        return f"{root.rstrip('/')}/{rel}" if root else rel
+
+    claimed: set[str] = set()
+    if MANIFEST_NAME in files:
+        bundle_findings, claimed = lint_manifest_bundle(Checker(options), files, display)
+        yield from sorted(bundle_findings, key=Finding.sort_key)
+    for rel in sorted(files):
+        if rel in claimed or rel == MANIFEST_NAME:
+            continue
+        content = files[rel]
+        if content is None:
+            continue
+        yield from lint_document(content, file=display(rel), options=options)
+
+
+def lint_bundle(
+    bundle: Bundle, *, root: str = "", options: LintOptions | None = None
+) -> list[Finding]:
+    """Lint a rendered (or edited) :class:`~iam_redshift.render.Bundle` in memory."""
+    return list(iter_lint_contents(bundle.files(), root=root, options=options))

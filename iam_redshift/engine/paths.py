@@ -1,0 +1,90 @@
+"""Linting files and directories on disk: the engine's one edge that reads the file system.
+
+Memory stays bounded: one file or one bundle is read at a time. Every read goes through
+:func:`~iam_redshift.sources.files.read_limited`, so FIFOs, devices and symbolic links that lead
+out of the directory being linted are reported, not followed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from iam_redshift.bundle_io import listed_paths
+from iam_redshift.engine.checker import Checker
+from iam_redshift.engine.lint import iter_lint_contents, lint_document
+from iam_redshift.engine.options import LintOptions
+from iam_redshift.findings import Finding
+from iam_redshift.render.bundle import MANIFEST_NAME
+from iam_redshift.sources.discover import Excluded
+from iam_redshift.sources.files import ReadProblem, read_limited
+
+__all__ = ["iter_lint_paths"]
+
+
+def _never(_: str) -> bool:
+    return False
+
+
+def iter_lint_paths(
+    paths: Iterable[str | Path],
+    *,
+    options: LintOptions | None = None,
+    exclude: Excluded = _never,
+) -> Iterator[Finding]:
+    """Lint files and directories on disk, one file or bundle at a time.
+
+    A directory holding ``iam-redshift.json`` is a bundle; other directories are searched for
+    ``*.json`` files, and bundles below them are found the same way. ``exclude`` drops paths.
+    A file that cannot be read is an IR100 finding.
+    """
+    options = options or LintOptions()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _lint_directory(str(path), options, exclude)
+        else:
+            yield from _lint_file(str(path), options, root=None)
+
+
+def _lint_file(path: str, options: LintOptions, root: str | None) -> list[Finding]:
+    data = read_limited(path, root=root)
+    if isinstance(data, ReadProblem):
+        return Checker(options).unreadable(path, data.reason)
+    return lint_document(data, file=path, options=options)
+
+
+def _lint_directory(root: str, options: LintOptions, exclude: Excluded) -> Iterator[Finding]:
+    for directory, subdirectories, names in os.walk(root):
+        here = Path(
+            directory
+        )  # names in findings as pathlib writes them ("a.json", not "./a.json")
+        subdirectories[:] = sorted(d for d in subdirectories if not exclude(str(here / d)))
+        if MANIFEST_NAME in names:
+            # A bundle: its manifest says which files below it belong to it.
+            subdirectories[:] = []
+            files = _bundle_files(directory, names)
+            yield from iter_lint_contents(files, root=str(here), options=options)
+            continue
+        for name in sorted(names):
+            path = str(here / name)
+            if name.endswith(".json") and not exclude(path):
+                yield from _lint_file(path, options, root)
+
+
+def _bundle_files(directory: str, names: list[str]) -> dict[str, bytes | None]:
+    """The manifest, the files it lists (anywhere below), and the other JSON files beside it;
+    None for each that cannot be read (or leads outside the bundle)."""
+
+    def read(rel: str) -> bytes | None:
+        data = read_limited(os.path.join(directory, rel), root=directory)
+        return None if isinstance(data, ReadProblem) else data
+
+    files: dict[str, bytes | None] = {MANIFEST_NAME: read(MANIFEST_NAME)}
+    for rel in listed_paths(files[MANIFEST_NAME]) or ():
+        files[rel] = read(rel)
+    for name in sorted(names):
+        if name.endswith(".json") and name not in files:
+            files[name] = read(name)
+    return files

@@ -1,0 +1,76 @@
+"""Reading one file safely: a regular file only, never past a size limit, never outside a root.
+
+A FIFO or a device would block or never end, a symbolic link can lead out of the directory the
+user named, and a file can be unreadable: each is a :class:`ReadProblem` that says so, never an
+exception and never stand-in bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
+
+__all__ = ["ReadProblem", "inside", "read_limited"]
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """Why a file's bytes could not be read (the linter reports it as IR100)."""
+
+    reason: str
+
+
+def inside(path: str | Path, root: str | Path) -> bool:
+    """Whether ``path``, with every symbolic link resolved, lies in ``root`` (also resolved)."""
+    try:
+        resolved = Path(path).resolve()
+        base = Path(root).resolve()
+    except (OSError, RuntimeError, ValueError):  # a link loop, a bad name
+        return False
+    return resolved == base or base in resolved.parents
+
+
+def read_limited(
+    path: str | Path, *, limit: int = MAX_DOCUMENT_BYTES, root: str | Path | None = None
+) -> bytes | ReadProblem:
+    """The bytes of the regular file ``path``: at most ``limit`` + 1 (so that a caller can tell
+    an oversized file), or why not. With ``root``, a file whose real location is outside it
+    (through a symbolic link) is refused."""
+    if root is not None and not inside(path, root):
+        return ReadProblem(f"it leads outside {os.fspath(root)} (through a symbolic link)")
+    try:
+        # Not followed by open() on a FIFO: O_NONBLOCK makes opening one return at once, and the
+        # file type is checked on the descriptor, so it cannot change between check and read.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        return ReadProblem(_reason(error))
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            return ReadProblem(f"it is {_file_type(mode)}, not a regular file")
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            return stream.read(limit + 1)
+    except OSError as error:
+        return ReadProblem(_reason(error))
+    finally:
+        os.close(descriptor)
+
+
+def _reason(error: OSError) -> str:
+    return f"cannot read it: {error.strerror or error}".rstrip()
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
