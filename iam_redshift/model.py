@@ -28,6 +28,8 @@ __all__ = [
     "ec2_service_principal",
     "partition_of_region",
     "role_arn",
+    "valid_role_name",
+    "valid_role_path",
 ]
 
 Partition = Literal["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f"]
@@ -115,6 +117,17 @@ def _check_role_path(path: object, where: str) -> None:
             "a role path is '/' or starts and ends with '/' and holds only the characters "
             "U+0021 to U+007F between",
         )
+
+
+def valid_role_name(name: str) -> bool:
+    """Whether IAM accepts ``name`` as a role name (1 to 64 of letters, digits, ``+=,.@_-``)."""
+    return _ROLE_NAME.fullmatch(name) is not None
+
+
+def valid_role_path(path: str) -> bool:
+    """Whether IAM accepts ``path`` as a role path (``/`` or ``/.../``, at most 512 characters
+    between U+0021 and U+007F)."""
+    return len(path) <= ROLE_PATH_MAX and _ROLE_PATH.fullmatch(path) is not None
 
 
 def role_arn(partition: str, account_id: str, name: str, path: str = "/") -> str:

@@ -20,7 +20,8 @@ from iam_redshift.engine import LintOptions, iter_lint_contents, lint_bundle, li
 from iam_redshift.findings import Finding, Severity
 from iam_redshift.model import AccessRole, InstanceRole, Setup
 from iam_redshift.render import render_bundle
-from iam_redshift.rules.principals import RULES, _parse_arn
+from iam_redshift.rules.cross_document import RULES as CROSS_DOCUMENT_RULES
+from iam_redshift.rules.trust import RULES as TRUST_RULES
 from iam_redshift.strategies import broken_bundles, setups
 from tests.conftest import CORPUS, EXAMPLE, SEED_DOCUMENTS, need, run_cli
 
@@ -30,7 +31,7 @@ INSTANCE_TRUST = f"{INSTANCE}/trust-policy.json"
 INSTANCE_PERMISSIONS = f"{INSTANCE}/permissions-policy.json"
 ACCESS_TRUST = f"{ACCESS}/trust-policy.json"
 INSTANCE_ARN = f"arn:aws:iam::123456789012:role/etl/{INSTANCE}"
-IR3_CODES = [rule.code for rule in RULES]
+IR3_CODES = sorted(rule.code for rule in (*TRUST_RULES, *CROSS_DOCUMENT_RULES))
 
 Files = dict[str, str]
 
@@ -698,41 +699,3 @@ def test_bundles_broken_in_one_known_way_report_that_code(broken: Any) -> None:
     reported = codes(broken.lint())
     assert broken.code in reported, broken.mutation
     assert "IR000" not in reported
-
-
-# -- the ARN helper: what it does about policyuniverse's flaws ------------------------------------
-
-
-def test_arn_helper_splits_role_arns_the_iam_way() -> None:
-    arn = _parse_arn("arn:aws:iam::123456789012:role/a/b/Name")
-    assert arn is not None
-    assert (arn.partition, arn.service, arn.region, arn.account) == (
-        "aws",
-        "iam",
-        "",
-        "123456789012",
-    )
-    assert (arn.resource_type, arn.path, arn.name) == ("role", "/a/b/", "Name")
-    root = _parse_arn("arn:aws:iam::123456789012:root")
-    assert root is not None
-    assert (root.resource_type, root.path, root.name) == ("root", "", "")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "arn:aws:iam::123456789012:root\n",  # policyuniverse's $ accepts a trailing newline
-        "arn::iam::123456789012:role/R",  # and an empty partition
-        "arn:aws:iam::<your-aws-account-id>:role/R",
-        "ec2.amazonaws.com",  # a service principal, which policyuniverse calls an ARN
-        "123456789012123456789012",  # which policyuniverse takes for one account id
-        "*",
-    ],
-)
-def test_arn_helper_rejects_what_is_not_an_arn(text: str) -> None:
-    assert _parse_arn(text) is None
-
-
-@pytest.mark.parametrize("value", [None, 12, b"arn:aws:iam::123456789012:root", ["arn:"]])
-def test_arn_helper_never_raises_on_other_types(value: Any) -> None:
-    assert _parse_arn(value) is None

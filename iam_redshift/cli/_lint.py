@@ -128,13 +128,10 @@ def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
 
 
 def _check_instance_role(arn: str) -> None:
-    parts = arn.split(":", 5)
-    if (
-        len(parts) != 6
-        or parts[0] != "arn"
-        or parts[2] != "iam"
-        or not parts[5].startswith("role/")
-    ):
+    from iam_redshift.arn import arn_fields
+
+    fields = arn_fields(arn)
+    if fields is None or fields[1] != "iam" or not fields[4].startswith("role/"):
         raise UsageError(
             "--instance-role",
             f"{arn!r} is not a role ARN (arn:<partition>:iam::<account>:role/<path><name>)",

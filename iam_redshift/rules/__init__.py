@@ -4,7 +4,8 @@ The registry is an explicit mapping built from each family's ``RULES`` tuple:
 
 - IR1xx (:mod:`~iam_redshift.rules.grammar`): reading and IAM's policy grammar.
 - IR2xx (:mod:`~iam_redshift.rules.wildcards`): wildcard scope.
-- IR3xx (:mod:`~iam_redshift.rules.principals`): principals, and documents against each other.
+- IR3xx: principals, one document at a time (:mod:`~iam_redshift.rules.trust`) and the
+  documents of a bundle against each other (:mod:`~iam_redshift.rules.cross_document`).
 - IR4xx (:mod:`~iam_redshift.rules.quotas`): IAM's size and naming quotas.
 - IR5xx (:mod:`~iam_redshift.rules.actions`): action knowledge (typos, resource and condition fit).
 - IR000 and IR9xx (:mod:`~iam_redshift.rules.meta`): a rule's own failure, and the linter's
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["FAMILIES", "all_rules", "find_rules", "get_rule"]
 
 #: The modules that hold rules, in code order.
-FAMILIES = ("grammar", "wildcards", "principals", "quotas", "actions", "meta")
+FAMILIES = ("grammar", "wildcards", "trust", "cross_document", "quotas", "actions", "meta")
 
 
 @functools.cache

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from iam_redshift.arn import arn_fields
 from iam_redshift.findings import Severity
-from iam_redshift.model import TRUST_POLICY_DEFAULT_MAX
+from iam_redshift.model import (
+    ROLE_PATH_MAX,
+    TRUST_POLICY_DEFAULT_MAX,
+    valid_role_name,
+    valid_role_path,
+)
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
 
 if TYPE_CHECKING:
@@ -166,34 +171,44 @@ POLICY_SIZE = Rule(
 )
 
 # -- IR403 --------------------------------------------------------------------------------------
-_ROLE_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
-_ROLE_PATH = re.compile(r"/([\x21-\x7f]*/)?")
-_ROLE_ARN = re.compile(r"arn:[^:]*:iam::[^:]*:role(?P<rest>/.*)", re.DOTALL)
 
 
 def _role_name_problem(rest: str) -> str | None:
     """What is wrong with the ``/path/name`` part of a role ARN, if anything."""
     path, _, name = rest.rpartition("/")
     path += "/"
-    if not _ROLE_NAME.fullmatch(name):
+    if not valid_role_name(name):
         return (
             f"role name {name!r} is not valid: 1 to 64 of letters, digits and + = , . @ _ -"
             if name
             else "the ARN has no role name after the path"
         )
-    if len(path) > 512 or not _ROLE_PATH.fullmatch(path):
-        return f"role path {path!r} is not valid: '/' or '/.../' of at most 512 characters"
+    if not valid_role_path(path):
+        return (
+            f"role path {path!r} is not valid: '/' or '/.../' of at most {ROLE_PATH_MAX} characters"
+        )
     return None
+
+
+def _role_path_and_name(text: str) -> str | None:
+    """The ``/path/name`` of a role ARN (``arn:P:iam::A:role/path/name``), else None."""
+    fields = arn_fields(text)
+    if fields is None:
+        return None
+    _, service, region, _, resource = fields
+    if service != "iam" or region or not resource.startswith("role/"):
+        return None
+    return resource[len("role") :]
 
 
 def _check_role_arns(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.statements:
         values = [v for _, v in statement.principals()] + statement.strings("Resource")
         for value in values:
-            match = _ROLE_ARN.fullmatch(value.text)
-            if match is None or "*" in value.text or "?" in value.text or "${" in value.text:
+            rest = _role_path_and_name(value.text)
+            if rest is None or "*" in value.text or "?" in value.text or "${" in value.text:
                 continue
-            problem = _role_name_problem(match.group("rest"))
+            problem = _role_name_problem(rest)
             if problem is not None:
                 yield Hit(value.pointer, f"{value.text!r}: {problem}; IAM has no such role")
 
