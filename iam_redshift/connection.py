@@ -135,7 +135,7 @@ def connection_settings(setup: Setup, role: AccessRole) -> ConnectionSettings:
         notes.append(
             f"the setup does not say which cluster or workgroup {role.name} reaches (profile "
             f"{setup.profile!r}), so there is no URL to give: use your cluster's endpoint, "
-            "jdbc:redshift:iam://<endpoint>:5439/<database>?DbUser=<user>"
+            f"jdbc:redshift:iam://<endpoint>:{DEFAULT_PORT}/<database>?DbUser=<user>"
         )
     elif isinstance(target, RedshiftCluster):
         url, notes = _cluster_url(target)

@@ -11,19 +11,21 @@ from typing import Any
 from iam_redshift.model import AccessRole, Setup
 
 __all__ = [
-    "IAM_ROLE_READ_ACTIONS",
     "POLICY_VERSION",
+    "SEED_ROLE_READ_ACTIONS",
+    "PolicyJson",
     "access_role_permissions_policy",
     "access_role_trust_policy",
     "instance_role_permissions_policy",
     "instance_role_trust_policy",
+    "policy",
 ]
 
 #: The current IAM policy language version.
 POLICY_VERSION = "2012-10-17"
 
 #: What the ETL application reads to show the roles it may use (the page's first statement).
-IAM_ROLE_READ_ACTIONS = (
+SEED_ROLE_READ_ACTIONS = (
     "iam:GetRole",
     "iam:ListAttachedRolePolicies",
     "iam:ListRolePolicies",
@@ -32,29 +34,32 @@ IAM_ROLE_READ_ACTIONS = (
     "iam:GetPolicyVersion",
 )
 
-PolicyDocument = dict[str, Any]
+#: A policy document as JSON data (the linter's view of one is
+#: :class:`iam_redshift.document.policy.PolicyJson`).
+PolicyJson = dict[str, Any]
 
 
-def _policy(*statements: dict[str, Any]) -> PolicyDocument:
+def policy(*statements: dict[str, Any]) -> PolicyJson:
+    """A policy document of the current language version holding ``statements``."""
     return {"Version": POLICY_VERSION, "Statement": list(statements)}
 
 
-def _trust(principal: dict[str, str]) -> PolicyDocument:
-    return _policy({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
+def _trust(principal: dict[str, str]) -> PolicyJson:
+    return policy({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
 
 
-def instance_role_trust_policy(setup: Setup) -> PolicyDocument:
+def instance_role_trust_policy(setup: Setup) -> PolicyJson:
     """The instance role's trust policy: the partition's EC2 service may assume it."""
     return _trust({"Service": setup.ec2_principal})
 
 
-def instance_role_permissions_policy(setup: Setup) -> PolicyDocument:
+def instance_role_permissions_policy(setup: Setup) -> PolicyJson:
     """The instance role's three statements: read IAM roles, Redshift, assume the access roles."""
-    return _policy(
+    return policy(
         {
             "Sid": "AllowIamRoleReadAndList",
             "Effect": "Allow",
-            "Action": list(IAM_ROLE_READ_ACTIONS),
+            "Action": list(SEED_ROLE_READ_ACTIONS),
             "Resource": "*",
         },
         {"Sid": "BroadRedshiftAccess", "Effect": "Allow", "Action": "redshift:*", "Resource": "*"},
@@ -67,7 +72,7 @@ def instance_role_permissions_policy(setup: Setup) -> PolicyDocument:
     )
 
 
-def access_role_trust_policy(setup: Setup, role: AccessRole) -> PolicyDocument:
+def access_role_trust_policy(setup: Setup, role: AccessRole) -> PolicyJson:
     """An access role's trust policy: exactly the instance role (full ARN, path included).
 
     ``role`` is part of the signature so that every access-role renderer takes the same
@@ -77,10 +82,10 @@ def access_role_trust_policy(setup: Setup, role: AccessRole) -> PolicyDocument:
     return _trust({"AWS": setup.instance_role_arn})
 
 
-def access_role_permissions_policy(setup: Setup, role: AccessRole) -> PolicyDocument:
+def access_role_permissions_policy(setup: Setup, role: AccessRole) -> PolicyJson:
     """An access role's Redshift permissions."""
     del setup, role
-    return _policy(
+    return policy(
         {
             "Sid": "GrantRedshiftPermissions",
             "Effect": "Allow",

@@ -20,10 +20,10 @@ from iam_redshift.model import (
     Setup,
     Target,
 )
-from iam_redshift.render.documents import POLICY_VERSION, PolicyDocument
+from iam_redshift.render.documents import PolicyJson, policy
 
 __all__ = [
-    "IAM_ROLE_READ_ACTIONS",
+    "SCOPED_ROLE_READ_ACTIONS",
     "SERVERLESS_ACTIONS",
     "access_role_permissions_policy",
     "instance_role_permissions_policy",
@@ -33,7 +33,7 @@ __all__ = [
 #: What the ETL tool reads about the roles it offers. The seed's iam:GetPolicy and
 #: iam:GetPolicyVersion act on managed policies, and the roles rendered here carry inline
 #: policies only, so they are left out.
-IAM_ROLE_READ_ACTIONS = (
+SCOPED_ROLE_READ_ACTIONS = (
     "iam:GetRole",
     "iam:ListAttachedRolePolicies",
     "iam:ListRolePolicies",
@@ -122,29 +122,25 @@ def target_statements(setup: Setup, target: Target) -> list[dict[str, Any]]:
     ]
 
 
-def _policy(statements: list[dict[str, Any]]) -> PolicyDocument:
-    return {"Version": POLICY_VERSION, "Statement": statements}
-
-
-def instance_role_permissions_policy(setup: Setup) -> PolicyDocument:
+def instance_role_permissions_policy(setup: Setup) -> PolicyJson:
     """The instance role's permissions: read and assume exactly the access roles.
 
     iam:ListRoles (on ``*``, the only resource it takes) only with ``list_roles``; Redshift
     permissions only when the instance role names a target of its own.
     """
     arns = list(setup.access_role_arns)
-    statements = [_statement("ReadAccessRoles", list(IAM_ROLE_READ_ACTIONS), arns)]
+    statements = [_statement("ReadAccessRoles", list(SCOPED_ROLE_READ_ACTIONS), arns)]
     if setup.instance_role.list_roles:
         statements.append(_statement("ListRoles", "iam:ListRoles", "*"))
     statements.append(_statement("AssumeAccessRoles", "sts:AssumeRole", arns))
     if setup.instance_role.target is not None:
         statements += target_statements(setup, setup.instance_role.target)
-    return _policy(statements)
+    return policy(*statements)
 
 
-def access_role_permissions_policy(setup: Setup, role: AccessRole) -> PolicyDocument:
+def access_role_permissions_policy(setup: Setup, role: AccessRole) -> PolicyJson:
     """An access role's permissions: log on to its cluster or workgroup, nothing else."""
     if role.target is None:
         # A least-privilege Setup never holds such a role; a seed one has no target to scope to.
         raise ValueError(f"access role {role.name!r} names no cluster or workgroup")
-    return _policy(target_statements(setup, role.target))
+    return policy(*target_statements(setup, role.target))
