@@ -56,7 +56,11 @@ def _lint_file(path: str, options: LintOptions, root: str | None) -> list[Findin
 
 
 def _lint_directory(root: str, options: LintOptions, exclude: Excluded) -> Iterator[Finding]:
-    for directory, subdirectories, names in os.walk(root):
+    unreadable: list[OSError] = []
+    for directory, subdirectories, names in os.walk(root, onerror=unreadable.append):
+        # A folder os.walk could not list is a finding, not a silent gap in the run.
+        while unreadable:
+            yield from _unreadable_directory(unreadable.pop(), options)
         here = Path(
             directory
         )  # names in findings as pathlib writes them ("a.json", not "./a.json")
@@ -71,6 +75,15 @@ def _lint_directory(root: str, options: LintOptions, exclude: Excluded) -> Itera
             path = str(here / name)
             if name.endswith(".json") and not exclude(path):
                 yield from _lint_file(path, options, root)
+    while unreadable:
+        yield from _unreadable_directory(unreadable.pop(), options)
+
+
+def _unreadable_directory(error: OSError, options: LintOptions) -> list[Finding]:
+    where = str(error.filename) if error.filename is not None else "?"
+    return Checker(options).unreadable(
+        where, f"cannot list this directory: {error.strerror or error}"
+    )
 
 
 def _bundle_files(directory: str, names: list[str]) -> dict[str, bytes | None]:
