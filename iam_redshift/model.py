@@ -7,6 +7,7 @@ from the names, paths, partition and account, never typed twice.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import ClassVar, Final, Literal, get_args
@@ -444,10 +445,16 @@ class Setup:
         """The instance role's full ARN, path included."""
         return self.arn_of(self.instance_role)
 
-    @property
+    @functools.cached_property
     def access_role_arns(self) -> tuple[str, ...]:
-        """The access roles' ARNs, in the setup's order."""
+        """The access roles' ARNs, in the setup's order (worked out once: rules ask for them
+        for every document of a bundle)."""
         return tuple(self.arn_of(r) for r in self.access_roles)
+
+    @functools.cached_property
+    def role_arns(self) -> frozenset[str]:
+        """Every role's ARN, the instance role's and the access roles'."""
+        return frozenset((self.instance_role_arn, *self.access_role_arns))
 
     @property
     def ec2_principal(self) -> str:

@@ -101,7 +101,7 @@ def read_manifest(file: str, parsed: ParsedText) -> ManifestView:
     if problems:
         return ManifestView(file, parsed, tuple(problems), None)
     try:
-        setup = setup_from_mapping(value, schema="manifest.schema.json")
+        setup = setup_from_mapping(value, schema=None)  # checked just above
     except SetupFileError as error:
         # Only IAM's own rules remain here: names equal ignoring case and the like.
         problem = ManifestProblem("", f"manifest: {error.detail}", about_roles=True)

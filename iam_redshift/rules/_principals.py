@@ -111,7 +111,28 @@ def resource_matches(pattern: str, arn: str) -> bool:
     counts as ``*``."""
     if pattern == arn:
         return True
+    if not is_pattern(pattern):
+        return False
     return glob_match(POLICY_VARIABLE.sub("*", pattern), arn)
+
+
+def is_pattern(resource: str) -> bool:
+    """Whether a Resource value can cover more than the one ARN it spells (a wildcard or a
+    policy variable)."""
+    return "*" in resource or "?" in resource or "${" in resource
+
+
+def covers_any(pattern: str, arns: frozenset[str]) -> bool:
+    """Whether a Resource value covers one of ``arns``: a set lookup for an exact value, so a
+    bundle of thousands of roles is not compared pair by pair."""
+    if pattern in arns:
+        return True
+    return is_pattern(pattern) and any(resource_matches(pattern, arn) for arn in arns)
+
+
+def any_covers(patterns: Iterable[str], arn: str) -> bool:
+    """Whether one of the Resource values ``patterns`` covers ``arn``."""
+    return any(resource_matches(p, arn) for p in patterns)
 
 
 def allows_assume_role(statement: Statement) -> bool:
@@ -166,13 +187,10 @@ def grants_assume_role_to(document: PolicyDocument, arn: str) -> bool:
 
 def setup_arns(context: LintContext) -> frozenset[str]:
     """The ARNs the setup itself derives: valid by construction, whatever their paths hold."""
-    arns: set[str] = set()
-    if context.setup is not None:
-        arns.add(context.setup.instance_role_arn)
-        arns.update(context.setup.access_role_arns)
-    if context.instance_role_arn:
-        arns.add(context.instance_role_arn)
-    return frozenset(arns)
+    arns = context.setup.role_arns if context.setup is not None else frozenset()
+    if context.instance_role_arn and context.instance_role_arn not in arns:
+        arns = arns | {context.instance_role_arn}
+    return arns
 
 
 def fallback_pointer(document: PolicyDocument) -> str:
@@ -236,10 +254,10 @@ def foreign_targets(document: PolicyDocument, access_arns: Iterable[str]) -> Ite
     """Role ARNs (or patterns) the document allows sts:AssumeRole on that cover no access role of
     the bundle. A pattern that covers some access role is IR205's (wildcards) to judge, and a
     value that is not a role ARN at all is IR308's."""
-    known = tuple(access_arns)
+    known = frozenset(access_arns)
     for _, value in assume_resources(document):
         text = value.text
-        if any(resource_matches(text, arn) for arn in known):
+        if covers_any(text, known):
             continue
         arn = parse_arn(text)
         if arn is not None and arn.service == "iam" and arn.resource_type == "role":

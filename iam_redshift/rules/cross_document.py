@@ -36,6 +36,7 @@ from iam_redshift.rules._principals import (
     TRUST_POLICIES,
     WILDCARD,
     allows_assume_role,
+    any_covers,
     assume_resources,
     closest_access_role,
     expected_principal,
@@ -43,6 +44,7 @@ from iam_redshift.rules._principals import (
     foreign_targets,
     grants_assume_role_to,
     instance_permissions,
+    is_pattern,
     missing_instance_role,
     names_principal,
     resource_matches,
@@ -341,12 +343,14 @@ def _check_trusted_but_not_allowed(bundle: BundleContext) -> Iterator[Hit]:
     permissions = bundle.of_role("instance", "permissions")
     if not permissions:
         return  # unreadable or missing: IR100/IR107 say so, and nothing can be compared
-    patterns = [value.text for document in permissions for _, value in assume_resources(document)]
+    resources = [v.text for document in permissions for _, v in assume_resources(document)]
+    exact = frozenset(r for r in resources if not is_pattern(r))
+    patterns = [r for r in resources if is_pattern(r)]
     for trust in bundle.of_role("access", "trust"):
         principal = names_principal(trust, instance_arn)
         if principal is None or trust.role_arn is None:
             continue
-        if any(resource_matches(pattern, trust.role_arn) for pattern in patterns):
+        if trust.role_arn in exact or any_covers(patterns, trust.role_arn):
             continue
         related = _assume_statement_related(permissions)
         yield Hit(
