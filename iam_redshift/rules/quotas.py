@@ -8,6 +8,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from iam_redshift.findings import Severity
+from iam_redshift.model import (
+    MANAGED_POLICY_MAX,
+    ROLE_INLINE_POLICIES_MAX,
+    TRUST_POLICY_DEFAULT_MAX,
+    TRUST_POLICY_RAISED_MAX,
+    policy_size,
+)
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
 
 if TYPE_CHECKING:
@@ -15,19 +22,6 @@ if TYPE_CHECKING:
 
 QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 CREATE_ROLE = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html"
-
-#: Characters, whitespace excluded (IAM User Guide, "IAM and AWS STS quotas").
-MANAGED_POLICY_MAX = 6144
-ROLE_INLINE_POLICIES_MAX = 10240
-TRUST_POLICY_DEFAULT_MAX = 2048
-TRUST_POLICY_RAISED_MAX = 4096
-
-
-def policy_size(text: str) -> int:
-    """A policy's size as IAM counts it against its quotas: characters, whitespace excluded."""
-    # str.split() drops exactly the characters regex \s matches (str.isspace), without building
-    # a list of every space of a pretty-printed policy: several times faster.
-    return len("".join(text.split()))
 
 
 def _padded_statement(text_length: int) -> dict[str, object]:
