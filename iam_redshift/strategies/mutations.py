@@ -4,7 +4,6 @@ with the rule code the linter must report for each.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
@@ -13,17 +12,9 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from iam_redshift.model import Setup
 from iam_redshift.render import Bundle, dump_document, render_bundle
-from iam_redshift.strategies import _edits as edit
-from iam_redshift.strategies.values import (
-    _SETUP_SEGMENT_CHARACTERS,
-    _nested_paths,
-    _setups,
-    account_ids,
-    partitions,
-    role_names,
-)
+from iam_redshift.strategies import _policy_edits, _trust_edits
+from iam_redshift.strategies._edits import Mutation
 
 if TYPE_CHECKING:
     from iam_redshift import LintOptions
@@ -65,86 +56,20 @@ class BrokenBundle:
         return list(iter_lint_files(self.files, options=options))
 
 
-@dataclass(frozen=True)
-class _Mutation:
-    code: str
-    name: str
-    mutate: edit.Mutate
-    # Setups this mutation can break (by default any, with one to three access roles).
-    originals: SearchStrategy[Setup] | None = None
-
-
-def _originals(**arguments: Any) -> SearchStrategy[Setup]:
-    settings: dict[str, Any] = {
-        "min_access_roles": 1,
-        "max_access_roles": 3,
-        "profile": None,
-        "partition": partitions(),
-        "account_id": account_ids(),
-    }
-    settings.update(arguments)
-    return _setups(**settings)
-
-
-def _with_letter(name: str, letter: str, position: int) -> str:
-    """``name`` with one character replaced by an ASCII letter (still a valid role name)."""
-    position %= len(name)
-    return name[:position] + letter + name[position + 1 :]
-
-
-# Setups whose own policies hold no wildcard that would hide the one a mutation adds.
-_LEAST_PRIVILEGE: Final = _originals(profile="least-privilege")
-# Setups whose instance role has a path, so that dropping it changes the ARN.
-_INSTANCE_PATH: Final = _originals(instance_paths=_nested_paths(_SETUP_SEGMENT_CHARACTERS))
-# Setups whose instance role's name has a letter, so that its case can change.
-_NAME_WITH_A_LETTER: Final = _originals(
-    names=st.builds(
-        _with_letter, role_names(), st.sampled_from(string.ascii_letters), st.integers(0, 63)
-    )
+# By rule code (a stable sort: each rule's mutations in the order they are defined).
+_MUTATIONS: Final = tuple(
+    sorted([*_trust_edits.MUTATIONS, *_policy_edits.MUTATIONS], key=lambda m: m.code)
 )
-_TWO_ACCESS_ROLES: Final = _originals(min_access_roles=2)
-
-_MUTATIONS: Final[tuple[_Mutation, ...]] = (
-    _Mutation("IR201", "action-wildcard", edit.all_actions),
-    _Mutation("IR202", "service-wildcard", edit.service_wildcard, _LEAST_PRIVILEGE),
-    _Mutation("IR204", "resource-wildcard", edit.resource_wildcard, _LEAST_PRIVILEGE),
-    _Mutation("IR203", "partial-action-wildcard", edit.partial_wildcard),
-    _Mutation("IR205", "assume-role-widened", edit.target_widened),
-    _Mutation("IR206", "allow-not-resource", edit.not_resource),
-    _Mutation("IR207", "pass-any-role", edit.pass_any_role),
-    _Mutation("IR301", "principal-typo", edit.typo),
-    _Mutation("IR301", "principal-dropped-path", edit.dropped_path, _INSTANCE_PATH),
-    _Mutation("IR301", "principal-other-account", edit.other_account),
-    _Mutation("IR301", "principal-other-partition", edit.other_partition),
-    _Mutation("IR301", "principal-changed-case", edit.changed_case, _NAME_WITH_A_LETTER),
-    _Mutation("IR302", "principal-everyone", edit.everyone),
-    _Mutation("IR303", "principal-root", edit.root),
-    _Mutation("IR304", "ec2-principal-swapped", edit.ec2_swapped),
-    _Mutation("IR305", "assume-role-target-added", edit.target_added),
-    _Mutation("IR306", "assume-role-target-dropped", edit.target_dropped, _TWO_ACCESS_ROLES),
-    _Mutation("IR307", "resource-elsewhere", edit.resource_elsewhere, _LEAST_PRIVILEGE),
-    _Mutation("IR308", "principal-assumed-role", edit.assumed_role),
-    _Mutation("IR308", "principal-placeholder", edit.placeholder),
-    _Mutation("IR309", "principal-unique-id", edit.unique_id),
-    _Mutation("IR310", "trust-action-widened", edit.trust_action_widened),
-    _Mutation("IR401", "trust-policy-too-long", edit.trust_too_long),
-    _Mutation("IR402", "permissions-policy-too-long", edit.permissions_too_long),
-    _Mutation("IR403", "principal-invalid-name", edit.invalid_name),
-    _Mutation("IR501", "action-typo", edit.action_typo),
-)
-
-_ANY_ORIGINALS: Final = _originals()
 
 #: The rule codes :func:`broken_bundles` can break a bundle for.
 BROKEN_BUNDLE_CODES: Final[frozenset[str]] = frozenset(m.code for m in _MUTATIONS)
 
 
 @st.composite
-def _broken_bundles(draw: st.DrawFn, mutations: tuple[_Mutation, ...]) -> BrokenBundle:
+def _broken_bundles(draw: st.DrawFn, mutations: tuple[Mutation, ...]) -> BrokenBundle:
     # One composite, because each mutation's changes depend on the bundle it breaks.
     mutation = draw(st.sampled_from(mutations))
-    originals = _ANY_ORIGINALS if mutation.originals is None else mutation.originals
-    original = render_bundle(draw(originals))
+    original = render_bundle(draw(mutation.setups))
     change = mutation.mutate(draw, original)
     files = original.files()
     for path, value in change.documents.items():
