@@ -2,7 +2,9 @@
 
 Hypothesis runs :func:`_hypothesis_setup_hook` when it is imported, through the ``hypothesis``
 entry point in ``pyproject.toml``, so that ``import iam_redshift`` itself never imports
-Hypothesis. The strategies are looked up only when a type is first resolved.
+Hypothesis. The entry point comes with every install, Hypothesis only with the ``strategies``
+extra: this module imports nothing of Hypothesis's at its top, and the strategies are looked up
+only when a type is first resolved, so loading the hook never fails.
 """
 
 from __future__ import annotations

@@ -13,10 +13,16 @@ from dataclasses import dataclass
 from typing import ClassVar, Final, Literal, get_args
 
 __all__ = [
+    "MANAGED_POLICY_MAX",
     "PARTITIONS",
     "PROFILES",
+    "ROLE_INLINE_POLICIES_MAX",
+    "ROLE_NAME_MAX",
+    "ROLE_PATH_MAX",
     "SESSION_SECONDS_MAX",
     "SESSION_SECONDS_MIN",
+    "TRUST_POLICY_DEFAULT_MAX",
+    "TRUST_POLICY_RAISED_MAX",
     "AccessRole",
     "InstanceRole",
     "Partition",
@@ -28,6 +34,7 @@ __all__ = [
     "Target",
     "ec2_service_principal",
     "partition_of_region",
+    "policy_size",
     "role_arn",
     "valid_role_name",
     "valid_role_path",
@@ -48,9 +55,19 @@ _ROLE_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
 _ROLE_PATH = re.compile(r"/([\x21-\x7f]*/)?")
 ROLE_NAME_MAX: Final = 64
 ROLE_PATH_MAX: Final = 512
-#: The default quota on a role's trust policy, in characters without white space (it can be
-#: raised to 4,096 through Service Quotas).
+#: Policy sizes in characters, whitespace excluded (IAM User Guide, "IAM and AWS STS quotas").
+MANAGED_POLICY_MAX: Final = 6144
+ROLE_INLINE_POLICIES_MAX: Final = 10240
 TRUST_POLICY_DEFAULT_MAX: Final = 2048
+TRUST_POLICY_RAISED_MAX: Final = 4096
+
+
+def policy_size(text: str) -> int:
+    """A policy's size as IAM counts it against its quotas: characters, whitespace excluded."""
+    # str.split() drops exactly the characters regex \s matches (str.isspace), without building
+    # a list of every space of a pretty-printed policy: several times faster.
+    return len("".join(text.split()))
+
 
 # Redshift's own rules: the CreateCluster, GetClusterCredentials and Redshift Serverless
 # GetCredentials API references (botocore's service models carry the same text and patterns).

@@ -33,10 +33,20 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+def in_ci() -> bool:
+    """Whether this is a CI run: ``CI`` set to a true value (CI services set ``CI=true``, and so
+    does ``.ci/run``)."""
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no", "off"}
+
+
 def need(path: Path) -> Path:
-    """``path``, or skip the test when the shared data beside the repository is absent."""
+    """``path``, from the shared data beside the repository (``../shared``). Without it the test
+    fails in CI, where a skip would hide that it never ran, and is skipped elsewhere."""
     if not path.exists():
-        pytest.skip(f"shared data not found at {path}")
+        message = f"shared data not found at {path} (the tests expect ../shared beside the repo)"
+        if in_ci():
+            pytest.fail(f"{message}; CI must provide it", pytrace=False)
+        pytest.skip(message)
     return path
 
 

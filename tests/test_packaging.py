@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.parser
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 from tests.conftest import EXAMPLE, REPO
 
@@ -50,28 +52,47 @@ def test_wheel_holds_the_schemas_examples_and_type_marker(wheel: Path) -> None:
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 
-def test_installed_wheel_renders_the_example(wheel: Path, tmp_path: Path) -> None:
+def _venv_with(wheel: Path, tmp_path: Path, *, without: tuple[str, ...] = ()) -> Path:
+    """A fresh virtual environment with the wheel installed (its bin folder).
+
+    The dependencies come from this environment (no network), through a ``.pth`` file; the
+    package from the wheel. ``without`` leaves out this environment's top-level names that
+    start with one of these prefixes (``"hypothesis"`` leaves out Hypothesis).
+    """
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    python = bindir / "python"
     install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
+        [str(bindir / "python"), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert install.returncode == 0, install.stderr[-2000:]
-    # The dependencies come from this environment (no network); the package from the wheel.
     site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        [str(bindir / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
-    Path(site, "test-dependencies.pth").write_text(
-        sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8"
-    )
+    dependencies = Path(sysconfig.get_paths()["purelib"])
+    if without:
+        # The same packages, but through a folder of links that leaves some out (and this
+        # checkout's own editable install, so that the package comes from the wheel alone).
+        left_out = (*without, *(f"_{prefix}" for prefix in without), "iam_redshift", "__editable__")
+        dependencies = tmp_path / "dependencies"
+        dependencies.mkdir()
+        for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
+            if not entry.name.lower().startswith(left_out):
+                (dependencies / entry.name).symlink_to(entry)
+    Path(site, "test-dependencies.pth").write_text(f"{dependencies}\n", encoding="utf-8")
+    return bindir
+
+
+def test_installed_wheel_renders_the_example(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    bindir = _venv_with(wheel, tmp_path)
+    python = bindir / "python"
     work = tmp_path / "work"
     work.mkdir()
     where = subprocess.run(
@@ -107,3 +128,105 @@ def test_installed_wheel_renders_the_example(wheel: Path, tmp_path: Path) -> Non
     )
     assert init.returncode == 0, init.stderr
     assert (work / "mine.toml").read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
+
+
+def _requirements(wheel: Path, extra: str) -> dict[str, Requirement]:
+    """The wheel's requirements that ``pip install iam-redshift[extra]`` installs (by name)."""
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = email.parser.BytesParser().parsebytes(archive.read(name))
+    requirements = [Requirement(line) for line in metadata.get_all("Requires-Dist") or []]
+    return {
+        r.name: r for r in requirements if r.marker is None or r.marker.evaluate({"extra": extra})
+    }
+
+
+def test_hypothesis_comes_only_with_the_strategies_extra(wheel: Path) -> None:
+    core = _requirements(wheel, "")
+    assert {"policyuniverse", "jsonschema", "parliament"} <= set(core)
+    assert "hypothesis" not in core
+    assert "hypothesis" in _requirements(wheel, "strategies")
+    # The test extra brings the strategies extra, so the tests have Hypothesis.
+    test = _requirements(wheel, "test")
+    assert "iam-redshift" in test
+    assert test["iam-redshift"].extras == {"strategies"}
+
+
+def test_without_hypothesis_the_strategies_say_what_to_install(wheel: Path, tmp_path: Path) -> None:
+    bindir = _venv_with(wheel, tmp_path, without=("hypothesis",))
+    python = str(bindir / "python")
+    work = tmp_path / "work"
+    work.mkdir()
+    missing = subprocess.run(
+        [python, "-c", "import hypothesis"], cwd=work, capture_output=True, check=False
+    )
+    assert missing.returncode != 0, "Hypothesis leaked into the environment"
+    imported = subprocess.run(
+        [
+            python,
+            "-c",
+            "import sys\n"
+            "try:\n"
+            "    import iam_redshift.strategies\n"
+            "except ImportError as error:\n"
+            "    print(error)\n"
+            "    sys.exit(3)\n",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert imported.returncode == 3, imported.stdout + imported.stderr
+    assert "pip install 'iam-redshift[strategies]'" in imported.stdout
+    assert imported.stderr == ""
+    # The hypothesis entry point is installed with the core package: loading it needs no
+    # Hypothesis (only Hypothesis calls it).
+    loaded = subprocess.run(
+        [
+            python,
+            "-c",
+            "from importlib.metadata import entry_points\n"
+            "hooks = [e.load() for e in entry_points(group='hypothesis')]\n"
+            "assert 'iam_redshift._hypothesis_plugin' in {h.__module__ for h in hooks}\n",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    # Everything else works without it.
+    for command in (["render", str(EXAMPLE), "-o", "out"], ["lint", "out"]):
+        ran = subprocess.run(
+            [str(bindir / "iam-redshift"), *command],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert ran.returncode == 0, (command, ran.stdout, ran.stderr)
+
+
+def test_with_hypothesis_the_installed_strategies_draw_setups(wheel: Path, tmp_path: Path) -> None:
+    bindir = _venv_with(wheel, tmp_path)
+    drawn = subprocess.run(
+        [
+            str(bindir / "python"),
+            "-c",
+            "from hypothesis import given, settings, strategies as st\n"
+            "from iam_redshift import Setup\n"
+            "import iam_redshift.strategies\n"
+            "assert 'site-packages' in iam_redshift.strategies.__file__\n"
+            "@settings(max_examples=5, database=None)\n"
+            "@given(st.from_type(Setup))\n"
+            "def check(setup):\n"
+            "    assert setup.access_roles\n"
+            "check()\n",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert drawn.returncode == 0, drawn.stderr

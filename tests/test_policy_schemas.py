@@ -19,15 +19,13 @@ import pytest
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from tests.conftest import CORPUS, SEED_DOCUMENTS, need
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = REPO_ROOT / "schemas"
 IDENTITY_SCHEMA = SCHEMA_DIR / "identity-policy.schema.json"
 TRUST_SCHEMA = SCHEMA_DIR / "trust-policy.schema.json"
 
-# CI checks the repository out next to ``shared/``: /work/main -> /work/shared.
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPUS = SHARED / "corpus"
-SEED_DOCUMENTS = SHARED / "seed" / "documents"
 
 # The README of aws-managed-policies/ states 1,645 documents; fewer means a broken checkout.
 MIN_MANAGED_POLICIES = 1645
@@ -101,9 +99,7 @@ def _describe(error: ValidationError) -> str:
 
 
 def _json_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        pytest.skip(f"corpus folder {folder} is missing (CI has it at ../shared)")
-    return sorted(folder.glob("*.json"))
+    return sorted(need(folder).glob("*.json"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -164,9 +160,7 @@ def test_trust_policy_corpus_is_valid(trust_validator: Draft202012Validator) -> 
 def test_trust_corpus_non_policies_are_rejected(
     trust_validator: Draft202012Validator, name: str
 ) -> None:
-    path = CORPUS / "trust-policies" / "docs" / name
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus folder {CORPUS} is missing (CI has it at ../shared)")
+    path = need(CORPUS) / "trust-policies" / "docs" / name
     assert path.is_file(), f"{name} vanished from the corpus; update NOT_A_POLICY"
     error = _best(trust_validator, _load_json(path))
     expected_path, why = NOT_A_POLICY[name]

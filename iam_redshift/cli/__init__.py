@@ -1,14 +1,15 @@
 """The ``iam-redshift`` command line.
 
 :func:`main` takes its streams as arguments so the whole command line is testable in-process.
-Exit status: 0 success (or nothing at the failing severity), 1 findings, 2 usage or input error.
+Exit status: 0 success (or nothing at the failing severity), 1 findings, 2 usage or input error,
+141 when the reader of standard output went away before the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import io
+import signal
 import sys
 from collections.abc import Sequence
 from typing import BinaryIO, TextIO
@@ -20,6 +21,11 @@ from iam_redshift.errors import IamRedshiftError, UsageError
 __all__ = ["Streams", "main"]
 
 PROG = "iam-redshift"
+#: The exit status when the reader of standard output went away (``iam-redshift lint . | head``):
+#: 128 + SIGPIPE, what a shell reports for a tool that SIGPIPE stopped, as the console script
+#: is. Neither 0 nor 1, since the output was cut short: it says neither "no findings" nor
+#: "findings", and a pipeline under ``set -o pipefail`` fails as it would with grep or cat.
+EXIT_BROKEN_PIPE = 141
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,12 +83,17 @@ def main(
         print(f"{PROG}: interrupted", file=streams.stderr)
         return 130
     except BrokenPipeError:
-        # The reader went away (``| head``); stop quietly and keep Python from complaining.
-        with contextlib.suppress(Exception):
-            sys.stdout = io.StringIO()
-        return 1
+        # The reader went away (``| head``): stop quietly.
+        return EXIT_BROKEN_PIPE
 
 
 def main_entry() -> None:
     """The console script: run :func:`main` and exit with its status."""
+    if hasattr(signal, "SIGPIPE"):
+        # Like other Unix tools when the reader of the output goes away (``| head``): the next
+        # write ends the process by SIGPIPE, quietly, and the shell reports status 141. Python
+        # ignores SIGPIPE instead, and then its buffered stdout can drop the rest of a large
+        # write without raising, so the status would claim a complete run. (Python ignores it
+        # for sockets' sake; the command line opens none.)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())

@@ -9,8 +9,12 @@ from typing import TYPE_CHECKING
 from iam_redshift.arn import arn_fields
 from iam_redshift.findings import Severity
 from iam_redshift.model import (
+    MANAGED_POLICY_MAX,
+    ROLE_INLINE_POLICIES_MAX,
     ROLE_PATH_MAX,
     TRUST_POLICY_DEFAULT_MAX,
+    TRUST_POLICY_RAISED_MAX,
+    policy_size,
     valid_role_name,
     valid_role_path,
 )
@@ -22,18 +26,6 @@ if TYPE_CHECKING:
 
 QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 CREATE_ROLE = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html"
-
-#: Characters, whitespace excluded (IAM User Guide, "IAM and AWS STS quotas").
-MANAGED_POLICY_MAX = 6144
-ROLE_INLINE_POLICIES_MAX = 10240
-TRUST_POLICY_RAISED_MAX = 4096
-
-
-def policy_size(text: str) -> int:
-    """A policy's size as IAM counts it against its quotas: characters, whitespace excluded."""
-    # str.split() drops exactly the characters regex \s matches (str.isspace), without building
-    # a list of every space of a pretty-printed policy: several times faster.
-    return len("".join(text.split()))
 
 
 def _padded_statement(text_length: int) -> dict[str, object]:
