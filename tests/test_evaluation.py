@@ -70,7 +70,7 @@ def test_a_near_miss_is_named_when_the_resource_differs() -> None:
     assert [s.sid for s in decision.near_misses] == ["Creds"]
 
 
-# -- Action, NotAction, Resource, NotResource -------------------------------------------------------
+# -- Action, NotAction, Resource, NotResource -----------------------------------------------------
 
 
 def test_actions_match_ignoring_case_and_with_wildcards() -> None:
@@ -109,7 +109,7 @@ def test_malformed_statements_are_skipped_not_fatal() -> None:
     assert evaluate(Request(ROLE, GCC, DBUSER), [Policy("n.json", None)]).allowed is False
 
 
-# -- Conditions -------------------------------------------------------------------------------------
+# -- Conditions -----------------------------------------------------------------------------------
 
 
 def cond(operator: str, key: str, value: Any, context: dict[str, Any]) -> bool | None:
@@ -194,7 +194,7 @@ def test_unsupported_operator_is_undecidable() -> None:
     assert outcome.value is None
 
 
-# -- Policy variables -------------------------------------------------------------------------------
+# -- Policy variables -----------------------------------------------------------------------------
 
 
 def test_variables_in_resources() -> None:
@@ -238,7 +238,7 @@ def test_a_variable_value_is_never_a_wildcard() -> None:
     assert decide(allow(resource=pattern), redshift__DbUser="*") is Verdict.IMPLICITLY_DENIED
 
 
-# -- Trust policies ---------------------------------------------------------------------------------
+# -- Trust policies -------------------------------------------------------------------------------
 
 
 def trust(principal: Any, *, negated: bool = False) -> Policy:
@@ -283,7 +283,7 @@ def test_service_principal() -> None:
     assert verdict is Verdict.ALLOWED
 
 
-# -- Properties against the linter's wildcard matcher ----------------------------------------------
+# -- Properties against the linter's wildcard matcher ---------------------------------------------
 
 SEGMENT = st.text(st.sampled_from("abAB*?-"), max_size=8)
 PLAIN = st.text(st.sampled_from("abAB-"), max_size=8)

@@ -355,12 +355,12 @@ def evaluate(request: Request, policies: Sequence[Policy]) -> Decision:
                 "assume it: no statement names that principal",
             )
     if overall.value is False:
-        if has_resource_policy and identity_side.value is False and resource_side.value is True:
-            side = "the caller's identity policies"
-        elif has_resource_policy and resource_side.value is False:
-            side = "the resource policy"
+        files = sorted({p.file for p in policies if p.kind == "identity"})
+        own = ", ".join(files) if files else "the caller's identity policies (there are none)"
+        if has_resource_policy and resource_side.value is False and identity_side.value is True:
+            side = ", ".join(sorted({p.file for p in policies if p.kind == "resource"}))
         else:
-            side = "the caller's policies"
+            side = own
         reason = f"no statement of {side} allows {what}"
         return Decision(Verdict.IMPLICITLY_DENIED, reason, (), (), near)
     if overall.value is None or maybe_denies:
