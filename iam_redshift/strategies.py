@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import string
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -1075,6 +1076,14 @@ def _target_widened(draw: st.DrawFn, bundle: Bundle) -> _Change:
     )
 
 
+#: A Redshift database-credentials resource: what IR603 judges.
+_CREDENTIALS_ARN = re.compile(
+    r"arn:[^:]*:(redshift:[^:]*:[^:]*:(dbuser|dbname|dbgroup):|redshift-serverless:[^:]*:[^:]*:"
+    r"workgroup/).*",
+    re.DOTALL,
+)
+
+
 def _resource_elsewhere(draw: st.DrawFn, bundle: Bundle) -> _Change:
     setup = bundle.setup
     # ARNs in permissions other than the sts:AssumeRole targets (IR305 judges those).
@@ -1083,11 +1092,15 @@ def _resource_elsewhere(draw: st.DrawFn, bundle: Bundle) -> _Change:
         for place in _places(bundle, "permissions", "Resource")
         if place.statement["Action"] != "sts:AssumeRole" and place.text.startswith("arn:")
     ]
-    place = draw(st.sampled_from(places))
-    parts = place.text.split(":", 5)
+    # Database credentials of another account are IR603's to report.
+    others = [p for p in places if not _CREDENTIALS_ARN.fullmatch(p.text)]
     if draw(st.booleans()):
+        place = draw(st.sampled_from(places))
+        parts = place.text.split(":", 5)
         parts[1] = draw(st.sampled_from([p for p in PARTITIONS if p != setup.partition]))
     else:
+        place = draw(st.sampled_from(others))
+        parts = place.text.split(":", 5)
         offset = draw(st.integers(1, 10**12 - 1))
         parts[4] = f"{(int(setup.account_id) + offset) % 10**12:012d}"
     changed = ":".join(parts)
@@ -1161,9 +1174,24 @@ def _service_wildcard(draw: st.DrawFn, bundle: Bundle) -> _Change:
 
 
 def _resource_wildcard(draw: st.DrawFn, bundle: Bundle) -> _Change:
+    # The instance role's first statement: the IAM read actions on the access roles. (An
+    # access role's credentials statement on "*" is IR607's, which knows its target.)
+    document = next(
+        d for d in bundle.documents if d.kind == "permissions" and d.role_kind == "instance"
+    )
+    value = _copy(document.document)
+    statement = value["Statement"][0]
+    statement["Resource"] = draw(st.sampled_from(["*", ["*"]]))
+    return _Change(
+        {document.path: value},
+        f"{document.path}: statement {statement.get('Sid')} applies to every resource ('*')",
+    )
+
+
+def _credentials_wildcard(draw: st.DrawFn, bundle: Bundle) -> _Change:
     # An access role's first statement: the credentials action of its cluster or workgroup,
     # which takes the dbuser or workgroup ARN (some optional ones, DescribeClusters among them,
-    # take only "*" and are not IR204's to report).
+    # take only "*" and are not IR607's to report).
     documents = [d for d in bundle.documents if d.kind == "permissions" and d.role_kind == "access"]
     document = draw(st.sampled_from(documents))
     value = _copy(document.document)
@@ -1172,6 +1200,36 @@ def _resource_wildcard(draw: st.DrawFn, bundle: Bundle) -> _Change:
     return _Change(
         {document.path: value},
         f"{document.path}: statement {statement.get('Sid')} applies to every resource ('*')",
+    )
+
+
+def _credentials_dropped(draw: st.DrawFn, bundle: Bundle) -> _Change:
+    # An access role loses its credentials statement (GetClusterCredentials or the serverless
+    # GetCredentials): the connection its setup promises is no longer allowed.
+    documents = [d for d in bundle.documents if d.kind == "permissions" and d.role_kind == "access"]
+    document = draw(st.sampled_from(documents))
+    value = _copy(document.document)
+    dropped = value["Statement"].pop(0)
+    return _Change(
+        {document.path: value},
+        f"{document.path}: statement {dropped.get('Sid')} left out",
+    )
+
+
+def _credentials_elsewhere(draw: st.DrawFn, bundle: Bundle) -> _Change:
+    # A credentials ARN (dbuser, dbname, dbgroup or workgroup) moved to another account.
+    places = [
+        place
+        for place in _places(bundle, "permissions", "Resource")
+        if _CREDENTIALS_ARN.fullmatch(place.text)
+    ]
+    place = draw(st.sampled_from(places))
+    parts = place.text.split(":", 5)
+    offset = draw(st.integers(1, 10**12 - 1))
+    parts[4] = f"{(int(bundle.setup.account_id) + offset) % 10**12:012d}"
+    changed = ":".join(parts)
+    return place.replaced(
+        changed, f"statement {place.sid} names {changed!r}, outside the setup's account"
     )
 
 
@@ -1316,6 +1374,24 @@ _MUTATIONS: Final[tuple[_Mutation, ...]] = (
     _Mutation("IR402", "permissions-policy-too-long", _permissions_too_long),
     _Mutation("IR403", "principal-invalid-name", _invalid_name),
     _Mutation("IR501", "action-typo", _action_typo),
+    _Mutation(
+        "IR601",
+        "credentials-dropped",
+        _credentials_dropped,
+        _originals(profile="least-privilege"),
+    ),
+    _Mutation(
+        "IR603",
+        "credentials-other-account",
+        _credentials_elsewhere,
+        _originals(profile="least-privilege"),
+    ),
+    _Mutation(
+        "IR607",
+        "credentials-on-every-resource",
+        _credentials_wildcard,
+        _originals(profile="least-privilege"),
+    ),
 )
 
 _ANY_ORIGINALS: Final = _originals()
@@ -1350,11 +1426,13 @@ def broken_bundles(*, codes: Collection[str] | None = None) -> SearchStrategy[Br
       (IR403); more trust actions than ``sts:AssumeRole`` (IR310);
     - the instance role's EC2 principal swapped for another service or partition's (IR304);
     - an ``sts:AssumeRole`` target added (IR305), dropped (IR306) or widened to a wildcard
-      (IR205); another ARN moved to another partition or account (IR307);
+      (IR205); another ARN moved to another partition, or account (IR307);
     - ``"Action": "*"`` (IR201), a service's every action (IR202), a partial action wildcard
       (IR203), ``"Resource": "*"`` (IR204), NotResource (IR206), ``iam:PassRole`` on a wildcard
       (IR207), a misspelt action (IR501);
-    - a trust or permissions policy past IAM's size quota (IR401, IR402).
+    - a trust or permissions policy past IAM's size quota (IR401, IR402);
+    - an access role's credentials statement left out (IR601), its database-credentials ARN
+      moved to another account (IR603), or its credentials on ``"*"`` (IR607).
 
     The original is rendered from :func:`setups` (least-privilege ones for the rules the seed's
     own wildcards would hide) and never has ``code``; a mutation may make the linter report

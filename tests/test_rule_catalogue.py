@@ -45,6 +45,13 @@ REQUIRED_CODES = {
     "IR501": "warning",
     "IR502": "warning",
     "IR503": "warning",
+    "IR601": "error",
+    "IR602": "warning",
+    "IR603": "error",
+    "IR604": "security-warning",
+    "IR605": "warning",
+    "IR606": "warning",
+    "IR607": "security-warning",
 }
 
 
@@ -83,3 +90,18 @@ def test_bad_example_yields_the_code(rule: Rule) -> None:
 def test_good_example_does_not_yield_the_code(rule: Rule) -> None:
     findings = rule.good.lint()
     assert [f for f in findings if f.code in (rule.code, "IR000")] == []
+
+
+# The IR6xx examples are exact: the bad one yields its code and nothing else, the good one
+# nothing at all, so that each shows one Redshift mistake and its fix in isolation.
+REDSHIFT_RULES = [r for r in RULES if r.code.startswith("IR6")]
+
+
+@pytest.mark.parametrize("rule", REDSHIFT_RULES, ids=[r.code for r in REDSHIFT_RULES])
+def test_redshift_bad_example_yields_exactly_its_code(rule: Rule) -> None:
+    assert [f.code for f in rule.bad.lint()] == [rule.code]
+
+
+@pytest.mark.parametrize("rule", REDSHIFT_RULES, ids=[r.code for r in REDSHIFT_RULES])
+def test_redshift_good_example_yields_nothing(rule: Rule) -> None:
+    assert [(f.code, f.message) for f in rule.good.lint()] == []

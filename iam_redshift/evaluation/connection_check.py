@@ -53,6 +53,7 @@ __all__ = [
     "check_connection",
     "driver_settings_for",
     "parse_jdbc_url",
+    "target_calls",
 ]
 
 _PREFIX = "jdbc:redshift:iam://"
@@ -587,3 +588,49 @@ def check_connection(bundle: Bundle, role: str, settings: DriverSettings) -> Con
         )
     verdicts = tuple(_verdict(bundle, call, caller.name) for call in calls)
     return ConnectionCheck(caller.name, target, settings, verdicts, tuple(notes))
+
+
+def target_calls(setup: Setup, role: str) -> list[Call]:
+    """Every Redshift call the setup promises ``role`` may make on its target: each database
+    user, each group, ``AutoCreate``, ``DescribeClusters`` when connecting by cluster id,
+    ``GetClusterCredentialsWithIAM`` with group federation, or the serverless workgroup's
+    ``GetCredentials``. Empty when the role names no target. The ``sts:AssumeRole`` hop is
+    not included: trust is the IR3xx rules' subject."""
+    owner = next((r for r in setup.roles if r.name == role), None)
+    target = owner.target if owner is not None else None
+    if owner is None or target is None:
+        return []
+    principal = setup.arn_of(owner)
+    context = _session_context(principal, setup.account_id)
+    if isinstance(target, RedshiftServerless):
+        settings = DriverSettings(
+            workgroup=target.workgroup_id, region=target.region, db_name=target.db_name
+        )
+        return [_serverless_call(setup, settings, principal, target.region, setup.account_id)]
+    arn = f"arn:{setup.partition}:redshift:{target.region}:{setup.account_id}"
+    calls: list[Call] = []
+    for index, user in enumerate(target.db_users):
+        settings = DriverSettings(
+            db_user=user,
+            db_groups=target.db_groups,
+            auto_create=target.auto_create,
+            db_name=target.db_name,
+            cluster_id=target.cluster,
+            region=target.region,
+            host=None if target.connect_by_cluster_id and index == 0 else "endpoint",
+        )
+        calls += _cluster_calls(settings, principal, arn, context)
+    if target.group_federation:
+        settings = DriverSettings(
+            db_name=target.db_name,
+            cluster_id=target.cluster,
+            region=target.region,
+            host="endpoint",
+            group_federation=True,
+        )
+        calls += _cluster_calls(settings, principal, arn, context)
+    # One call per (action, resource): several users share the dbname and dbgroup ARNs.
+    unique: dict[tuple[str, str], Call] = {}
+    for call in calls:
+        unique.setdefault((call.action, call.resource), call)
+    return list(unique.values())

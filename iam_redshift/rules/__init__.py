@@ -7,6 +7,7 @@ The registry is an explicit mapping built from each family's ``RULES`` tuple:
 - IR3xx (:mod:`~iam_redshift.rules.principals`): principals, and documents against each other.
 - IR4xx (:mod:`~iam_redshift.rules.quotas`): IAM's size and naming quotas.
 - IR5xx (:mod:`~iam_redshift.rules.actions`): action knowledge (typos, resource and condition fit).
+- IR6xx (:mod:`~iam_redshift.rules.redshift`): Redshift IAM authentication.
 - IR9xx (:mod:`~iam_redshift.rules.meta`): the linter's own configuration (unused suppressions).
 """
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["FAMILIES", "all_rules", "get_rule"]
 
 #: The modules that hold rules, in code order.
-FAMILIES = ("grammar", "wildcards", "principals", "quotas", "actions", "meta")
+FAMILIES = ("grammar", "wildcards", "principals", "quotas", "actions", "redshift", "meta")
 
 
 @functools.cache
