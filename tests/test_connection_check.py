@@ -339,3 +339,26 @@ def test_the_connection_command_still_works() -> None:
     result = run_cli("connection", str(LEAST_PRIVILEGE), "Redshift-ETL")
     assert result.code == 0
     assert result.out.startswith("Role ARN (IAM-based authentication): ")
+
+
+def test_the_readme_walkthrough_is_what_the_check_prints(bundle_dir: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    marker = "<!-- connection check: the least-privilege example without JoinDbGroups -->"
+    block = readme.split(marker, 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
+    command, _, shown = block.partition("\n")
+    assert command == "$ iam-redshift connection check out --role Redshift-ETL"
+
+    def drop(document: dict[str, Any]) -> None:
+        document["Statement"] = [s for s in document["Statement"] if s["Sid"] != "JoinDbGroups"]
+
+    edit(bundle_dir, ETL_POLICY, drop)
+    result = run_cli("connection", "check", str(bundle_dir), "--role", "Redshift-ETL")
+    assert result.code == 1
+    assert result.out == shown
+    url = "jdbc:redshift:iam://analytics:us-east-1/dev?DbUser=etl_user&AutoCreate=true"
+    assert f"--jdbc-url '{url}'" in readme
+    fixed = run_cli(
+        "connection", "check", str(bundle_dir), "--role", "Redshift-ETL", "--jdbc-url", url
+    )
+    assert fixed.code == 0
+    assert fixed.out.endswith("Result: all 5 calls are allowed.\n")
