@@ -112,8 +112,18 @@ def _covers(statement: Statement, actions: tuple[str, ...]) -> list[str]:
     IR201 reports it)."""
     if not statement.allows or statement.has("NotAction"):
         return []
-    patterns = [v.text for v in statement.strings("Action") if v.text != "*"]
+    services = {a.partition(":")[0].lower() for a in actions}
+    patterns = [p for p in (v.text for v in statement.strings("Action")) if _may_cover(p, services)]
     return [a for a in actions if any(glob_match(p, a, ignore_case=True) for p in patterns)]
+
+
+def _may_cover(pattern: str, services: set[str]) -> bool:
+    """Whether an Action pattern can cover an action of ``services`` at all: a cheap test
+    first, since an AWS managed policy can list hundreds of other services' actions."""
+    if pattern == "*":
+        return False
+    service = pattern.partition(":")[0].lower()
+    return service in services or "*" in service or "?" in service
 
 
 def _own_account(document: PolicyDocument, context: LintContext) -> str | None:
