@@ -389,12 +389,17 @@ def _check_unbound_user(document: PolicyDocument, context: LintContext) -> Itera
                 continue
             user = match.group("rest").rpartition("/")[2]
             if "${redshift:dbuser}" in user.lower() or _WILDCARD.search(user):
+                which = (
+                    "any database user they name in DbUser, a superuser included"
+                    if user in ("*", "${redshift:DbUser}")
+                    else f"any database user matching {user!r} they name in DbUser"
+                )
                 yield Hit(
                     value.pointer,
-                    f"{value.text!r} lets whoever holds this role log on as any database user "
-                    "they name in DbUser, a superuser included, and no condition ties the user "
-                    "to the caller: list the users by name, or add a condition such as "
-                    '"StringEquals": {"aws:userid": "<role id>:${redshift:DbUser}"}',
+                    f"{value.text!r} lets whoever holds this role log on as {which}, and no "
+                    "condition ties the user to the caller: list the users by name, or add a "
+                    'condition such as "StringEquals": {"aws:userid": '
+                    '"<role id>:${redshift:DbUser}"}',
                 )
 
 
