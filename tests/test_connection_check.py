@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from iam_redshift.evaluation import Verdict
 from iam_redshift.evaluation.connection_check import (
@@ -362,3 +364,13 @@ def test_the_readme_walkthrough_is_what_the_check_prints(bundle_dir: Path) -> No
     )
     assert fixed.code == 0
     assert fixed.out.endswith("Result: all 5 calls are allowed.\n")
+
+
+@given(st.text(max_size=60))
+def test_any_url_is_checked_or_refused_never_a_crash(rest: str) -> None:
+    try:
+        settings = parse_jdbc_url("jdbc:redshift:iam://" + rest)
+        check = check_connection(bundle(), "Redshift-ETL", settings)
+    except ConnectionCheckError:
+        return
+    assert check.verdicts

@@ -346,3 +346,53 @@ def test_escaped_special_characters_match_only_themselves(text: str) -> None:
 @pytest.mark.parametrize("value", [None, [], {}, 3])
 def test_odd_condition_values_do_not_crash(value: Any) -> None:
     assert evaluate_condition({"StringEquals": {"k": value}}, {"k": "v"}).value in (None, False)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(st.sampled_from("ab*?${}:/'"), max_size=6),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "Effect",
+                    "Action",
+                    "NotAction",
+                    "Resource",
+                    "NotResource",
+                    "Principal",
+                    "NotPrincipal",
+                    "Condition",
+                    "Statement",
+                    "Version",
+                    "StringLike",
+                    "Null",
+                    "ForAllValues:StringEquals",
+                    "NumericLessThanIfExists",
+                    "aws:userid",
+                    "AWS",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@given(
+    JSON,
+    st.sampled_from(["identity", "resource"]),
+    st.dictionaries(
+        st.sampled_from(["aws:userid", "redshift:DbUser", "a"]),
+        st.none() | st.text(max_size=4) | st.tuples(st.text(max_size=3)),
+        max_size=3,
+    ),
+)
+def test_any_document_is_evaluated_without_failing(
+    document: Any, kind: str, context: dict[str, Any]
+) -> None:
+    policy_ = Policy("p.json", document, kind, ROLE)  # type: ignore[arg-type]
+    decision = evaluate(Request(INSTANCE, "sts:AssumeRole", ROLE, context), [policy_])
+    assert decision.verdict in set(Verdict)
