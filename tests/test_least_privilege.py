@@ -531,7 +531,10 @@ README = REPO / "README.md"
 RENDERED_BLOCK = re.compile(
     r"<!-- rendered from (?P<setup>\S+): (?P<path>\S+) -->\n```json\n(?P<text>.*?)```\n", re.S
 )
-CONSOLE_BLOCK = re.compile(r"```console\n(?P<body>\$ iam-redshift connection .*?)```\n", re.S)
+# "connection check" blocks are test_connection_check.py's.
+CONSOLE_BLOCK = re.compile(
+    r"```console\n(?P<body>\$ iam-redshift connection (?!check ).*?)```\n", re.S
+)
 
 
 def test_readme_before_and_after_blocks_are_what_render_prints() -> None:

@@ -46,6 +46,13 @@ REQUIRED_CODES = {
     "IR501": "warning",
     "IR502": "warning",
     "IR503": "warning",
+    "IR601": "error",
+    "IR602": "warning",
+    "IR603": "error",
+    "IR604": "security-warning",
+    "IR605": "warning",
+    "IR606": "warning",
+    "IR607": "security-warning",
 }
 
 

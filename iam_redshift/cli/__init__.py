@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from typing import BinaryIO, TextIO
 
 from iam_redshift._version import __version__
-from iam_redshift.cli._streams import Command, Streams
-from iam_redshift.errors import IamRedshiftError, UsageError
+from iam_redshift.cli._base import Command, Parser, Streams
+from iam_redshift.errors import IamRedshiftError
 
 __all__ = ["Streams", "main"]
 
@@ -28,22 +28,17 @@ PROG = "iam-redshift"
 EXIT_BROKEN_PIPE = 141
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(self.prog, f"{message} (see '{self.prog} --help')")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every subcommand; each sets ``handler`` to the function that runs it."""
     from iam_redshift.cli import _connection, _lint, _render, _rules
 
-    parser = _Parser(
+    parser = Parser(
         prog=PROG,
         description="Render and lint the IAM documents of the two-role Amazon Redshift pattern: "
         "an EC2 instance role that assumes Redshift access roles. Offline; nothing touches AWS.",
     )
     parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
     _render.register(commands)
     _lint.register(commands)
     _rules.register(commands)

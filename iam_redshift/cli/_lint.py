@@ -10,7 +10,7 @@ from iam_redshift.errors import UsageError
 from iam_redshift.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from iam_redshift.cli._streams import Streams
+    from iam_redshift.cli._base import Streams
 
 FAIL_ON = ("error", "security-warning", "warning", "suggestion", "never")
 DEFAULT_FAIL_ON = "security-warning"

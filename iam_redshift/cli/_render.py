@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from iam_redshift.errors import UsageError
 
 if TYPE_CHECKING:
-    from iam_redshift.cli._streams import Streams
+    from iam_redshift.cli._base import Streams
     from iam_redshift.model import Setup
     from iam_redshift.render import Bundle
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from iam_redshift.errors import UsageError
 
 if TYPE_CHECKING:
-    from iam_redshift.cli._streams import Streams
+    from iam_redshift.cli._base import Streams
 
 
 def register(commands: Any) -> None:

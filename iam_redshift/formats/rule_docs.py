@@ -37,7 +37,15 @@ def example_markdown(example: Example) -> str:
     parts: list[str] = []
     if example.note:
         parts.append(f"*{example.note}*")
-    if example.is_bundle:
+    if example.is_bundle and example.setup is not None:
+        from iam_redshift.setup_file import dump_toml
+
+        parts.append(
+            "A bundle: the one `iam-redshift render` renders from this setup"
+            + (", with these files changed:" if len(example.files) > 1 else ", unchanged:")
+        )
+        parts.append(f"`setup.toml`:\n\n{_fenced(dump_toml(example.setup), 'toml')}")
+    elif example.is_bundle:
         parts.append(
             "A bundle: the one rendered by `iam-redshift render` from the example setup "
             "(account 123456789012, instance role `EC2-Redshift-Initiator-Role`, access role "

@@ -8,6 +8,7 @@ The registry is an explicit mapping built from each family's ``RULES`` tuple:
   documents of a bundle against each other (:mod:`~iam_redshift.rules.cross_document`).
 - IR4xx (:mod:`~iam_redshift.rules.quotas`): IAM's size and naming quotas.
 - IR5xx (:mod:`~iam_redshift.rules.actions`): action knowledge (typos, resource and condition fit).
+- IR6xx (:mod:`~iam_redshift.rules.redshift`): Redshift IAM authentication.
 - IR000 and IR9xx (:mod:`~iam_redshift.rules.meta`): a rule's own failure, and the linter's
   configuration (unused suppressions).
 """
@@ -27,7 +28,16 @@ if TYPE_CHECKING:
 __all__ = ["FAMILIES", "all_rules", "find_rules", "get_rule"]
 
 #: The modules that hold rules, in code order.
-FAMILIES = ("grammar", "wildcards", "trust", "cross_document", "quotas", "actions", "meta")
+FAMILIES = (
+    "grammar",
+    "wildcards",
+    "trust",
+    "cross_document",
+    "quotas",
+    "actions",
+    "redshift",
+    "meta",
+)
 
 
 @functools.cache

@@ -101,7 +101,8 @@ class Example:
     one-access-role example and replaces the documents given. ``kind`` forces the kind of a
     loose document, ``instance_role`` is the ``--instance-role`` option. ``config`` is the text of
     a ``.iam-redshift.toml`` to lint with (suppressions, per-file ignores), for rules about the
-    configuration itself.
+    configuration itself. ``setup`` replaces :func:`example_setup` as the setup a bundle example
+    is rendered from (for rules about what a least-privilege setup promises).
     """
 
     files: Mapping[str, Any]
@@ -109,6 +110,7 @@ class Example:
     kind: DocumentKind | None = None
     instance_role: str | None = None
     config: str = ""
+    setup: Setup | None = None
 
     @classmethod
     def document(
@@ -124,10 +126,12 @@ class Example:
         return cls({"policy.json": value}, note, kind, instance_role, config)
 
     @classmethod
-    def bundle(cls, changes: Mapping[str, Any], *, note: str = "") -> Example:
-        """The bundle rendered from :data:`EXAMPLE_SETUP`, with ``changes`` applied: a path to
-        a new JSON value, or to None to leave that file out."""
-        return cls({"iam-redshift.json": "(rendered)", **changes}, note)
+    def bundle(
+        cls, changes: Mapping[str, Any], *, note: str = "", setup: Setup | None = None
+    ) -> Example:
+        """The bundle rendered from :data:`EXAMPLE_SETUP` (or ``setup``), with ``changes``
+        applied: a path to a new JSON value, or to None to leave that file out."""
+        return cls({"iam-redshift.json": "(rendered)", **changes}, note, setup=setup)
 
     @property
     def is_bundle(self) -> bool:
@@ -142,7 +146,7 @@ class Example:
         if self.is_bundle:
             from iam_redshift.render import render_bundle
 
-            files.update(render_bundle(example_setup()).files())
+            files.update(render_bundle(self.setup or example_setup()).files())
         for path, value in self.files.items():
             if path == "iam-redshift.json" and value == "(rendered)":
                 continue

@@ -179,6 +179,10 @@ def _reported_elsewhere(document: PolicyDocument, context: LintContext) -> set[s
         pointers.update(
             v.pointer for v in foreign_targets(document, context.setup.access_role_arns)
         )
+    # IR603 explains why Redshift credentials of another account can never work.
+    from iam_redshift.rules.redshift import foreign_credential_resources
+
+    pointers.update(p for p, *_ in foreign_credential_resources(document, context))
     return pointers
 
 

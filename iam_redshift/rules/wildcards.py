@@ -345,10 +345,12 @@ def _arn_formats(actions: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _check_star_resource(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    from iam_redshift.rules.redshift import credentials_on_star
+
     for statement in document.allow_statements():
         stars = star_resources(statement)
-        if not stars:
-            continue
+        if not stars or credentials_on_star(statement, document, context):
+            continue  # IR607 says it more precisely: it knows the role's target
         named: list[str] = []
         parts: list[tuple[str, ...]] = []
         covered = 0

@@ -10,6 +10,7 @@ The edits themselves are in :mod:`._trust_edits` (trust policies and their princ
 from __future__ import annotations
 
 import json
+import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from iam_redshift.strategies.values import (
 )
 
 __all__ = [
+    "CREDENTIALS_ARN",
     "INSTANCE_PATH_SETUPS",
     "LEAST_PRIVILEGE_SETUPS",
     "LETTERED_NAME_SETUPS",
@@ -82,6 +84,13 @@ def _with_letter(name: str, letter: str, position: int) -> str:
 _ANY: Final = _originals()
 #: Setups whose own policies hold no wildcard that would hide the one a mutation adds.
 LEAST_PRIVILEGE_SETUPS: Final = _originals(profile="least-privilege")
+
+#: A Redshift database-credentials resource: what IR603 judges.
+CREDENTIALS_ARN: Final = re.compile(
+    r"arn:[^:]*:(redshift:[^:]*:[^:]*:(dbuser|dbname|dbgroup):|redshift-serverless:[^:]*:[^:]*:"
+    r"workgroup/).*",
+    re.DOTALL,
+)
 #: Setups whose instance role has a path, so that dropping it changes the ARN.
 INSTANCE_PATH_SETUPS: Final = _originals(instance_paths=_nested_paths(_SETUP_SEGMENT_CHARACTERS))
 #: Setups whose instance role's name has a letter, so that its case can change.

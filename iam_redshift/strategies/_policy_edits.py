@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from iam_redshift.model import PARTITIONS, ROLE_INLINE_POLICIES_MAX, ROLE_NAME_MAX, role_arn
 from iam_redshift.render import Bundle, BundleDocument
 from iam_redshift.strategies._edits import (
+    CREDENTIALS_ARN,
     LEAST_PRIVILEGE_SETUPS,
     TWO_ACCESS_ROLE_SETUPS,
     Change,
@@ -116,11 +117,15 @@ def resource_elsewhere(draw: st.DrawFn, bundle: Bundle) -> Change:
         for place in places_in(bundle, "permissions", "Resource")
         if place.statement["Action"] != "sts:AssumeRole" and place.text.startswith("arn:")
     ]
-    place = draw(st.sampled_from(places))
-    parts = place.text.split(":", 5)
+    # Database credentials of another account are IR603's to report.
+    others = [p for p in places if not CREDENTIALS_ARN.fullmatch(p.text)]
     if draw(st.booleans()):
+        place = draw(st.sampled_from(places))
+        parts = place.text.split(":", 5)
         parts[1] = draw(st.sampled_from([p for p in PARTITIONS if p != setup.partition]))
     else:
+        place = draw(st.sampled_from(others))
+        parts = place.text.split(":", 5)
         offset = draw(st.integers(1, 10**12 - 1))
         parts[4] = f"{(int(setup.account_id) + offset) % 10**12:012d}"
     changed = ":".join(parts)
@@ -169,11 +174,11 @@ def service_wildcard(draw: st.DrawFn, bundle: Bundle) -> Change:
 
 @mutation(MUTATIONS, "IR204", "resource-wildcard", LEAST_PRIVILEGE_SETUPS)
 def resource_wildcard(draw: st.DrawFn, bundle: Bundle) -> Change:
-    # An access role's first statement: the credentials action of its cluster or workgroup,
-    # which takes the dbuser or workgroup ARN (some optional ones, DescribeClusters among them,
-    # take only "*" and are not IR204's to report).
-    documents = [d for d in bundle.documents if d.kind == "permissions" and d.role_kind == "access"]
-    document = draw(st.sampled_from(documents))
+    # The instance role's first statement: the IAM read actions on the access roles. (An
+    # access role's credentials statement on "*" is IR607's, which knows its target.)
+    document = next(
+        d for d in bundle.documents if d.kind == "permissions" and d.role_kind == "instance"
+    )
     value = copied(document.document)
     statement = value["Statement"][0]
     statement["Resource"] = draw(st.sampled_from(["*", ["*"]]))

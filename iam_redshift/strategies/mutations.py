@@ -13,7 +13,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from iam_redshift.render import Bundle, dump_document, render_bundle
-from iam_redshift.strategies import _policy_edits, _trust_edits
+from iam_redshift.strategies import _policy_edits, _redshift_edits, _trust_edits
 from iam_redshift.strategies._edits import Mutation
 
 if TYPE_CHECKING:
@@ -58,7 +58,10 @@ class BrokenBundle:
 
 # By rule code (a stable sort: each rule's mutations in the order they are defined).
 _MUTATIONS: Final = tuple(
-    sorted([*_trust_edits.MUTATIONS, *_policy_edits.MUTATIONS], key=lambda m: m.code)
+    sorted(
+        [*_trust_edits.MUTATIONS, *_policy_edits.MUTATIONS, *_redshift_edits.MUTATIONS],
+        key=lambda m: m.code,
+    )
 )
 
 #: The rule codes :func:`broken_bundles` can break a bundle for.
@@ -90,11 +93,13 @@ def broken_bundles(*, codes: Collection[str] | None = None) -> SearchStrategy[Br
       (IR403); more trust actions than ``sts:AssumeRole`` (IR310);
     - the instance role's EC2 principal swapped for another service or partition's (IR304);
     - an ``sts:AssumeRole`` target added (IR305), dropped (IR306) or widened to a wildcard
-      (IR205); another ARN moved to another partition or account (IR307);
+      (IR205); another ARN moved to another partition, or account (IR307);
     - ``"Action": "*"`` (IR201), a service's every action (IR202), a partial action wildcard
       (IR203), ``"Resource": "*"`` (IR204), NotResource (IR206), ``iam:PassRole`` on a wildcard
       (IR207), a misspelt action (IR501);
-    - a trust or permissions policy past IAM's size quota (IR401, IR402).
+    - a trust or permissions policy past IAM's size quota (IR401, IR402);
+    - an access role's credentials statement left out (IR601), its database-credentials ARN
+      moved to another account (IR603), or its credentials on ``"*"`` (IR607).
 
     The original is rendered from :func:`setups` (least-privilege ones for the rules the seed's
     own wildcards would hide) and never has ``code``; a mutation may make the linter report

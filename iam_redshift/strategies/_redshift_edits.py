@@ -1,0 +1,66 @@
+"""Edits that break a least-privilege bundle's Redshift IAM authentication (IR6xx)."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from iam_redshift.render import Bundle
+from iam_redshift.strategies._edits import (
+    CREDENTIALS_ARN,
+    LEAST_PRIVILEGE_SETUPS,
+    Change,
+    Mutation,
+    copied,
+    mutation,
+    places_in,
+)
+
+__all__ = ["MUTATIONS"]
+
+MUTATIONS: list[Mutation] = []
+
+
+def _access_permissions(draw: st.DrawFn, bundle: Bundle) -> tuple[str, dict[str, object]]:
+    documents = [d for d in bundle.documents if d.kind == "permissions" and d.role_kind == "access"]
+    document = draw(st.sampled_from(documents))
+    return document.path, copied(document.document)
+
+
+@mutation(MUTATIONS, "IR601", "credentials-dropped", LEAST_PRIVILEGE_SETUPS)
+def credentials_dropped(draw: st.DrawFn, bundle: Bundle) -> Change:
+    # An access role loses its credentials statement (GetClusterCredentials or the serverless
+    # GetCredentials): the connection its setup promises is no longer allowed.
+    path, value = _access_permissions(draw, bundle)
+    dropped = value["Statement"].pop(0)  # type: ignore[attr-defined]
+    return Change({path: value}, f"{path}: statement {dropped.get('Sid')} left out")
+
+
+@mutation(MUTATIONS, "IR603", "credentials-other-account", LEAST_PRIVILEGE_SETUPS)
+def credentials_elsewhere(draw: st.DrawFn, bundle: Bundle) -> Change:
+    # A credentials ARN (dbuser, dbname, dbgroup or workgroup) moved to another account.
+    places = [
+        place
+        for place in places_in(bundle, "permissions", "Resource")
+        if CREDENTIALS_ARN.fullmatch(place.text)
+    ]
+    place = draw(st.sampled_from(places))
+    parts = place.text.split(":", 5)
+    offset = draw(st.integers(1, 10**12 - 1))
+    parts[4] = f"{(int(bundle.setup.account_id) + offset) % 10**12:012d}"
+    changed = ":".join(parts)
+    return place.replaced(
+        changed, f"statement {place.sid} names {changed!r}, outside the setup's account"
+    )
+
+
+@mutation(MUTATIONS, "IR607", "credentials-on-every-resource", LEAST_PRIVILEGE_SETUPS)
+def credentials_wildcard(draw: st.DrawFn, bundle: Bundle) -> Change:
+    # An access role's first statement: the credentials action of its cluster or workgroup,
+    # which takes the dbuser or workgroup ARN (some optional ones, DescribeClusters among them,
+    # take only "*" and are not IR607's to report).
+    path, value = _access_permissions(draw, bundle)
+    statement = value["Statement"][0]  # type: ignore[index]
+    statement["Resource"] = draw(st.sampled_from(["*", ["*"]]))
+    return Change(
+        {path: value}, f"{path}: statement {statement.get('Sid')} applies to every resource ('*')"
+    )
