@@ -8,6 +8,7 @@ Nothing here reads a file: contents come in as bytes or text.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -18,6 +19,7 @@ from iam_redshift.findings import Finding, Location
 from iam_redshift.rules import all_rules
 from iam_redshift.rules._base import BundleContext, Hit, LintContext, Rule
 from iam_redshift.setup_file import json_type
+from iam_redshift.sources.embedded import EmbeddedDocument, Positions, SourceFile
 from iam_redshift.sources.json_text import ParsedText, Unreadable, parse_json
 
 __all__ = ["INTERNAL_ERROR", "UNREADABLE", "Checker"]
@@ -36,6 +38,9 @@ class Checker:
         self.options = options
         self.rules = rules if rules is not None else all_rules()
         self.texts: dict[str, ParsedText] = {}
+        # Documents inside a larger file, by the name rules know them by: (the file, the
+        # document's pointer in it, the file's positions).
+        self.embedded: dict[str, tuple[str, str, Positions]] = {}
 
     # -- making findings ---------------------------------------------------------------------
 
@@ -54,6 +59,7 @@ class Checker:
         if not self.options.enabled(rule.code):
             return None
         line, column = position or self.position(file, pointer, key)
+        file, pointer = self.place(file, pointer)
         return rule.finding(
             message,
             file,
@@ -66,10 +72,7 @@ class Checker:
 
     def finding(self, rule: Rule, hit: Hit, file: str) -> Finding | None:
         """The finding for one hit of ``rule`` in ``file`` (None when the rule is disabled)."""
-        related = tuple(
-            Location(r.file, *self.position(r.file, r.pointer, None), r.pointer, r.message)
-            for r in hit.related
-        )
+        related = tuple(self._location(r.file, r.pointer, r.message) for r in hit.related)
         return self._make(
             rule,
             hit.message,
@@ -80,8 +83,24 @@ class Checker:
             severity=hit.severity,
         )
 
+    def _location(self, file: str, pointer: str, message: str) -> Location:
+        line, column = self.position(file, pointer, None)
+        real_file, real_pointer = self.place(file, pointer)
+        return Location(real_file, line, column, real_pointer, message)
+
+    def place(self, file: str, pointer: str) -> tuple[str, str]:
+        """The real file and pointer of a place rules name: an embedded document's own pointers
+        become pointers of the file that holds it."""
+        embedded = self.embedded.get(file)
+        if embedded is None:
+            return file, pointer
+        return embedded[0], embedded[1] + pointer
+
     def position(self, file: str, pointer: str, key: tuple[str, int] | None) -> tuple[int, int]:
         """Line and column of ``pointer`` (or of member ``key`` there) in a text read before."""
+        embedded = self.embedded.get(file)
+        if embedded is not None:
+            return embedded[2](embedded[1] + pointer)
         parsed = self.texts.get(file)
         if parsed is None:
             return (1, 1)
@@ -97,7 +116,8 @@ class Checker:
             self.rules[UNREADABLE],
             f"cannot read this as a policy document: {problem.reason}",
             file,
-            position=(problem.line, problem.column),
+            # In a larger file, the document's own place; else where the text went wrong.
+            position=None if file in self.embedded else (problem.line, problem.column),
         )
         return [found] if found is not None else []
 
@@ -107,7 +127,7 @@ class Checker:
             f"rule {rule.code} failed on this document ({type(error).__name__}: {error}); this "
             "is a bug in iam-redshift, please report it with the document",
             file,
-            position=(1, 1),
+            position=None if file in self.embedded else (1, 1),
         )
 
     def _run(
@@ -148,6 +168,26 @@ class Checker:
             return parsed
         return PolicyDocument(
             file=file, parsed=parsed, kind=kind or detect_kind(parsed.value), **role
+        )
+
+    def read_embedded(
+        self, source: SourceFile, document: EmbeddedDocument
+    ) -> PolicyDocument | list[Finding]:
+        """A document inside ``source``, known to rules by ``FILE#POINTER``; or the IR100
+        finding when it is not an object."""
+        name = f"{source.file}#{document.pointer}"
+        self.embedded[name] = (source.file, document.pointer, source.positions)
+        try:
+            text = json.dumps(document.value, indent=2, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError) as error:
+            return self.unreadable(name, f"not JSON data ({error})")
+        return self.read(
+            name,
+            text,
+            document.kind,
+            role=document.role,
+            role_arn=document.role_arn,
+            role_kind=document.role_kind,
         )
 
     # -- checking ----------------------------------------------------------------------------

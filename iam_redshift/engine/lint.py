@@ -18,8 +18,9 @@ from iam_redshift.render.bundle import MANIFEST_NAME
 
 if TYPE_CHECKING:
     from iam_redshift.render import Bundle
+    from iam_redshift.sources.embedded import SourceFile
 
-__all__ = ["iter_lint_contents", "lint_bundle", "lint_document"]
+__all__ = ["iter_lint_contents", "lint_bundle", "lint_document", "lint_source_file"]
 
 
 def lint_document(
@@ -77,3 +78,18 @@ def lint_bundle(
 ) -> list[Finding]:
     """Lint a rendered (or edited) :class:`~iam_redshift.render.Bundle` in memory."""
     return list(iter_lint_contents(bundle.files(), root=root, options=options))
+
+
+def lint_source_file(source: SourceFile, *, options: LintOptions | None = None) -> list[Finding]:
+    """Lint every document a reader found in a file (a template, a plan, a dump), each one on
+    its own; findings point at the file's own lines and columns."""
+    options = options or LintOptions()
+    checker = Checker(options)
+    findings: list[Finding] = []
+    for document in source.documents:
+        read = checker.read_embedded(source, document)
+        if isinstance(read, list):
+            findings.extend(read)
+            continue
+        findings.extend(checker.check_document(read, options.context()))
+    return sorted(findings, key=Finding.sort_key)

@@ -54,6 +54,7 @@ from iam_redshift.rules._principals import (
     setup_arns,
     trust_policy,
 )
+from iam_redshift.sources.embedded import holds_placeholder
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Statement, Value
@@ -287,8 +288,8 @@ def _role_expected_problem(arn: Arn) -> str | None:
 
 def _principal_problem(text: str, *, role_expected: bool) -> str | None:
     """Why an AWS principal value is malformed, or None (``*``, accounts and role/user unique
-    ids are other rules')."""
-    if text == "*" or ACCOUNT_ID.fullmatch(text):
+    ids are other rules'; a value only known once deployed cannot be judged here)."""
+    if text == "*" or ACCOUNT_ID.fullmatch(text) or holds_placeholder(text):
         return None
     placeholder = PLACEHOLDER.search(text)
     if placeholder:
@@ -340,7 +341,7 @@ def _principal_problem(text: str, *, role_expected: bool) -> str | None:
 
 def _resource_problem(text: str, *, role_expected: bool) -> str | None:
     """Why a Resource value of an IAM or STS statement is malformed, or None."""
-    if text == "*":
+    if text == "*" or holds_placeholder(text):
         return None
     placeholder = PLACEHOLDER.search(text)
     if placeholder:

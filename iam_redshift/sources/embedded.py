@@ -1,0 +1,89 @@
+"""Policy documents that live inside a larger file: a CloudFormation template, a Terraform plan or
+configuration, an account-authorization-details dump.
+
+A reader (one module in :mod:`iam_redshift.sources` a format) turns such a file into a
+:class:`SourceFile`: the documents it holds, each with its origin (what holds it, in the
+format's own words) and its JSON pointer in the file, and a way to turn any pointer into a line
+and column of the file's own text. The engine lints each :class:`EmbeddedDocument` like a
+loose document and reports every finding at the file's line and column, with the pointer
+``document.pointer + the pointer inside the document``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "PLACEHOLDER",
+    "EmbeddedDocument",
+    "Placeholder",
+    "Positions",
+    "SourceFile",
+    "holds_placeholder",
+]
+
+#: What :meth:`Placeholder.text` writes: ``{{kind:reference}}``.
+PLACEHOLDER = re.compile(r"\{\{[a-z][a-z-]*:[^{}]*\}\}")
+
+
+def holds_placeholder(text: str) -> bool:
+    """Whether ``text`` holds a value that cannot be known offline (see :class:`Placeholder`):
+    rules judge what they can see and leave the rest alone."""
+    return "{{" in text and PLACEHOLDER.search(text) is not None
+
+
+#: Line and column (both from 1) of the element at a JSON pointer of the file.
+Positions = Callable[[str], tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A value that cannot be known offline (a CloudFormation ``!GetAtt Role.Arn``, a Terraform
+    value "known after apply", an imported output). Readers write it into documents as its
+    :meth:`text`, a string no ARN, action or wildcard can be (``{{ref:...}}``), so rules see it
+    as neither a wildcard nor a malformed ARN; ``reference`` names what it stands for
+    (``InstanceRole.Arn``, ``aws_iam_role.instance.arn``), so two documents that name the same
+    thing can be matched by reference."""
+
+    reference: str
+    kind: str = "unknown"
+
+    def text(self) -> str:
+        """The string that stands for this value inside a document."""
+        return f"{{{{{self.kind}:{self.reference}}}}}"
+
+
+@dataclass(frozen=True)
+class EmbeddedDocument:
+    """One policy document inside a file.
+
+    ``pointer`` is where the document is in the file (a JSON pointer, ``""`` for a whole-file
+    document); ``value`` the document as JSON data, with :class:`Placeholder` texts for what
+    cannot be known offline; ``origin`` what holds it, in the format's words
+    (``AWS::IAM::Role InstanceRole, AssumeRolePolicyDocument``). ``kind`` is ``trust`` or
+    ``permissions`` when the format says which; ``role`` names the role it belongs to (a logical
+    id or a resource address), ``role_kind`` whether that role plays the instance or an access
+    role, when known.
+    """
+
+    pointer: str
+    value: Any = field(hash=False)
+    origin: str
+    kind: Literal["trust", "permissions"] | None = None
+    role: str | None = None
+    role_arn: str | None = None
+    role_kind: Literal["instance", "access"] | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file a reader understood: its display name, what it is (``cloudformation``,
+    ``terraform-plan``, ...), the documents in it, and the positions of its own text."""
+
+    file: str
+    kind: str
+    documents: tuple[EmbeddedDocument, ...]
+    positions: Positions = field(hash=False, compare=False)
