@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from iam_redshift.sources.roles import RoleIdentity
 
 __all__ = [
     "PLACEHOLDER",
@@ -81,9 +84,12 @@ class EmbeddedDocument:
 @dataclass(frozen=True)
 class SourceFile:
     """A file a reader understood: its display name, what it is (``cloudformation``,
-    ``terraform-plan``, ...), the documents in it, and the positions of its own text."""
+    ``terraform-plan``, ...), the documents in it, and the positions of its own text.
+    ``roles`` are the roles the file creates, known by reference (their ARNs may be unknown
+    until deploy): when one plays the instance role, they are linted as one bundle."""
 
     file: str
     kind: str
     documents: tuple[EmbeddedDocument, ...]
     positions: Positions = field(hash=False, compare=False)
+    roles: tuple[RoleIdentity, ...] = ()

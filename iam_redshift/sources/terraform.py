@@ -1,0 +1,585 @@
+"""Terraform: the policy documents of a plan (``terraform show -json``, format 1.x) and of a JSON
+configuration (``*.tf.json``).
+
+Read: ``aws_iam_role`` (``assume_role_policy``, ``inline_policy``), ``aws_iam_role_policy``,
+``aws_iam_policy`` (attached through ``aws_iam_role_policy_attachment`` or the role's
+``managed_policy_arns``), ``aws_iam_user_policy``, ``aws_iam_group_policy``, and the
+``aws_iam_policy_document`` data sources they use. Policies are JSON text inside the plan, parsed
+here. A value known only after apply is a :class:`~iam_redshift.sources.embedded.Placeholder`
+named after the reference the plan's ``configuration`` section gives for it
+(``{{ref:aws_iam_role.instance.arn}}``); when a document's ``json`` is unknown, it is rebuilt
+from the data source's ``statement`` blocks. Findings point into the plan by JSON pointer (a plan
+does not say which ``.tf`` line a value comes from).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from iam_redshift.sources.embedded import EmbeddedDocument, Placeholder, Positions, SourceFile
+from iam_redshift.sources.json_text import escape_pointer
+from iam_redshift.sources.roles import RoleIdentity, assign_role_kinds
+
+__all__ = ["is_configuration", "is_plan", "read_configuration", "read_plan"]
+
+#: Resource types whose ``policy`` is an identity policy, and whether it belongs to a role.
+_POLICY_TYPES = {
+    "aws_iam_role_policy": True,
+    "aws_iam_policy": True,
+    "aws_iam_user_policy": False,
+    "aws_iam_group_policy": False,
+}
+_CONFIGURATION_KEYS = frozenset(
+    {"resource", "data", "terraform", "provider", "variable", "output", "module", "locals", "//"}
+)
+_INDEX = re.compile(r"\[[^\]]*\]")
+_DOCUMENT_FIELDS = (
+    ("actions", "Action"),
+    ("not_actions", "NotAction"),
+    ("resources", "Resource"),
+    ("not_resources", "NotResource"),
+)
+
+
+def is_plan(value: Any) -> bool:
+    """Whether a JSON value is a Terraform plan or state in JSON (``terraform show -json``)."""
+    if not isinstance(value, dict):
+        return False
+    version = value.get("format_version")
+    return (
+        isinstance(version, str)
+        and version.startswith("1.")
+        and any(
+            k in value for k in ("planned_values", "resource_changes", "configuration", "values")
+        )
+    )
+
+
+def is_configuration(value: Any) -> bool:
+    """Whether a JSON value is a Terraform JSON configuration (the top-level blocks only)."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and set(value) <= _CONFIGURATION_KEYS
+        and any(k in value for k in ("resource", "data"))
+    )
+
+
+def _json_document(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except (ValueError, RecursionError):
+            return value
+    return value
+
+
+def _reference(references: list[str]) -> list[str]:
+    """The references an expression makes, without the bare resources Terraform lists beside
+    each attribute (``aws_iam_role.r`` beside ``aws_iam_role.r.arn``)."""
+    return [r for r in references if not any(o != r and o.startswith(r + ".") for o in references)]
+
+
+def _references(expression: Any) -> list[str]:
+    if isinstance(expression, dict) and isinstance(expression.get("references"), list):
+        return _reference([r for r in expression["references"] if isinstance(r, str)])
+    return []
+
+
+def _all_references(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            references = item.get("references")
+            if isinstance(references, list):
+                yield from (r for r in references if isinstance(r, str))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+class _Unknowns:
+    """Turns values that are unknown until apply into placeholders, named after the references
+    the configuration gives, in order."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+
+    def values(self, known: Any, unknown: Any, expression: Any, field: str) -> list[Any]:
+        references = iter(_references(expression))
+
+        def placeholder() -> str:
+            reference = next(references, None)
+            if reference is None:
+                return Placeholder(f"{self.address}.{field}", "unknown").text()
+            return Placeholder(reference, "ref").text()
+
+        if unknown is True:
+            found = _references(expression)
+            if not found:
+                return [placeholder()]
+            return [Placeholder(r, "ref").text() for r in found]
+        if not isinstance(known, list):
+            return [] if known is None else [known]
+        marks = unknown if isinstance(unknown, list) else []
+        result: list[Any] = []
+        for index, item in enumerate(known):
+            if item is None and index < len(marks) and marks[index] is True:
+                result.append(placeholder())
+            elif item is not None:
+                result.append(item)
+        return result
+
+
+def _item(value: Any, index: int) -> Any:
+    return value[index] if isinstance(value, list) and index < len(value) else {}
+
+
+def _get(value: Any, key: str) -> Any:
+    return value.get(key) if isinstance(value, dict) else None
+
+
+def rebuild_document(address: str, after: Any, unknown: Any, expressions: Any) -> dict[str, Any]:
+    """An ``aws_iam_policy_document``'s policy, from its ``statement`` blocks."""
+    unknowns = _Unknowns(address)
+    statements: list[dict[str, Any]] = []
+    blocks = _get(after, "statement")
+    for index, block in enumerate(blocks if isinstance(blocks, list) else []):
+        if not isinstance(block, dict):
+            continue
+        marks = _item(_get(unknown, "statement"), index)
+        expression = _item(_get(expressions, "statement"), index)
+        statement: dict[str, Any] = {}
+        if isinstance(block.get("sid"), str) and block["sid"]:
+            statement["Sid"] = block["sid"]
+        statement["Effect"] = block.get("effect") or "Allow"
+        for field, element in _DOCUMENT_FIELDS:
+            values = unknowns.values(
+                block.get(field), _get(marks, field), _get(expression, field), field
+            )
+            if values:
+                statement[element] = values[0] if len(values) == 1 else values
+        for field, element in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+            principals: dict[str, Any] = {}
+            items = block.get(field)
+            for p_index, item in enumerate(items if isinstance(items, list) else []):
+                if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+                    continue
+                identifiers = unknowns.values(
+                    item.get("identifiers"),
+                    _get(_item(_get(marks, field), p_index), "identifiers"),
+                    _get(_item(_get(expression, field), p_index), "identifiers"),
+                    f"{field}.identifiers",
+                )
+                if item["type"] == "*" and identifiers == ["*"]:
+                    principals = {"*": "*"}
+                    continue
+                principals.setdefault(item["type"], []).extend(identifiers)
+            if principals:
+                statement[element] = (
+                    "*"
+                    if principals == {"*": "*"}
+                    else {k: v[0] if len(v) == 1 else v for k, v in principals.items()}
+                )
+        conditions: dict[str, dict[str, Any]] = {}
+        items = block.get("condition")
+        for c_index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("test"), str):
+                values = unknowns.values(
+                    item.get("values"),
+                    _get(_item(_get(marks, "condition"), c_index), "values"),
+                    _get(_item(_get(expression, "condition"), c_index), "values"),
+                    "condition.values",
+                )
+                variable = item.get("variable")
+                conditions.setdefault(item["test"], {})[str(variable)] = values
+        if conditions:
+            statement["Condition"] = conditions
+        statements.append(statement)
+    document: dict[str, Any] = {"Version": _get(after, "version") or "2012-10-17"}
+    document["Statement"] = statements
+    return document
+
+
+class _Resource:
+    def __init__(
+        self, address: str, kind: str, mode: str, after: Any, unknown: Any, pointer: str
+    ) -> None:
+        self.address = address
+        self.type = kind
+        self.mode = mode
+        self.after = after if isinstance(after, dict) else {}
+        self.unknown = unknown if isinstance(unknown, dict) else {}
+        self.pointer = pointer
+        self.expressions: dict[str, Any] = {}
+
+
+def _configuration_expressions(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    root = _get(_get(plan, "configuration"), "root_module")
+    stack: list[tuple[str, Any, int]] = [("", root, 0)]
+    while stack:
+        prefix, module, depth = stack.pop()
+        if not isinstance(module, dict) or depth > 16:
+            continue
+        resources = module.get("resources")
+        for resource in resources if isinstance(resources, list) else []:
+            address = _get(resource, "address")
+            expressions = _get(resource, "expressions")
+            if isinstance(address, str) and isinstance(expressions, dict):
+                found[prefix + address] = expressions
+        calls = module.get("module_calls")
+        for name, call in calls.items() if isinstance(calls, dict) else []:
+            stack.append((f"{prefix}module.{name}.", _get(call, "module"), depth + 1))
+    return found
+
+
+def _plan_resources(plan: dict[str, Any]) -> list[_Resource]:
+    resources: dict[str, _Resource] = {}
+    changes = plan.get("resource_changes")
+    for index, change in enumerate(changes if isinstance(changes, list) else []):
+        if not isinstance(change, dict) or not isinstance(change.get("address"), str):
+            continue
+        body = change.get("change")
+        after = _get(body, "after")
+        if not isinstance(after, dict):
+            continue  # deleted
+        resources[change["address"]] = _Resource(
+            change["address"],
+            str(change.get("type")),
+            str(change.get("mode")),
+            after,
+            _get(body, "after_unknown"),
+            f"/resource_changes/{index}/change/after",
+        )
+    # Data sources read while planning, and resources of a state (``terraform show -json``).
+    for section, values_key in (("prior_state", "values"), ("values", None)):
+        root = _get(_get(plan, section), values_key) if values_key else plan.get(section)
+        base = f"/{section}/{values_key}" if values_key else f"/{section}"
+        module = _get(root, "root_module")
+        stack: list[tuple[str, Any, int]] = [(f"{base}/root_module", module, 0)]
+        while stack:
+            pointer, module, depth = stack.pop()
+            if not isinstance(module, dict) or depth > 16:
+                continue
+            items = module.get("resources")
+            for index, resource in enumerate(items if isinstance(items, list) else []):
+                address = _get(resource, "address")
+                if isinstance(address, str) and address not in resources:
+                    resources[address] = _Resource(
+                        address,
+                        str(_get(resource, "type")),
+                        str(_get(resource, "mode")),
+                        _get(resource, "values"),
+                        {},
+                        f"{pointer}/resources/{index}/values",
+                    )
+            children = module.get("child_modules")
+            for index, child in enumerate(children if isinstance(children, list) else []):
+                stack.append((f"{pointer}/child_modules/{index}", child, depth + 1))
+    expressions = _configuration_expressions(plan)
+    for resource in resources.values():
+        resource.expressions = expressions.get(_INDEX.sub("", resource.address), {})
+    return list(resources.values())
+
+
+def read_plan(file: str, plan: dict[str, Any], positions: Positions) -> SourceFile:
+    """The policy documents of a Terraform plan (already parsed), with the plan's positions."""
+    resources = _plan_resources(plan)
+    by_address = {r.address: r for r in resources}
+    data_documents: dict[str, tuple[str, Any]] = {}
+    for resource in resources:
+        if resource.mode == "data" and resource.type == "aws_iam_policy_document":
+            text = resource.after.get("json")
+            if isinstance(text, str) and resource.unknown.get("json") is not True:
+                data_documents[resource.address] = (
+                    f"{resource.pointer}/json",
+                    _json_document(text),
+                )
+            else:
+                data_documents[resource.address] = (
+                    f"{resource.pointer}/statement",
+                    rebuild_document(
+                        resource.address, resource.after, resource.unknown, resource.expressions
+                    ),
+                )
+    used: set[str] = set()
+
+    def document_of(
+        resource: _Resource, attribute: str, after: Any, unknown: Any, expression: Any
+    ) -> tuple[str, Any] | None:
+        value = _get(after, attribute)
+        for reference in _references(_get(expression, attribute)):
+            source = reference.removesuffix(".json")
+            if source in data_documents:
+                used.add(source)
+                if not isinstance(value, str):
+                    return data_documents[source]
+        if isinstance(value, str):
+            return f"{resource.pointer}/{escape_pointer(attribute)}", _json_document(value)
+        return None
+
+    roles: list[RoleIdentity] = []
+    role_of_name: dict[str, str] = {}
+    for resource in resources:
+        if resource.type == "aws_iam_role" and resource.mode == "managed":
+            name = resource.after.get("name")
+            path = resource.after.get("path")
+            roles.append(
+                RoleIdentity(
+                    resource.address,
+                    Placeholder(f"{resource.address}.arn", "ref").text(),
+                    name if isinstance(name, str) else None,
+                    path if isinstance(path, str) else "/",
+                )
+            )
+            if isinstance(name, str):
+                role_of_name.setdefault(name, resource.address)
+
+    def role_of(resource: _Resource, attribute: str) -> str | None:
+        value = resource.after.get(attribute)
+        if isinstance(value, str) and value in role_of_name:
+            return role_of_name[value]
+        for reference in _references(resource.expressions.get(attribute)):
+            owner = reference.rpartition(".")[0]
+            if owner in by_address and by_address[owner].type == "aws_iam_role":
+                return owner
+        return None
+
+    attached: dict[str, list[str]] = {}
+    for resource in resources:
+        if resource.type == "aws_iam_role_policy_attachment":
+            role = role_of(resource, "role")
+            for reference in _references(resource.expressions.get("policy_arn")):
+                if role is not None:
+                    attached.setdefault(reference.rpartition(".")[0], []).append(role)
+        if resource.type == "aws_iam_role":
+            for reference in _references(resource.expressions.get("managed_policy_arns")):
+                attached.setdefault(reference.rpartition(".")[0], []).append(resource.address)
+
+    documents: list[EmbeddedDocument] = []
+
+    def add(
+        found: tuple[str, Any] | None,
+        origin: str,
+        kind: Literal["trust", "permissions"],
+        role: str | None,
+    ) -> None:
+        if found is None:
+            return
+        pointer, value = found
+        role_arn = Placeholder(f"{role}.arn", "ref").text() if role else None
+        documents.append(
+            EmbeddedDocument(pointer, value, origin, kind=kind, role=role, role_arn=role_arn)
+        )
+
+    for resource in resources:
+        if resource.mode != "managed":
+            continue
+        if resource.type == "aws_iam_role":
+            add(
+                document_of(
+                    resource,
+                    "assume_role_policy",
+                    resource.after,
+                    resource.unknown,
+                    resource.expressions,
+                ),
+                f"{resource.address}, assume_role_policy",
+                "trust",
+                resource.address,
+            )
+            inline = resource.after.get("inline_policy")
+            for index, item in enumerate(inline if isinstance(inline, list) else []):
+                expression = _item(resource.expressions.get("inline_policy"), index)
+                found = document_of(resource, "policy", item, {}, expression)
+                if found is not None and found[0].endswith("/policy"):
+                    found = (f"{resource.pointer}/inline_policy/{index}/policy", found[1])
+                add(
+                    found,
+                    f"{resource.address}, inline_policy[{index}]",
+                    "permissions",
+                    resource.address,
+                )
+        elif resource.type in _POLICY_TYPES:
+            role = role_of(resource, "role") if resource.type == "aws_iam_role_policy" else None
+            if resource.type == "aws_iam_policy":
+                owners = attached.get(resource.address, [])
+                role = owners[0] if owners else None
+            add(
+                document_of(
+                    resource, "policy", resource.after, resource.unknown, resource.expressions
+                ),
+                f"{resource.address}, policy",
+                "permissions",
+                role,
+            )
+    referenced = {r.removesuffix(".json") for r in _all_references(plan.get("configuration"))}
+    for address, found in data_documents.items():
+        if address not in used and address not in referenced:
+            add(found, f"{address}, json", "permissions", None)
+    assigned_roles, assigned = assign_role_kinds(roles, documents)
+    for index, document in enumerate(assigned):
+        if document.kind == "permissions" and document.role is None:
+            # Unattached documents say by their content what they are.
+            assigned = (*assigned[:index], _undetermined(document), *assigned[index + 1 :])
+    return SourceFile(file, "terraform-plan", assigned, positions, roles=assigned_roles)
+
+
+def _undetermined(document: EmbeddedDocument) -> EmbeddedDocument:
+    from dataclasses import replace
+
+    return replace(document, kind=None) if document.origin.endswith(", json") else document
+
+
+# -- JSON configuration (*.tf.json) ------------------------------------------------------------
+
+_JSONENCODE = re.compile(r"\$\{\s*jsonencode\(\s*([A-Za-z0-9_.\-]+)\s*\)\s*\}")
+_INTERPOLATION = re.compile(r"(?<!\$)\$\{([^}]*)\}")
+
+
+def _interpolated(text: str) -> str:
+    """A Terraform template's text with every reference a placeholder (``${jsonencode(r)}``, which
+    stands for a whole JSON string, quotes included, becomes a quoted one)."""
+    text = _JSONENCODE.sub(lambda m: json.dumps(Placeholder(m.group(1), "ref").text()), text)
+    text = _INTERPOLATION.sub(lambda m: Placeholder(m.group(1).strip(), "ref").text(), text)
+    return text.replace("$${", "${").replace("%%{", "%{")
+
+
+def _interpolate_all(value: Any) -> Any:
+    if isinstance(value, str):
+        return _interpolated(value)
+    if isinstance(value, list):
+        return [_interpolate_all(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _interpolate_all(v) for k, v in value.items()}
+    return value
+
+
+def _blocks(value: Any) -> dict[str, Any]:
+    """``{"name": body}`` for a block written as an object, or as a list of such objects."""
+    if isinstance(value, list):
+        merged: dict[str, Any] = {}
+        for item in value:
+            if isinstance(item, dict):
+                merged.update(item)
+        return merged
+    return value if isinstance(value, dict) else {}
+
+
+def _statement_blocks(body: Any) -> list[dict[str, Any]]:
+    statement = _get(body, "statement")
+    if isinstance(statement, dict):
+        statement = [statement]
+    return [s for s in statement if isinstance(s, dict)] if isinstance(statement, list) else []
+
+
+def _configuration_document(body: Any) -> dict[str, Any]:
+    """An ``aws_iam_policy_document`` data block's policy, from its statement blocks."""
+    after = {"statement": [], "version": _get(body, "version")}
+    for block in _statement_blocks(_interpolate_all(body)):
+        item = dict(block)
+        for field in ("principals", "not_principals", "condition"):
+            if isinstance(item.get(field), dict):
+                item[field] = [item[field]]
+        after["statement"].append(item)
+    return rebuild_document("data", after, {}, {})
+
+
+def read_configuration(
+    file: str, configuration: dict[str, Any], positions: Positions
+) -> SourceFile:
+    """The policy documents of a Terraform JSON configuration (already parsed)."""
+    resources = _blocks(configuration.get("resource"))
+    data = _blocks(_blocks(configuration.get("data")).get("aws_iam_policy_document"))
+    data_documents = {f"data.aws_iam_policy_document.{n}": b for n, b in data.items()}
+    documents: list[EmbeddedDocument] = []
+    roles: list[RoleIdentity] = []
+    role_of_name: dict[str, str] = {}
+
+    def document(pointer: str, text: Any) -> tuple[str, Any] | None:
+        if not isinstance(text, str):
+            return None
+        whole = _INTERPOLATION.fullmatch(text.strip())
+        if whole is not None:
+            source = whole.group(1).strip().removesuffix(".json")
+            if source in data_documents:
+                name = source.rpartition(".")[2]
+                return (
+                    f"/data/aws_iam_policy_document/{escape_pointer(name)}",
+                    _configuration_document(data_documents[source]),
+                )
+            return None  # a reference to something this file does not hold
+        return pointer, _json_document(_interpolated(text))
+
+    for name, body in _blocks(resources.get("aws_iam_role")).items():
+        address = f"aws_iam_role.{name}"
+        role_name = _get(body, "name")
+        path = _get(body, "path")
+        known_name = role_name if isinstance(role_name, str) and "${" not in role_name else None
+        roles.append(
+            RoleIdentity(
+                address,
+                Placeholder(f"{address}.arn", "ref").text(),
+                known_name.replace("$${", "${") if known_name else None,
+                path.replace("$${", "${") if isinstance(path, str) else "/",
+            )
+        )
+        if known_name:
+            role_of_name[known_name] = address
+
+    def add(
+        found: tuple[str, Any] | None,
+        origin: str,
+        kind: Literal["trust", "permissions"],
+        role: str | None,
+    ) -> None:
+        if found is not None:
+            role_arn = Placeholder(f"{role}.arn", "ref").text() if role else None
+            documents.append(
+                EmbeddedDocument(
+                    found[0], found[1], origin, kind=kind, role=role, role_arn=role_arn
+                )
+            )
+
+    def role_named(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return None
+        match = re.fullmatch(r"\$\{\s*aws_iam_role\.([A-Za-z0-9_\-]+)\.(?:id|name)\s*\}", value)
+        if match is not None:
+            return f"aws_iam_role.{match.group(1)}"
+        return role_of_name.get(value)
+
+    for kind, blocks in resources.items():
+        for name, body in _blocks(blocks).items():
+            address = f"{kind}.{name}"
+            base = f"/resource/{escape_pointer(kind)}/{escape_pointer(name)}"
+            if kind == "aws_iam_role":
+                add(
+                    document(f"{base}/assume_role_policy", _get(body, "assume_role_policy")),
+                    f"{address}, assume_role_policy",
+                    "trust",
+                    address,
+                )
+                inline = _get(body, "inline_policy")
+                for index, item in enumerate(inline if isinstance(inline, list) else []):
+                    add(
+                        document(f"{base}/inline_policy/{index}/policy", _get(item, "policy")),
+                        f"{address}, inline_policy[{index}]",
+                        "permissions",
+                        address,
+                    )
+            elif kind in _POLICY_TYPES:
+                role = role_named(_get(body, "role")) if kind == "aws_iam_role_policy" else None
+                add(
+                    document(f"{base}/policy", _get(body, "policy")),
+                    f"{address}, policy",
+                    "permissions",
+                    role,
+                )
+    assigned_roles, assigned = assign_role_kinds(roles, documents)
+    return SourceFile(file, "terraform-configuration", assigned, positions, roles=assigned_roles)
