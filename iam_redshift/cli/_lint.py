@@ -12,6 +12,8 @@ from iam_redshift.findings import Finding, Severity
 if TYPE_CHECKING:
     from iam_redshift.cli._base import Streams
 
+#: What ``--input-type`` forces (kept here: the command line imports no reader at start-up).
+INPUT_TYPES = ("policy", "cloudformation", "terraform-plan", "terraform-configuration")
 FAIL_ON = ("error", "security-warning", "warning", "suggestion", "never")
 DEFAULT_FAIL_ON = "security-warning"
 
@@ -24,7 +26,8 @@ def register(commands: Any) -> None:
         "lint",
         help="lint policy files, directories and bundles",
         description="Lint IAM policy documents offline. PATH is a policy file, a directory "
-        "(searched for *.json; a directory with an iam-redshift.json manifest is linted as one "
+        "(searched for policy documents, CloudFormation templates in JSON or YAML and Terraform "
+        "plans and *.tf.json configurations; hidden folders are skipped; a directory with an iam-redshift.json manifest is linted as one "
         "bundle, with every cross-document rule, and so is a file that belongs to one), a glob, "
         "or - for stdin. Configuration comes from --config, or from the nearest "
         ".iam-redshift.toml or pyproject.toml [tool.iam-redshift] table above the current "
@@ -49,6 +52,19 @@ def register(commands: Any) -> None:
         "--kind",
         choices=("trust", "permissions"),
         help="treat loose documents as this kind instead of detecting it from their content",
+    )
+    lint.add_argument(
+        "--input-type",
+        choices=INPUT_TYPES,
+        help="read every file as this instead of recognising what each is (a policy document, "
+        "a CloudFormation template in JSON or YAML, a Terraform plan from terraform show -json, "
+        "a Terraform JSON configuration)",
+    )
+    lint.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also name the files a directory search skipped (not policies, bundles, "
+        "templates or plans)",
     )
     lint.add_argument(
         "--fail-on",
@@ -109,10 +125,14 @@ def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
         kind=arguments.kind,
         stdin_name=arguments.stdin_filename,
         force_exclude=arguments.force_exclude,
+        input_type=arguments.input_type,
     )
     result = run(request, config, read_stdin=streams.stdin.read)
     for note in result.notes:
         streams.stderr.write(f"iam-redshift: {note}\n")
+    if arguments.verbose:
+        for skipped in result.skipped:
+            streams.stderr.write(f"iam-redshift: skipped {skipped.file}: {skipped.reason}\n")
     # Machine formats always write a whole document, so a CI step can rely on the file.
     if result.anything or arguments.format != "text":
         streams.stdout.write(

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from iam_redshift.configuration.apply import Outcome, RunScope, Suppressed, apply_config
 from iam_redshift.configuration.file import Config, find_config, load_config
 from iam_redshift.document.policy import DocumentKind
 from iam_redshift.engine import LintOptions, lint_document
+from iam_redshift.engine.lint import Skipped, lint_file_data
 from iam_redshift.engine.paths import iter_lint_paths
+from iam_redshift.errors import InputError
 from iam_redshift.findings import Finding
 from iam_redshift.sources.discover import Plan, plan_paths, walk
 from iam_redshift.sources.files import ReadProblem, read_limited
@@ -47,17 +49,21 @@ class LintRequest:
     kind: DocumentKind | None = None
     stdin_name: str | None = None
     force_exclude: bool = False
+    #: Read every file as this (``cloudformation``...) instead of recognising what it is.
+    input_type: str | None = None
 
 
 @dataclass(frozen=True)
 class LintRun:
     """What a run found: the findings to report, those suppressions hid, the notes about paths
-    that were given but not linted, and whether anything was linted at all."""
+    that were given but not linted, whether anything was linted at all, and the files a
+    directory search skipped because they are none of what iam-redshift lints."""
 
     findings: list[Finding]
     suppressed: list[Suppressed]
     notes: list[str]
     anything: bool
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def run_lint(
@@ -69,7 +75,10 @@ def run_lint(
     """Lint what ``request`` names, as ``config`` says. Raises
     :class:`~iam_redshift.errors.InputError` for a path that names nothing."""
     options = replace(
-        config.options(), instance_role_arn=request.instance_role_arn, kind=request.kind
+        config.options(),
+        instance_role_arn=request.instance_role_arn,
+        kind=request.kind,
+        input_type=request.input_type,
     )
     plan = plan_paths(
         request.paths,
@@ -78,9 +87,18 @@ def run_lint(
         read_stdin=read_stdin,
         stdin_name=request.stdin_name or "<stdin>",
     )
-    findings = _lint_plan(plan, options, config)
+    skipped: list[Skipped] = []
+    findings = _lint_plan(plan, options, config, skipped)
+    notes = list(plan.notes)
+    if skipped:
+        count = len(skipped)
+        notes.append(
+            f"skipped {count} file{'s' if count != 1 else ''} that "
+            f"{'are' if count != 1 else 'is'} not an IAM policy, bundle, CloudFormation template "
+            "or Terraform plan (--verbose lists them)"
+        )
     if not plan.anything:
-        return LintRun(findings, [], plan.notes, anything=False)
+        return LintRun(findings, [], notes, anything=False, skipped=skipped)
     # A file given twice (itself and through its folder) is reported once.
     outcome: Outcome = apply_config(
         dict.fromkeys(findings),
@@ -89,16 +107,28 @@ def run_lint(
         read=_reader(plan),
         scope=_scope(plan, config),
     )
-    return LintRun(outcome.findings, outcome.suppressed, plan.notes, anything=True)
+    return LintRun(outcome.findings, outcome.suppressed, notes, anything=True, skipped=skipped)
 
 
-def _lint_plan(plan: Plan, options: LintOptions, config: Config) -> list[Finding]:
+def _lint_plan(
+    plan: Plan, options: LintOptions, config: Config, skipped: list[Skipped]
+) -> list[Finding]:
     findings: list[Finding] = []
     if plan.stdin is not None:
         name, data = plan.stdin
-        findings.extend(lint_document(data, file=name, options=options))
+        if options.input_type in (None, "policy"):
+            findings.extend(lint_document(data, file=name, options=options))
+        else:
+            linted = lint_file_data(name, data, options=options, input_type=options.input_type)
+            if isinstance(linted, Skipped):
+                raise InputError(name, f"cannot be read as {options.input_type}: {linted.reason}")
+            findings.extend(linted)
     for target in plan.targets:
-        findings.extend(iter_lint_paths([target], options=options, exclude=config.excluded))
+        findings.extend(
+            iter_lint_paths(
+                [target], options=options, exclude=config.excluded, skipped=skipped
+            )
+        )
     return findings
 
 

@@ -8,19 +8,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from iam_redshift.engine.bundle import lint_manifest_bundle
 from iam_redshift.engine.checker import Checker
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
+from iam_redshift.rules._base import BundleContext
 from iam_redshift.render.bundle import MANIFEST_NAME
 
 if TYPE_CHECKING:
+    from iam_redshift.document.policy import PolicyDocument
     from iam_redshift.render import Bundle
     from iam_redshift.sources.embedded import SourceFile
 
-__all__ = ["iter_lint_contents", "lint_bundle", "lint_document", "lint_source_file"]
+__all__ = [
+    "Skipped",
+    "iter_lint_contents",
+    "lint_bundle",
+    "lint_document",
+    "lint_file_data",
+    "lint_source_file",
+]
 
 
 def lint_document(
@@ -48,12 +57,14 @@ def iter_lint_contents(
     *,
     root: str = "",
     options: LintOptions | None = None,
+    skipped: list[Skipped] | None = None,
 ) -> Iterator[Finding]:
     """Lint a directory given as a mapping of relative paths to contents (None: unreadable).
 
     When it holds ``iam-redshift.json`` the documents that manifest lists are linted as one
-    bundle, with every cross-document rule; every other file is linted on its own. File names in
-    findings are ``root`` joined with the relative path.
+    bundle, with every cross-document rule; every other file is linted as what it is (a policy
+    document, a template, a plan), and files that are none of these are added to ``skipped``.
+    File names in findings are ``root`` joined with the relative path.
     """
     options = options or LintOptions()
 
@@ -70,7 +81,13 @@ def iter_lint_contents(
         content = files[rel]
         if content is None:
             continue
-        yield from lint_document(content, file=display(rel), options=options)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        linted = lint_file_data(display(rel), data, options=options)
+        if isinstance(linted, Skipped):
+            if skipped is not None:
+                skipped.append(linted)
+            continue
+        yield from linted
 
 
 def lint_bundle(
@@ -82,14 +99,59 @@ def lint_bundle(
 
 def lint_source_file(source: SourceFile, *, options: LintOptions | None = None) -> list[Finding]:
     """Lint every document a reader found in a file (a template, a plan, a dump), each one on
-    its own; findings point at the file's own lines and columns."""
+    its own; findings point at the file's own lines and columns. When the file's roles play
+    the two-role pattern (one instance role, access roles), they are also linted as one
+    bundle, with the cross-document rules comparing them by reference."""
     options = options or LintOptions()
     checker = Checker(options)
     findings: list[Finding] = []
+    documents: list[PolicyDocument] = []
     for document in source.documents:
         read = checker.read_embedded(source, document)
         if isinstance(read, list):
             findings.extend(read)
             continue
+        documents.append(read)
         findings.extend(checker.check_document(read, options.context()))
+    kinds = {r.role_kind for r in source.roles}
+    if {"instance", "access"} <= kinds:
+        bundle = BundleContext(
+            source.file, None, None, tuple(documents), references=source.roles
+        )
+        findings.extend(checker.check_bundle(bundle))
     return sorted(findings, key=Finding.sort_key)
+
+
+class Skipped(NamedTuple):
+    """A file that is none of what iam-redshift lints (``package.json``, editor settings), and
+    what it is instead."""
+
+    file: str
+    reason: str
+
+
+def lint_file_data(
+    file: str,
+    data: bytes,
+    *,
+    options: LintOptions | None = None,
+    input_type: str | None = None,
+) -> list[Finding] | Skipped:
+    """Lint one file's contents as what it is: a policy document, a CloudFormation template, a
+    Terraform plan or JSON configuration (``input_type`` forces one). Anything else is
+    :class:`Skipped`, for the caller to report as it sees fit."""
+    from iam_redshift.sources.recognise import read_source, recognise
+
+    options = options or LintOptions()
+    recognised = recognise(file, data, input_type)
+    if recognised.kind == "policy":
+        return lint_document(data, file=file, options=options)
+    if recognised.kind in ("other", "manifest"):
+        reason = recognised.what
+        if recognised.problem is not None:
+            reason += f" ({recognised.problem.reason})"
+        return Skipped(file, reason)
+    source = read_source(file, recognised)
+    if source is None:
+        return Checker(options).unreadable(file, f"{recognised.what} whose top level is not an object")
+    return lint_source_file(source, options=options)

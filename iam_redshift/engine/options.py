@@ -35,7 +35,9 @@ class LintOptions:
 
     ``select`` and ``ignore`` take codes or prefixes (``"IR2"``), as ruff does; ``severity``
     overrides a code's severity. ``kind`` forces the kind of loose documents;
-    ``instance_role_arn`` is the principal loose trust policies must name.
+    ``instance_role_arn`` is the principal loose trust policies must name; ``input_type``
+    forces the reader of every file (``policy``, ``cloudformation``, ``terraform-plan``,
+    ``terraform-configuration``) instead of recognising what each is.
     """
 
     instance_role_arn: str | None = None
@@ -44,6 +46,7 @@ class LintOptions:
     select: tuple[str, ...] = ("IR",)
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
+    input_type: str | None = None
 
     def enabled(self, code: str) -> bool:
         """Whether findings of ``code`` are reported."""

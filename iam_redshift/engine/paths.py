@@ -13,12 +13,14 @@ from pathlib import Path
 
 from iam_redshift.bundle_io import listed_paths
 from iam_redshift.engine.checker import Checker
-from iam_redshift.engine.lint import iter_lint_contents, lint_document
+from iam_redshift.engine.lint import Skipped, iter_lint_contents, lint_file_data
+from iam_redshift.errors import InputError
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME
 from iam_redshift.sources.discover import Excluded
 from iam_redshift.sources.files import ReadProblem, read_limited
+from iam_redshift.sources.recognise import is_candidate
 
 __all__ = ["iter_lint_paths"]
 
@@ -32,31 +34,51 @@ def iter_lint_paths(
     *,
     options: LintOptions | None = None,
     exclude: Excluded = _never,
+    skipped: list[Skipped] | None = None,
 ) -> Iterator[Finding]:
     """Lint files and directories on disk, one file or bundle at a time.
 
     A directory holding ``iam-redshift.json`` is a bundle; other directories are searched for
-    ``*.json`` files, and bundles below them are found the same way. ``exclude`` drops paths.
-    A file that cannot be read is an IR100 finding.
+    ``*.json``, ``*.yaml``, ``*.yml`` and ``*.template`` files, each linted as what it is (a
+    policy document, a CloudFormation template, a Terraform plan or JSON configuration), and
+    bundles below them are found the same way. Hidden folders (``.git``, ``.vscode``) are not
+    searched unless named. Files that are none of these are added to ``skipped``. ``exclude``
+    drops paths. A file that cannot be read is an IR100 finding; a file named explicitly that
+    is none of these raises :class:`~iam_redshift.errors.InputError`.
     """
     options = options or LintOptions()
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            yield from _lint_directory(str(path), options, exclude)
+            yield from _lint_directory(str(path), options, exclude, skipped)
         else:
-            yield from _lint_file(str(path), options, root=None)
+            yield from _lint_file(str(path), options, root=None, skipped=None)
 
 
-def _lint_file(path: str, options: LintOptions, root: str | None) -> list[Finding]:
+def _lint_file(
+    path: str, options: LintOptions, root: str | None, skipped: list[Skipped] | None
+) -> list[Finding]:
     data = read_limited(path, root=root)
     if isinstance(data, ReadProblem):
         return Checker(options).unreadable(path, data.reason)
-    return lint_document(data, file=path, options=options)
+    linted = lint_file_data(path, data, options=options, input_type=options.input_type)
+    if not isinstance(linted, Skipped):
+        return linted
+    if skipped is None:  # named on the command line: the user expects it to be linted
+        raise InputError(
+            path,
+            f"this is {linted.reason}, not an IAM policy document, a bundle, a CloudFormation "
+            "template or a Terraform plan or JSON configuration (--input-type forces a reader)",
+        )
+    skipped.append(linted)
+    return []
 
 
-def _lint_directory(root: str, options: LintOptions, exclude: Excluded) -> Iterator[Finding]:
+def _lint_directory(
+    root: str, options: LintOptions, exclude: Excluded, skipped: list[Skipped] | None
+) -> Iterator[Finding]:
     unreadable: list[OSError] = []
+    skipped = skipped if skipped is not None else []
     for directory, subdirectories, names in os.walk(root, onerror=unreadable.append):
         # A folder os.walk could not list is a finding, not a silent gap in the run.
         while unreadable:
@@ -64,17 +86,22 @@ def _lint_directory(root: str, options: LintOptions, exclude: Excluded) -> Itera
         here = Path(
             directory
         )  # names in findings as pathlib writes them ("a.json", not "./a.json")
-        subdirectories[:] = sorted(d for d in subdirectories if not exclude(str(here / d)))
+        # Hidden folders (.git, .vscode, .terraform) hold tools' files, not the user's policies.
+        subdirectories[:] = sorted(
+            d for d in subdirectories if not d.startswith(".") and not exclude(str(here / d))
+        )
         if MANIFEST_NAME in names:
             # A bundle: its manifest says which files below it belong to it.
             subdirectories[:] = []
             files = _bundle_files(directory, names)
-            yield from iter_lint_contents(files, root=str(here), options=options)
+            yield from iter_lint_contents(
+                files, root=str(here), options=options, skipped=skipped
+            )
             continue
         for name in sorted(names):
             path = str(here / name)
-            if name.endswith(".json") and not exclude(path):
-                yield from _lint_file(path, options, root)
+            if is_candidate(name) and not exclude(path):
+                yield from _lint_file(path, options, root, skipped)
     while unreadable:
         yield from _unreadable_directory(unreadable.pop(), options)
 
@@ -98,6 +125,6 @@ def _bundle_files(directory: str, names: list[str]) -> dict[str, bytes | None]:
     for rel in listed_paths(files[MANIFEST_NAME]) or ():
         files[rel] = read(rel)
     for name in sorted(names):
-        if name.endswith(".json") and name not in files:
+        if is_candidate(name) and name not in files:
             files[name] = read(name)
     return files

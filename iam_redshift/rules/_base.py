@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from iam_redshift.document.policy import DocumentKind, PolicyDocument
     from iam_redshift.model import Setup
     from iam_redshift.sources.json_text import ParsedText
+    from iam_redshift.sources.roles import RoleIdentity
 
 __all__ = [
     "BundleContext",
@@ -72,19 +73,90 @@ class LintContext:
 
 @dataclass(frozen=True)
 class BundleContext:
-    """A bundle: its manifest, its setup and its readable documents."""
+    """A bundle: its manifest, its setup and its readable documents.
+
+    A bundle read from a CloudFormation template or a Terraform plan has no manifest and no
+    setup (``given_setup`` None): its roles are ``references``, known by what names them, as
+    their ARNs may be unknown until deploy. Rules that compare documents ask the bundle whether
+    a text names the instance role or an access role (:meth:`names_instance_role`,
+    :meth:`access_role_named`), so they work on both; :attr:`setup` is only for rules that
+    need the whole setup (the engine runs only :data:`BY_REFERENCE` rules without one).
+    """
 
     manifest_file: str
-    manifest: ParsedText = field(hash=False)
-    setup: Setup
+    manifest: ParsedText | None = field(hash=False)
+    given_setup: Setup | None
     documents: tuple[PolicyDocument, ...]
     #: Manifest entries whose file could not be read: (manifest pointer, file).
     unreadable: tuple[tuple[str, str], ...] = ()
+    references: tuple[RoleIdentity, ...] = ()
+
+    @property
+    def setup(self) -> Setup:
+        """The bundle's setup (a bundle read from a template or plan has none)."""
+        if self.given_setup is None:
+            raise LookupError(f"{self.manifest_file} has no setup: its roles are references")
+        return self.given_setup
 
     def of_role(self, role_kind: str, kind: str) -> list[PolicyDocument]:
         """The documents of one role kind (``instance``/``access``) and kind
         (``trust``/``permissions``), in manifest order."""
         return [d for d in self.documents if d.role_kind == role_kind and d.kind == kind]
+
+    def _referenced(self, role_kind: str) -> list[RoleIdentity]:
+        return [r for r in self.references if r.role_kind == role_kind]
+
+    @property
+    def instance_role_arn(self) -> str:
+        """The instance role's ARN, or the reference that stands for it."""
+        if self.given_setup is not None:
+            return self.given_setup.instance_role_arn
+        instance = self._referenced("instance")
+        return instance[0].reference if instance else "?"
+
+    def names_instance_role(self, text: str) -> bool:
+        """Whether a principal or Resource value names the instance role."""
+        if self.given_setup is not None:
+            return text == self.given_setup.instance_role_arn
+        return any(r.names(text) for r in self._referenced("instance"))
+
+    @property
+    def access_role_arns(self) -> tuple[str, ...]:
+        """The access roles' ARNs (or the references that stand for them)."""
+        if self.given_setup is not None:
+            return self.given_setup.access_role_arns
+        return tuple(r.reference for r in self._referenced("access"))
+
+    def access_role_named(self, text: str) -> str | None:
+        """The access role (its ARN or reference, as documents' ``role_arn``) that a Resource
+        or principal value names exactly, if any."""
+        if self.given_setup is not None:
+            return text if text in self.given_setup.access_role_arns else None
+        return next((r.reference for r in self._referenced("access") if r.names(text)), None)
+
+    def covers_access_role(self, pattern: str, role_arn: str) -> bool:
+        """Whether a Resource pattern covers the access role ``role_arn``."""
+        from iam_redshift.rules._principals import resource_matches
+
+        if self.given_setup is not None:
+            return resource_matches(pattern, role_arn)
+        role = next((r for r in self._referenced("access") if r.reference == role_arn), None)
+        return role is not None and role.covered_by(pattern)
+
+    @property
+    def ec2_principal(self) -> str:
+        """The EC2 service principal the instance role must trust."""
+        if self.given_setup is not None:
+            return self.given_setup.ec2_principal
+        cn = any("ec2.amazonaws.com.cn" in d.text for d in self.of_role("instance", "trust"))
+        return "ec2.amazonaws.com.cn" if cn else "ec2.amazonaws.com"
+
+    @property
+    def partition(self) -> str:
+        """The bundle's partition (for a template or plan: as its EC2 principal suggests)."""
+        if self.given_setup is not None:
+            return self.given_setup.partition
+        return "aws-cn" if self.ec2_principal.endswith(".cn") else "aws"
 
 
 DocumentCheck = Callable[["PolicyDocument", LintContext], Iterable[Hit]]

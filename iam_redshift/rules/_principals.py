@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from iam_redshift.arn import ACCOUNT_ID, Arn, is_account_root, parse_arn, unique_id_kind
 from iam_redshift.matching import glob_match
+from iam_redshift.sources.embedded import holds_placeholder
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Statement, Value
@@ -302,6 +303,8 @@ def describe_principal(text: str, expected: str) -> str:
     unique = unique_id_kind(text)
     if unique in ("role", "user"):
         return f"the unique id {text} of a deleted {unique} (see IR309)"
+    if holds_placeholder(text):
+        return f"{text!r}, a reference to another value of the file"
     placeholder = PLACEHOLDER.search(text)
     if placeholder:
         return f"{text!r}, which still holds the placeholder {placeholder.group()} (see IR308)"

@@ -232,8 +232,14 @@ def _resource_fits(action: str, resource: str) -> bool:
 
 
 def _checkable_resource(text: str) -> bool:
-    # Policy variables are filled in per request: whether they fit is not known beforehand.
-    return text.startswith("arn:") and "${" not in text and text.count(":") >= 5
+    # Policy variables are filled in per request, and a template's references ({{ref:...}})
+    # at deploy: whether they fit is not known beforehand.
+    return (
+        text.startswith("arn:")
+        and "${" not in text
+        and "{{" not in text
+        and text.count(":") >= 5
+    )
 
 
 def _check_resource_types(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:

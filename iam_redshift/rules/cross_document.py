@@ -42,17 +42,14 @@ from iam_redshift.rules._principals import (
     expected_principal,
     fallback_pointer,
     foreign_targets,
-    grants_assume_role_to,
     instance_permissions,
     is_pattern,
     missing_instance_role,
-    names_principal,
-    resource_matches,
     trust_policy,
 )
 
 if TYPE_CHECKING:
-    from iam_redshift.document.policy import PolicyDocument
+    from iam_redshift.document.policy import PolicyDocument, Value
 
 
 def _assume_entry(bundle: BundleContext, arn: str | None) -> Related | None:
@@ -62,13 +59,13 @@ def _assume_entry(bundle: BundleContext, arn: str | None) -> Related | None:
     fallback: Related | None = None
     for document in bundle.of_role("instance", "permissions"):
         for _, value in assume_resources(document):
-            if value.text == arn:
+            if value.text == arn or bundle.access_role_named(value.text) == arn:
                 return Related(
                     document.file,
                     value.pointer,
                     f"the instance role's permissions policy allows sts:AssumeRole on {arn} here",
                 )
-            if fallback is None and resource_matches(value.text, arn):
+            if fallback is None and bundle.covers_access_role(value.text, arn):
                 fallback = Related(
                     document.file,
                     value.pointer,
@@ -97,9 +94,32 @@ def _check_instance_role_named_loose(
         )
 
 
+def _instance_principal(bundle: BundleContext, document: PolicyDocument) -> Value | None:
+    """The first Allow statement principal that names the bundle's instance role."""
+    for statement in document.allow_statements():
+        for kind, value in statement.principals():
+            if kind == "AWS" and bundle.names_instance_role(value.text):
+                return value
+    return None
+
+
+def _grants_assume_role(bundle: BundleContext, document: PolicyDocument) -> bool:
+    """Whether some Allow statement gives the instance role ``sts:AssumeRole`` on this role."""
+    return any(
+        allows_assume_role(statement)
+        and any(
+            kind == "AWS" and bundle.names_instance_role(v.text)
+            for kind, v in statement.principals()
+        )
+        for statement in document.statements
+    )
+
+
 def _check_instance_role_named(bundle: BundleContext) -> Iterator[Hit]:
-    expected = bundle.setup.instance_role_arn
+    expected = bundle.instance_role_arn
     for document in bundle.of_role("access", "trust"):
+        if _instance_principal(bundle, document) is not None:
+            continue
         missing = missing_instance_role(document, expected)
         if missing is None:
             continue
@@ -161,8 +181,7 @@ def _other_ec2_message(text: str, ec2: str, partition: str) -> str | None:
 
 
 def _check_ec2_trust(bundle: BundleContext) -> Iterator[Hit]:
-    setup = bundle.setup
-    ec2 = setup.ec2_principal
+    ec2 = bundle.ec2_principal
     for document in bundle.of_role("instance", "trust"):
         allow = list(document.allow_statements())
         ec2_named = any(
@@ -179,7 +198,7 @@ def _check_ec2_trust(bundle: BundleContext) -> Iterator[Hit]:
                     what, extra = "every principal ('*')", None
                 elif kind == "Service":
                     what = f"service principal {value.text!r}"
-                    extra = _other_ec2_message(value.text, ec2, setup.partition)
+                    extra = _other_ec2_message(value.text, ec2, bundle.partition)
                 else:
                     what, extra = f"{kind} principal {value.text!r}", None
                 lead = (
@@ -252,11 +271,15 @@ EC2_TRUST = Rule(
 
 
 def _check_assume_targets(bundle: BundleContext) -> Iterator[Hit]:
-    instance_arn = bundle.setup.instance_role_arn
-    access_arns = bundle.setup.access_role_arns
+    access_arns = bundle.access_role_arns
     trust_of = {d.role_arn: d for d in bundle.of_role("access", "trust")}
     for document in bundle.of_role("instance", "permissions"):
         for value in foreign_targets(document, access_arns):
+            if bundle.given_setup is None and (
+                bundle.access_role_named(value.text)
+                or any(bundle.covers_access_role(value.text, a) for a in access_arns)
+            ):
+                continue
             hint = closest_access_role(value.text, access_arns)
             what = (
                 "which matches no access role of this bundle"
@@ -270,12 +293,13 @@ def _check_assume_targets(bundle: BundleContext) -> Iterator[Hit]:
                 file=document.file,
             )
         for _, value in assume_resources(document):
-            trust = trust_of.get(value.text) if value.text in access_arns else None
-            if trust is None or names_principal(trust, instance_arn) is None:
+            owner = bundle.access_role_named(value.text)
+            trust = trust_of.get(owner) if owner is not None else None
+            if trust is None or _instance_principal(bundle, trust) is None:
                 continue  # a missing trust policy is IR107's; a missing principal IR301's
-            if grants_assume_role_to(trust, instance_arn):
+            if _grants_assume_role(bundle, trust):
                 continue
-            named = names_principal(trust, instance_arn)
+            named = _instance_principal(bundle, trust)
             yield Hit(
                 value.pointer,
                 f"the instance role's permissions policy allows sts:AssumeRole on {trust.role}, "
@@ -339,7 +363,6 @@ def _assume_statement_related(documents: list[PolicyDocument]) -> Related:
 
 
 def _check_trusted_but_not_allowed(bundle: BundleContext) -> Iterator[Hit]:
-    instance_arn = bundle.setup.instance_role_arn
     permissions = bundle.of_role("instance", "permissions")
     if not permissions:
         return  # unreadable or missing: IR100/IR107 say so, and nothing can be compared
@@ -347,10 +370,15 @@ def _check_trusted_but_not_allowed(bundle: BundleContext) -> Iterator[Hit]:
     exact = frozenset(r for r in resources if not is_pattern(r))
     patterns = [r for r in resources if is_pattern(r)]
     for trust in bundle.of_role("access", "trust"):
-        principal = names_principal(trust, instance_arn)
+        principal = _instance_principal(bundle, trust)
         if principal is None or trust.role_arn is None:
             continue
         if trust.role_arn in exact or any_covers(patterns, trust.role_arn):
+            continue
+        if bundle.given_setup is None and (
+            any(bundle.access_role_named(r) == trust.role_arn for r in exact)
+            or any(bundle.covers_access_role(p, trust.role_arn) for p in patterns)
+        ):
             continue
         related = _assume_statement_related(permissions)
         yield Hit(
@@ -387,3 +415,7 @@ TRUSTED_NOT_ALLOWED = Rule(
 )
 
 RULES = (INSTANCE_ROLE_NOT_TRUSTED, EC2_TRUST, ASSUME_TARGET_NOT_TRUSTING, TRUSTED_NOT_ALLOWED)
+
+#: The bundle checks that run on a bundle read from a template or plan, whose roles are known by
+#: reference (no setup): they compare the documents with each other, nothing more.
+BY_REFERENCE = frozenset(rule.code for rule in RULES)

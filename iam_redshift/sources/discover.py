@@ -17,6 +17,7 @@ from pathlib import Path
 from iam_redshift.errors import InputError
 from iam_redshift.render.bundle import MANIFEST_NAME
 from iam_redshift.sources.files import ReadProblem, read_limited
+from iam_redshift.sources.recognise import is_candidate
 
 __all__ = [
     "MANIFEST_NAME",
@@ -129,7 +130,7 @@ def plan_paths(
             if not matches:
                 raise InputError(path, "no file or directory matches this pattern")
             candidates = [
-                m for m in matches if (os.path.isdir(m) or m.endswith(".json")) and not excluded(m)
+                m for m in matches if (os.path.isdir(m) or is_candidate(m)) and not excluded(m)
             ]
         else:
             raise InputError(path, "no such file or directory")
@@ -141,7 +142,7 @@ def plan_paths(
                 target = bundle_of(candidate) or candidate
             targets.setdefault(os.path.normcase(os.path.abspath(target)), target)
     for target in targets.values():
-        if os.path.isdir(target) and not any(p.endswith(".json") for p in walk(target, excluded)):
+        if os.path.isdir(target) and not any(is_candidate(p) for p in walk(target, excluded)):
             plan.notes.append(f"nothing to lint: {target} holds no *.json files")
             continue
         plan.targets.append(target)

@@ -44,6 +44,23 @@ class RoleIdentity:
         return _arn_pattern(self.path, self.name).fullmatch(text) is not None
 
 
+    def covered_by(self, pattern: str) -> bool:
+        """Whether a Resource value (with ``*``, ``?`` or policy variables) covers this role: its
+        reference exactly, or an ARN pattern whose role part covers its path and name (the
+        partition and account the file may not know are taken to match)."""
+        if pattern == self.reference or self.names(pattern):
+            return True
+        if self.name is None or "{{" in self.name:
+            return False
+        from iam_redshift.matching import glob_match
+
+        fields = pattern.split(":", 5)
+        if len(fields) != 6 or fields[0] != "arn" or fields[2] not in ("iam", "*"):
+            return False
+        resource = re.sub(r"\$\{[^}]*\}", "*", fields[5])
+        return glob_match(resource, f"role{self.path}{self.name}")
+
+
 def _arn_pattern(path: str, name: str) -> re.Pattern[str]:
     return re.compile(r"arn:[^:]+:iam::[^:]*:role" + re.escape(path + name))
 

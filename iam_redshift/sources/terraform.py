@@ -302,7 +302,7 @@ def read_plan(file: str, plan: dict[str, Any], positions: Positions) -> SourceFi
                 )
             else:
                 data_documents[resource.address] = (
-                    f"{resource.pointer}/statement",
+                    resource.pointer,
                     rebuild_document(
                         resource.address, resource.after, resource.unknown, resource.expressions
                     ),
@@ -423,11 +423,41 @@ def read_plan(file: str, plan: dict[str, Any], positions: Positions) -> SourceFi
         if address not in used and address not in referenced:
             add(found, f"{address}, json", "permissions", None)
     assigned_roles, assigned = assign_role_kinds(roles, documents)
+    positions = _block_positions(positions)
     for index, document in enumerate(assigned):
         if document.kind == "permissions" and document.role is None:
             # Unattached documents say by their content what they are.
             assigned = (*assigned[:index], _undetermined(document), *assigned[index + 1 :])
     return SourceFile(file, "terraform-plan", assigned, positions, roles=assigned_roles)
+
+
+_ELEMENT_FIELDS = {
+    "Sid": "sid",
+    "Effect": "effect",
+    "Action": "actions",
+    "NotAction": "not_actions",
+    "Resource": "resources",
+    "NotResource": "not_resources",
+    "Principal": "principals",
+    "NotPrincipal": "not_principals",
+    "Condition": "condition",
+}
+_REBUILT = re.compile(r"(?P<base>.*)/Statement/(?P<index>\d+)(?:/(?P<element>[A-Za-z]+))?.*")
+
+
+def _block_positions(positions: Positions) -> Positions:
+    """Positions for documents rebuilt from statement blocks: an element of the rebuilt
+    document is where the block's matching argument is written."""
+
+    def position(pointer: str) -> tuple[int, int]:
+        match = _REBUILT.fullmatch(pointer)
+        if match is not None and not match.group("base").endswith(("/json", "policy")):
+            block = f"{match.group('base')}/statement/{match.group('index')}"
+            field = _ELEMENT_FIELDS.get(match.group("element") or "")
+            return positions(f"{block}/{field}" if field else block)
+        return positions(pointer)
+
+    return position
 
 
 def _undetermined(document: EmbeddedDocument) -> EmbeddedDocument:
