@@ -27,8 +27,10 @@ def register(commands: Any) -> None:
         help="lint policy files, directories and bundles",
         description="Lint IAM policy documents offline. PATH is a policy file, a directory "
         "(searched for policy documents, CloudFormation templates in JSON or YAML and Terraform "
-        "plans and *.tf.json configurations; hidden folders are skipped; a directory with an iam-redshift.json manifest is linted as one "
-        "bundle, with every cross-document rule, and so is a file that belongs to one), a glob, "
+        "plans and *.tf.json configurations; hidden folders are skipped, and so are files that "
+        "are none of these, with a note; a directory with an iam-redshift.json manifest is "
+        "linted as one bundle, with every cross-document rule, and so is a file that belongs "
+        "to one), a glob, "
         "or - for stdin. Configuration comes from --config, or from the nearest "
         ".iam-redshift.toml or pyproject.toml [tool.iam-redshift] table above the current "
         "directory. Exit status: 0 nothing at or above the failing severity, 1 findings at or "

@@ -44,7 +44,9 @@ CONFIG_NAME = ".iam-redshift.toml"
 #: The Python project file whose ``[tool.iam-redshift]`` table is a configuration.
 PYPROJECT = "pyproject.toml"
 #: Folders of tools and dependencies that are never searched unless ``exclude`` says otherwise.
+#: ``.*``: hidden folders (.vscode, .terraform, .github...) hold tools' files, not policies.
 DEFAULT_EXCLUDE = (
+    ".*",
     ".git",
     ".hg",
     ".svn",

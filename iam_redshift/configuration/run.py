@@ -125,9 +125,7 @@ def _lint_plan(
             findings.extend(linted)
     for target in plan.targets:
         findings.extend(
-            iter_lint_paths(
-                [target], options=options, exclude=config.excluded, skipped=skipped
-            )
+            iter_lint_paths([target], options=options, exclude=config.excluded, skipped=skipped)
         )
     return findings
 

@@ -14,8 +14,8 @@ from iam_redshift.engine.bundle import lint_manifest_bundle
 from iam_redshift.engine.checker import Checker
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
-from iam_redshift.rules._base import BundleContext
 from iam_redshift.render.bundle import MANIFEST_NAME
+from iam_redshift.rules._base import BundleContext
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument
@@ -115,9 +115,7 @@ def lint_source_file(source: SourceFile, *, options: LintOptions | None = None) 
         findings.extend(checker.check_document(read, options.context()))
     kinds = {r.role_kind for r in source.roles}
     if {"instance", "access"} <= kinds:
-        bundle = BundleContext(
-            source.file, None, None, tuple(documents), references=source.roles
-        )
+        bundle = BundleContext(source.file, None, None, tuple(documents), references=source.roles)
         findings.extend(checker.check_bundle(bundle))
     return sorted(findings, key=Finding.sort_key)
 
@@ -147,11 +145,14 @@ def lint_file_data(
     if recognised.kind == "policy":
         return lint_document(data, file=file, options=options)
     if recognised.kind in ("other", "manifest"):
-        reason = recognised.what
         if recognised.problem is not None:
-            reason += f" ({recognised.problem.reason})"
-        return Skipped(file, reason)
+            return Skipped(file, f"cannot be read: {recognised.problem.reason}")
+        if recognised.kind == "manifest":
+            return Skipped(file, "a bundle manifest outside its bundle's folder")
+        return Skipped(file, "not a policy document, bundle, template or plan")
     source = read_source(file, recognised)
     if source is None:
-        return Checker(options).unreadable(file, f"{recognised.what} whose top level is not an object")
+        return Checker(options).unreadable(
+            file, f"{recognised.what} whose top level is not an object"
+        )
     return lint_source_file(source, options=options)

@@ -14,8 +14,8 @@ from pathlib import Path
 from iam_redshift.bundle_io import listed_paths
 from iam_redshift.engine.checker import Checker
 from iam_redshift.engine.lint import Skipped, iter_lint_contents, lint_file_data
-from iam_redshift.errors import InputError
 from iam_redshift.engine.options import LintOptions
+from iam_redshift.errors import InputError
 from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME
 from iam_redshift.sources.discover import Excluded
@@ -41,8 +41,7 @@ def iter_lint_paths(
     A directory holding ``iam-redshift.json`` is a bundle; other directories are searched for
     ``*.json``, ``*.yaml``, ``*.yml`` and ``*.template`` files, each linted as what it is (a
     policy document, a CloudFormation template, a Terraform plan or JSON configuration), and
-    bundles below them are found the same way. Hidden folders (``.git``, ``.vscode``) are not
-    searched unless named. Files that are none of these are added to ``skipped``. ``exclude``
+    bundles below them are found the same way. Files that are none of these are added to ``skipped``. ``exclude``
     drops paths. A file that cannot be read is an IR100 finding; a file named explicitly that
     is none of these raises :class:`~iam_redshift.errors.InputError`.
     """
@@ -67,8 +66,9 @@ def _lint_file(
     if skipped is None:  # named on the command line: the user expects it to be linted
         raise InputError(
             path,
-            f"this is {linted.reason}, not an IAM policy document, a bundle, a CloudFormation "
-            "template or a Terraform plan or JSON configuration (--input-type forces a reader)",
+            f"{linted.reason}; iam-redshift lints IAM policy documents, bundles, CloudFormation "
+            "templates (JSON or YAML) and Terraform plans and JSON configurations "
+            "(--input-type forces a reader)",
         )
     skipped.append(linted)
     return []
@@ -86,17 +86,12 @@ def _lint_directory(
         here = Path(
             directory
         )  # names in findings as pathlib writes them ("a.json", not "./a.json")
-        # Hidden folders (.git, .vscode, .terraform) hold tools' files, not the user's policies.
-        subdirectories[:] = sorted(
-            d for d in subdirectories if not d.startswith(".") and not exclude(str(here / d))
-        )
+        subdirectories[:] = sorted(d for d in subdirectories if not exclude(str(here / d)))
         if MANIFEST_NAME in names:
             # A bundle: its manifest says which files below it belong to it.
             subdirectories[:] = []
             files = _bundle_files(directory, names)
-            yield from iter_lint_contents(
-                files, root=str(here), options=options, skipped=skipped
-            )
+            yield from iter_lint_contents(files, root=str(here), options=options, skipped=skipped)
             continue
         for name in sorted(names):
             path = str(here / name)

@@ -11,6 +11,7 @@ Examples are data here: running them is the engine's job (:mod:`iam_redshift.eng
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
     from iam_redshift.document.manifest import ManifestView
     from iam_redshift.document.policy import DocumentKind, PolicyDocument
     from iam_redshift.model import Setup
+    from iam_redshift.sources.embedded import RoleIdentity
     from iam_redshift.sources.json_text import ParsedText
-    from iam_redshift.sources.roles import RoleIdentity
 
 __all__ = [
     "BundleContext",
@@ -136,10 +137,13 @@ class BundleContext:
 
     def covers_access_role(self, pattern: str, role_arn: str) -> bool:
         """Whether a Resource pattern covers the access role ``role_arn``."""
-        from iam_redshift.rules._principals import resource_matches
-
         if self.given_setup is not None:
-            return resource_matches(pattern, role_arn)
+            if pattern == role_arn:
+                return True
+            from iam_redshift.matching import glob_match
+
+            # A policy variable could expand to anything: it counts as "*".
+            return glob_match(re.sub(r"\$\{[^}]*\}", "*", pattern), role_arn)
         role = next((r for r in self._referenced("access") if r.reference == role_arn), None)
         return role is not None and role.covered_by(pattern)
 

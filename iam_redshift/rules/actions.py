@@ -235,10 +235,7 @@ def _checkable_resource(text: str) -> bool:
     # Policy variables are filled in per request, and a template's references ({{ref:...}})
     # at deploy: whether they fit is not known beforehand.
     return (
-        text.startswith("arn:")
-        and "${" not in text
-        and "{{" not in text
-        and text.count(":") >= 5
+        text.startswith("arn:") and "${" not in text and "{{" not in text and text.count(":") >= 5
     )
 
 

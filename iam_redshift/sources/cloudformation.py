@@ -19,9 +19,15 @@ import json
 import re
 from typing import Any, Literal
 
-from iam_redshift.sources.embedded import EmbeddedDocument, Placeholder, Positions, SourceFile
+from iam_redshift.sources.embedded import (
+    EmbeddedDocument,
+    Placeholder,
+    Positions,
+    RoleIdentity,
+    SourceFile,
+)
 from iam_redshift.sources.json_text import escape_pointer
-from iam_redshift.sources.roles import RoleIdentity, assign_role_kinds
+from iam_redshift.sources.roles import assign_role_kinds
 
 __all__ = ["is_template", "read_template"]
 
@@ -101,9 +107,12 @@ class _Resolver:
         if name == "Fn::Join":
             if isinstance(argument, list) and len(argument) == 2:
                 delimiter, items = argument[0], self.resolve(argument[1])
-                if isinstance(delimiter, str) and isinstance(items, list):
-                    if all(isinstance(i, str | int | float) for i in items):
-                        return delimiter.join(str(i) for i in items)
+                if (
+                    isinstance(delimiter, str)
+                    and isinstance(items, list)
+                    and all(isinstance(i, str | int | float) for i in items)
+                ):
+                    return delimiter.join(str(i) for i in items)
             return _unknown("Join")
         if name == "Fn::If":
             if isinstance(argument, list) and len(argument) == 3:

@@ -14,16 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:
-    from iam_redshift.sources.roles import RoleIdentity
+from typing import Any, Literal
 
 __all__ = [
     "PLACEHOLDER",
     "EmbeddedDocument",
     "Placeholder",
     "Positions",
+    "RoleIdentity",
     "SourceFile",
     "holds_placeholder",
 ]
@@ -79,6 +77,48 @@ class EmbeddedDocument:
     role: str | None = None
     role_arn: str | None = None
     role_kind: Literal["instance", "access"] | None = None
+
+
+@dataclass(frozen=True)
+class RoleIdentity:
+    """One role of a file: ``role`` its logical id or address, ``reference`` the placeholder
+    text that stands for its ARN, ``name`` and ``path`` when the file gives them, and the part
+    it plays in the pattern once inferred."""
+
+    role: str
+    reference: str
+    name: str | None = None
+    path: str = "/"
+    role_kind: Literal["instance", "access"] | None = None
+
+    def names(self, text: str) -> bool:
+        """Whether a principal or Resource value names this role's ARN: its reference, or a role
+        ARN (any partition and account, which the file may not know) with its path and name."""
+        if text == self.reference:
+            return True
+        if self.name is None or "{{" in self.name:
+            return False
+        return _arn_pattern(self.path, self.name).fullmatch(text) is not None
+
+    def covered_by(self, pattern: str) -> bool:
+        """Whether a Resource value (with ``*``, ``?`` or policy variables) covers this role: its
+        reference exactly, or an ARN pattern whose role part covers its path and name (the
+        partition and account the file may not know are taken to match)."""
+        if pattern == self.reference or self.names(pattern):
+            return True
+        if self.name is None or "{{" in self.name:
+            return False
+        from iam_redshift.matching import glob_match
+
+        fields = pattern.split(":", 5)
+        if len(fields) != 6 or fields[0] != "arn" or fields[2] not in ("iam", "*"):
+            return False
+        resource = re.sub(r"\$\{[^}]*\}", "*", fields[5])
+        return glob_match(resource, f"role{self.path}{self.name}")
+
+
+def _arn_pattern(path: str, name: str) -> re.Pattern[str]:
+    return re.compile(r"arn:[^:]+:iam::[^:]*:role" + re.escape(path + name))
 
 
 @dataclass(frozen=True)

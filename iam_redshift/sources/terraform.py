@@ -14,14 +14,22 @@ does not say which ``.tf`` line a value comes from).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from iam_redshift.sources.embedded import EmbeddedDocument, Placeholder, Positions, SourceFile
+from iam_redshift.sources.embedded import (
+    EmbeddedDocument,
+    Placeholder,
+    Positions,
+    RoleIdentity,
+    SourceFile,
+)
 from iam_redshift.sources.json_text import escape_pointer
-from iam_redshift.sources.roles import RoleIdentity, assign_role_kinds
+from iam_redshift.sources.roles import assign_role_kinds
 
 __all__ = ["is_configuration", "is_plan", "read_configuration", "read_plan"]
 
@@ -205,17 +213,31 @@ def rebuild_document(address: str, after: Any, unknown: Any, expressions: Any) -
     return document
 
 
+@dataclass
 class _Resource:
-    def __init__(
-        self, address: str, kind: str, mode: str, after: Any, unknown: Any, pointer: str
-    ) -> None:
-        self.address = address
-        self.type = kind
-        self.mode = mode
-        self.after = after if isinstance(after, dict) else {}
-        self.unknown = unknown if isinstance(unknown, dict) else {}
-        self.pointer = pointer
-        self.expressions: dict[str, Any] = {}
+    """One resource or data source of a plan: its values after apply, which of them are
+    unknown until then, where they are in the plan, and its configuration's expressions."""
+
+    address: str
+    type: str
+    mode: str
+    after: dict[str, Any]
+    unknown: dict[str, Any]
+    pointer: str
+    expressions: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def _resource(
+    address: str, body: dict[str, Any], after: Any, unknown: Any, pointer: str
+) -> _Resource:
+    return _Resource(
+        address,
+        str(body.get("type")),
+        str(body.get("mode")),
+        after if isinstance(after, dict) else {},
+        unknown if isinstance(unknown, dict) else {},
+        pointer,
+    )
 
 
 def _configuration_expressions(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -248,10 +270,9 @@ def _plan_resources(plan: dict[str, Any]) -> list[_Resource]:
         after = _get(body, "after")
         if not isinstance(after, dict):
             continue  # deleted
-        resources[change["address"]] = _Resource(
+        resources[change["address"]] = _resource(
             change["address"],
-            str(change.get("type")),
-            str(change.get("mode")),
+            change,
             after,
             _get(body, "after_unknown"),
             f"/resource_changes/{index}/change/after",
@@ -270,10 +291,9 @@ def _plan_resources(plan: dict[str, Any]) -> list[_Resource]:
             for index, resource in enumerate(items if isinstance(items, list) else []):
                 address = _get(resource, "address")
                 if isinstance(address, str) and address not in resources:
-                    resources[address] = _Resource(
+                    resources[address] = _resource(
                         address,
-                        str(_get(resource, "type")),
-                        str(_get(resource, "mode")),
+                        resource,
                         _get(resource, "values"),
                         {},
                         f"{pointer}/resources/{index}/values",
@@ -287,44 +307,28 @@ def _plan_resources(plan: dict[str, Any]) -> list[_Resource]:
     return list(resources.values())
 
 
-def read_plan(file: str, plan: dict[str, Any], positions: Positions) -> SourceFile:
-    """The policy documents of a Terraform plan (already parsed), with the plan's positions."""
-    resources = _plan_resources(plan)
-    by_address = {r.address: r for r in resources}
-    data_documents: dict[str, tuple[str, Any]] = {}
+def _data_documents(resources: list[_Resource]) -> dict[str, tuple[str, Any]]:
+    """Each ``aws_iam_policy_document``'s policy and its pointer: its ``json`` when the plan
+    knows it, else rebuilt from its statement blocks."""
+    found: dict[str, tuple[str, Any]] = {}
     for resource in resources:
-        if resource.mode == "data" and resource.type == "aws_iam_policy_document":
-            text = resource.after.get("json")
-            if isinstance(text, str) and resource.unknown.get("json") is not True:
-                data_documents[resource.address] = (
-                    f"{resource.pointer}/json",
-                    _json_document(text),
-                )
-            else:
-                data_documents[resource.address] = (
-                    resource.pointer,
-                    rebuild_document(
-                        resource.address, resource.after, resource.unknown, resource.expressions
-                    ),
-                )
-    used: set[str] = set()
+        if resource.mode != "data" or resource.type != "aws_iam_policy_document":
+            continue
+        text = resource.after.get("json")
+        if isinstance(text, str) and resource.unknown.get("json") is not True:
+            found[resource.address] = (f"{resource.pointer}/json", _json_document(text))
+        else:
+            found[resource.address] = (
+                resource.pointer,
+                rebuild_document(
+                    resource.address, resource.after, resource.unknown, resource.expressions
+                ),
+            )
+    return found
 
-    def document_of(
-        resource: _Resource, attribute: str, after: Any, unknown: Any, expression: Any
-    ) -> tuple[str, Any] | None:
-        value = _get(after, attribute)
-        for reference in _references(_get(expression, attribute)):
-            source = reference.removesuffix(".json")
-            if source in data_documents:
-                used.add(source)
-                if not isinstance(value, str):
-                    return data_documents[source]
-        if isinstance(value, str):
-            return f"{resource.pointer}/{escape_pointer(attribute)}", _json_document(value)
-        return None
 
+def _plan_roles(resources: list[_Resource]) -> list[RoleIdentity]:
     roles: list[RoleIdentity] = []
-    role_of_name: dict[str, str] = {}
     for resource in resources:
         if resource.type == "aws_iam_role" and resource.mode == "managed":
             name = resource.after.get("name")
@@ -337,98 +341,124 @@ def read_plan(file: str, plan: dict[str, Any], positions: Positions) -> SourceFi
                     path if isinstance(path, str) else "/",
                 )
             )
-            if isinstance(name, str):
-                role_of_name.setdefault(name, resource.address)
+    return roles
 
-    def role_of(resource: _Resource, attribute: str) -> str | None:
+
+class _PlanReader:
+    """Turns a plan's IAM resources into documents, each with the role it belongs to."""
+
+    def __init__(self, resources: list[_Resource]) -> None:
+        self.resources = resources
+        self.by_address = {r.address: r for r in resources}
+        self.data_documents = _data_documents(resources)
+        self.used: set[str] = set()
+        self.roles = _plan_roles(resources)
+        self.role_of_name = {r.name: r.role for r in reversed(self.roles) if r.name}
+        self.attached: dict[str, list[str]] = {}
+        for resource in resources:
+            if resource.type == "aws_iam_role_policy_attachment":
+                role = self.role_of(resource, "role")
+                for reference in _references(resource.expressions.get("policy_arn")):
+                    if role is not None:
+                        self.attached.setdefault(reference.rpartition(".")[0], []).append(role)
+            if resource.type == "aws_iam_role":
+                for reference in _references(resource.expressions.get("managed_policy_arns")):
+                    owner = reference.rpartition(".")[0]
+                    self.attached.setdefault(owner, []).append(resource.address)
+        self.documents: list[EmbeddedDocument] = []
+
+    def role_of(self, resource: _Resource, attribute: str) -> str | None:
+        """The role a resource's ``role`` argument names (by name, or by reference)."""
         value = resource.after.get(attribute)
-        if isinstance(value, str) and value in role_of_name:
-            return role_of_name[value]
+        if isinstance(value, str) and value in self.role_of_name:
+            return self.role_of_name[value]
         for reference in _references(resource.expressions.get(attribute)):
             owner = reference.rpartition(".")[0]
-            if owner in by_address and by_address[owner].type == "aws_iam_role":
+            if owner in self.by_address and self.by_address[owner].type == "aws_iam_role":
                 return owner
         return None
 
-    attached: dict[str, list[str]] = {}
-    for resource in resources:
-        if resource.type == "aws_iam_role_policy_attachment":
-            role = role_of(resource, "role")
-            for reference in _references(resource.expressions.get("policy_arn")):
-                if role is not None:
-                    attached.setdefault(reference.rpartition(".")[0], []).append(role)
-        if resource.type == "aws_iam_role":
-            for reference in _references(resource.expressions.get("managed_policy_arns")):
-                attached.setdefault(reference.rpartition(".")[0], []).append(resource.address)
-
-    documents: list[EmbeddedDocument] = []
+    def document(
+        self, pointer: str, attribute: str, after: Any, expression: Any
+    ) -> tuple[str, Any] | None:
+        """The policy an argument holds: its JSON text, or the data source it refers to."""
+        value = _get(after, attribute)
+        for reference in _references(_get(expression, attribute)):
+            source = reference.removesuffix(".json")
+            if source in self.data_documents:
+                self.used.add(source)
+                if not isinstance(value, str):
+                    return self.data_documents[source]
+        if isinstance(value, str):
+            return f"{pointer}/{escape_pointer(attribute)}", _json_document(value)
+        return None  # unknown until apply, and not from a data source: nothing to lint
 
     def add(
+        self,
         found: tuple[str, Any] | None,
         origin: str,
-        kind: Literal["trust", "permissions"],
+        kind: Literal["trust", "permissions"] | None,
         role: str | None,
     ) -> None:
         if found is None:
             return
         pointer, value = found
         role_arn = Placeholder(f"{role}.arn", "ref").text() if role else None
-        documents.append(
+        self.documents.append(
             EmbeddedDocument(pointer, value, origin, kind=kind, role=role, role_arn=role_arn)
         )
 
-    for resource in resources:
-        if resource.mode != "managed":
-            continue
+    def read(self, resource: _Resource) -> None:
+        """Add the documents of one resource."""
+        address, expressions = resource.address, resource.expressions
         if resource.type == "aws_iam_role":
-            add(
-                document_of(
-                    resource,
-                    "assume_role_policy",
-                    resource.after,
-                    resource.unknown,
-                    resource.expressions,
-                ),
-                f"{resource.address}, assume_role_policy",
+            self.add(
+                self.document(resource.pointer, "assume_role_policy", resource.after, expressions),
+                f"{address}, assume_role_policy",
                 "trust",
-                resource.address,
+                address,
             )
             inline = resource.after.get("inline_policy")
             for index, item in enumerate(inline if isinstance(inline, list) else []):
-                expression = _item(resource.expressions.get("inline_policy"), index)
-                found = document_of(resource, "policy", item, {}, expression)
-                if found is not None and found[0].endswith("/policy"):
-                    found = (f"{resource.pointer}/inline_policy/{index}/policy", found[1])
-                add(
-                    found,
-                    f"{resource.address}, inline_policy[{index}]",
+                self.add(
+                    self.document(
+                        f"{resource.pointer}/inline_policy/{index}",
+                        "policy",
+                        item,
+                        _item(expressions.get("inline_policy"), index),
+                    ),
+                    f"{address}, inline_policy[{index}]",
                     "permissions",
-                    resource.address,
+                    address,
                 )
         elif resource.type in _POLICY_TYPES:
-            role = role_of(resource, "role") if resource.type == "aws_iam_role_policy" else None
+            role = (
+                self.role_of(resource, "role") if resource.type == "aws_iam_role_policy" else None
+            )
             if resource.type == "aws_iam_policy":
-                owners = attached.get(resource.address, [])
+                owners = self.attached.get(address, [])
                 role = owners[0] if owners else None
-            add(
-                document_of(
-                    resource, "policy", resource.after, resource.unknown, resource.expressions
-                ),
-                f"{resource.address}, policy",
+            self.add(
+                self.document(resource.pointer, "policy", resource.after, expressions),
+                f"{address}, policy",
                 "permissions",
                 role,
             )
+
+
+def read_plan(file: str, plan: dict[str, Any], positions: Positions) -> SourceFile:
+    """The policy documents of a Terraform plan (already parsed), with the plan's positions."""
+    reader = _PlanReader(_plan_resources(plan))
+    for resource in reader.resources:
+        if resource.mode == "managed":
+            reader.read(resource)
+    # A policy document no resource of the plan uses is linted on its own, as what it says.
     referenced = {r.removesuffix(".json") for r in _all_references(plan.get("configuration"))}
-    for address, found in data_documents.items():
-        if address not in used and address not in referenced:
-            add(found, f"{address}, json", "permissions", None)
-    assigned_roles, assigned = assign_role_kinds(roles, documents)
-    positions = _block_positions(positions)
-    for index, document in enumerate(assigned):
-        if document.kind == "permissions" and document.role is None:
-            # Unattached documents say by their content what they are.
-            assigned = (*assigned[:index], _undetermined(document), *assigned[index + 1 :])
-    return SourceFile(file, "terraform-plan", assigned, positions, roles=assigned_roles)
+    for address, found in reader.data_documents.items():
+        if address not in reader.used and address not in referenced:
+            reader.add(found, f"{address}, json", None, None)
+    roles, documents = assign_role_kinds(reader.roles, reader.documents)
+    return SourceFile(file, "terraform-plan", documents, _block_positions(positions), roles=roles)
 
 
 _ELEMENT_FIELDS = {
@@ -458,12 +488,6 @@ def _block_positions(positions: Positions) -> Positions:
         return positions(pointer)
 
     return position
-
-
-def _undetermined(document: EmbeddedDocument) -> EmbeddedDocument:
-    from dataclasses import replace
-
-    return replace(document, kind=None) if document.origin.endswith(", json") else document
 
 
 # -- JSON configuration (*.tf.json) ------------------------------------------------------------
