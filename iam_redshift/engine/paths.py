@@ -41,9 +41,9 @@ def iter_lint_paths(
     A directory holding ``iam-redshift.json`` is a bundle; other directories are searched for
     ``*.json``, ``*.yaml``, ``*.yml`` and ``*.template`` files, each linted as what it is (a
     policy document, a CloudFormation template, a Terraform plan or JSON configuration), and
-    bundles below them are found the same way. Files that are none of these are added to ``skipped``. ``exclude``
-    drops paths. A file that cannot be read is an IR100 finding; a file named explicitly that
-    is none of these raises :class:`~iam_redshift.errors.InputError`.
+    bundles below them are found the same way. Files that are none of these are added to
+    ``skipped``. ``exclude`` drops paths. A file that cannot be read is an IR100 finding; a
+    file named explicitly that is none of these raises :class:`~iam_redshift.errors.InputError`.
     """
     options = options or LintOptions()
     for given in paths:
