@@ -21,7 +21,7 @@ from iam_redshift.engine.lint import Skipped, lint_file_data
 from iam_redshift.engine.paths import iter_lint_paths
 from iam_redshift.errors import InputError
 from iam_redshift.findings import Finding
-from iam_redshift.sources.discover import Plan, plan_paths, walk
+from iam_redshift.sources.discover import Plan, below_named, plan_paths, walk
 from iam_redshift.sources.files import ReadProblem, read_limited
 
 __all__ = ["LintRequest", "LintRun", "resolve_config", "run_lint"]
@@ -125,7 +125,12 @@ def _lint_plan(
             findings.extend(linted)
     for target in plan.targets:
         findings.extend(
-            iter_lint_paths([target], options=options, exclude=config.excluded, skipped=skipped)
+            iter_lint_paths(
+                [target],
+                options=options,
+                exclude=below_named(target, config.excluded),
+                skipped=skipped,
+            )
         )
     return findings
 

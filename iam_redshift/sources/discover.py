@@ -22,6 +22,7 @@ from iam_redshift.sources.recognise import is_candidate
 __all__ = [
     "MANIFEST_NAME",
     "Plan",
+    "below_named",
     "bundle_of",
     "is_glob",
     "listed_in",
@@ -60,6 +61,21 @@ def walk(directory: str, excluded: Excluded = _never) -> Iterator[str]:
             path = os.path.join(here, name)
             if not excluded(path):
                 yield path
+
+
+def below_named(target: str, excluded: Excluded) -> Excluded:
+    """The exclusions for what is below a directory named on the command line. A named folder
+    the exclusions would drop (a hidden folder such as ``.github``) is searched all the same:
+    the exclusions then apply only to the paths below it."""
+    if not excluded(target):
+        return excluded
+    base = os.path.abspath(target)
+
+    def below(path: str) -> bool:
+        inside = os.path.relpath(os.path.abspath(path), base)
+        return inside != os.curdir and excluded(inside)
+
+    return below
 
 
 def listed_in(manifest: Path) -> tuple[str, ...]:
@@ -142,7 +158,8 @@ def plan_paths(
                 target = bundle_of(candidate) or candidate
             targets.setdefault(os.path.normcase(os.path.abspath(target)), target)
     for target in targets.values():
-        if os.path.isdir(target) and not any(is_candidate(p) for p in walk(target, excluded)):
+        below = below_named(target, excluded)
+        if os.path.isdir(target) and not any(is_candidate(p) for p in walk(target, below)):
             plan.notes.append(f"nothing to lint: {target} holds no *.json files")
             continue
         plan.targets.append(target)
