@@ -137,7 +137,7 @@ def test_a_template_with_a_star_action_gets_the_wildcard_finding(here: Path) -> 
     assert result.out.startswith("stack.yaml:9:21: IR201 [security-warning]")
 
 
-# -- IR301 by reference -----------------------------------------------------------------------------
+# -- IR301 by reference ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -158,7 +158,8 @@ def test_an_access_role_trusting_another_role_is_ir301_at_the_template_line(
     findings = _lint(path)
     assert [f.code for f in findings] == ["IR301"]
     (finding,) = findings
-    assert "AccessRole" in finding.message and "OtherRole" in finding.message
+    assert "AccessRole" in finding.message
+    assert "OtherRole" in finding.message
     assert finding.pointer.startswith("/Resources/AccessRole/Properties/AssumeRolePolicyDocument")
     (related,) = finding.related
     assert related.pointer.startswith("/Resources/InstanceRole/Properties/Policies/0")
@@ -210,7 +211,7 @@ def test_a_template_whose_roles_trust_each_other_has_no_cross_document_finding(
     }
 
 
-# -- round trip -------------------------------------------------------------------------------------
+# -- round trip ------------------------------------------------------------------------------------
 
 
 def _setups() -> list[Any]:
@@ -242,7 +243,7 @@ def test_rendered_templates_lint_like_the_bundle_they_come_from(index: int) -> N
     assert roles == expected
 
 
-# -- reading ----------------------------------------------------------------------------------------
+# -- reading ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -335,7 +336,7 @@ def test_intrinsics_resolve_to_placeholders_never_to_invented_names(here: Path) 
     ]
 
 
-# -- the corpus ----------------------------------------------------------------------------------
+# -- the corpus ------------------------------------------------------------------------------------
 
 
 CORPUS_FOLDERS = ("cloudformation", "checkov", "terraform/tf-policy-validator")
