@@ -428,3 +428,16 @@ def test_plans_of_the_terraform_corpus_have_their_documents() -> None:
     inline = _lint(root / "role_inline_assume_policy" / "test_plan.json")
     assert {f.code for f in inline} >= {"IR204"}
     assert all(re.match(r"/resource_changes/\d+/change/after/", f.pointer) for f in inline)
+
+
+def test_an_instance_role_trusting_more_than_ec2_is_ir304_in_a_template(here: Path) -> None:
+    text = (DATA / "two-role-other-principal.cfn.yaml").read_text(encoding="utf-8")
+    text = text.replace("AWS: !GetAtt OtherRole.Arn", "AWS: !GetAtt InstanceRole.Arn")
+    text = text.replace(
+        "Service: ec2.amazonaws.com", "Service: [ec2.amazonaws.com, lambda.amazonaws.com]"
+    )
+    write_tree(here, {"stack.yaml": text})
+    (finding,) = _lint(here / "stack.yaml")
+    assert finding.code == "IR304"
+    assert "lambda.amazonaws.com" in finding.message
+    assert finding.line == _line_of(here / "stack.yaml", "lambda.amazonaws.com")
