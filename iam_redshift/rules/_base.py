@@ -109,11 +109,11 @@ class BundleContext:
 
     @property
     def instance_role_arn(self) -> str:
-        """The instance role's ARN, or the reference that stands for it."""
+        """The instance role's ARN, or how the template or plan refers to it."""
         if self.given_setup is not None:
             return self.given_setup.instance_role_arn
         instance = self._referenced("instance")
-        return instance[0].reference if instance else "?"
+        return (instance[0].written or instance[0].reference) if instance else "?"
 
     def names_instance_role(self, text: str) -> bool:
         """Whether a principal or Resource value names the instance role."""

@@ -200,6 +200,7 @@ def read_template(file: str, template: dict[str, Any], positions: Positions) -> 
                 Placeholder(f"{logical}.Arn", "ref").text(),
                 name if isinstance(name, str) else None,
                 path if isinstance(path, str) else "/",
+                written=f"!GetAtt {logical}.Arn",
             )
         )
         if isinstance(name, str):

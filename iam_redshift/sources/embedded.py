@@ -82,14 +82,16 @@ class EmbeddedDocument:
 @dataclass(frozen=True)
 class RoleIdentity:
     """One role of a file: ``role`` its logical id or address, ``reference`` the placeholder
-    text that stands for its ARN, ``name`` and ``path`` when the file gives them, and the part
-    it plays in the pattern once inferred."""
+    text that stands for its ARN, ``name`` and ``path`` when the file gives them, the part it
+    plays in the pattern once inferred, and ``written`` how the file's own language refers to
+    its ARN (``!GetAtt InstanceRole.Arn``, ``aws_iam_role.instance.arn``), for messages."""
 
     role: str
     reference: str
     name: str | None = None
     path: str = "/"
     role_kind: Literal["instance", "access"] | None = None
+    written: str = ""
 
     def names(self, text: str) -> bool:
         """Whether a principal or Resource value names this role's ARN: its reference, or a role

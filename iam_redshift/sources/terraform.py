@@ -339,6 +339,7 @@ def _plan_roles(resources: list[_Resource]) -> list[RoleIdentity]:
                     Placeholder(f"{resource.address}.arn", "ref").text(),
                     name if isinstance(name, str) else None,
                     path if isinstance(path, str) else "/",
+                    written=f"{resource.address}.arn",
                 )
             )
     return roles
@@ -581,6 +582,7 @@ def read_configuration(
                 Placeholder(f"{address}.arn", "ref").text(),
                 known_name.replace("$${", "${") if known_name else None,
                 path.replace("$${", "${") if isinstance(path, str) else "/",
+                written=f"{address}.arn",
             )
         )
         if known_name:
