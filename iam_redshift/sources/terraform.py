@@ -183,14 +183,12 @@ def rebuild_document(address: str, after: Any, unknown: Any, expressions: Any) -
                     _get(_item(_get(expression, field), p_index), "identifiers"),
                     f"{field}.identifiers",
                 )
-                if item["type"] == "*" and identifiers == ["*"]:
-                    principals = {"*": "*"}
-                    continue
                 principals.setdefault(item["type"], []).extend(identifiers)
             if principals:
+                # type "*" with identifiers ["*"] is how the provider writes "Principal": "*".
                 statement[element] = (
                     "*"
-                    if principals == {"*": "*"}
+                    if principals == {"*": ["*"]}
                     else {k: v[0] if len(v) == 1 else v for k, v in principals.items()}
                 )
         conditions: dict[str, dict[str, Any]] = {}
