@@ -441,3 +441,20 @@ def test_an_instance_role_trusting_more_than_ec2_is_ir304_in_a_template(here: Pa
     assert finding.code == "IR304"
     assert "lambda.amazonaws.com" in finding.message
     assert finding.line == _line_of(here / "stack.yaml", "lambda.amazonaws.com")
+
+
+def test_sarif_and_github_point_at_the_template_line(here: Path) -> None:
+    path = DATA / "two-role-other-principal.cfn.yaml"
+    write_tree(here, {"stack.yaml": path.read_text(encoding="utf-8")})
+    line = _line_of(path, "AWS: !GetAtt OtherRole.Arn")
+    sarif = json.loads(run_cli("lint", "--format", "sarif", "stack.yaml").out)
+    (result,) = sarif["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "stack.yaml"
+    assert location["region"]["startLine"] == line
+    (related,) = result["relatedLocations"]
+    assert related["physicalLocation"]["region"]["startLine"] == _line_of(
+        path, "Resource: !GetAtt AccessRole.Arn"
+    )
+    github = run_cli("lint", "--format", "github", "stack.yaml").out
+    assert f"file=stack.yaml,line={line}," in github
