@@ -10,6 +10,7 @@ vanish from the run.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -107,6 +108,16 @@ def recognise(name: str, data: bytes | str, forced: str | None = None) -> Recogn
     if forced is None and lower.rsplit("/", 1)[-1] == _MANIFEST_NAME:
         return Recognised("manifest")
     yaml_like = lower.endswith(_YAML_SUFFIXES)
+    if forced in (None, "policy"):
+        # Most files are policy documents, which the linter parses again (with positions and
+        # duplicate keys): the standard decoder alone says what they are, at C speed.
+        try:
+            quick = json.loads(data)
+        except (ValueError, RecursionError):
+            quick = None
+        else:
+            if forced == "policy" or _kind_of(name, quick) == "policy":
+                return Recognised("policy", quick)
     parsed = parse_json(data)
     if isinstance(parsed, ParsedText):
         value, positions = parsed.value, parsed.position
