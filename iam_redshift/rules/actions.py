@@ -2,7 +2,7 @@
 
 The knowledge (actions, their resource types and ARN formats, their condition keys) is the
 Service Authorization Reference as parliament and policyuniverse ship it, read through
-:mod:`iam_redshift.linter._knowledge`. That data is older than AWS: a name it does not know may be
+:mod:`iam_redshift.knowledge`. That data is older than AWS: a name it does not know may be
 new rather than wrong, and every message says which data it relied on. These rules read the data
 only; parliament's own analyzer is never run (it reports trust policies as malformed).
 """
@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from iam_redshift import knowledge
 from iam_redshift.findings import Severity
-from iam_redshift.linter import _knowledge as knowledge
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
 from iam_redshift.rules.wildcards import expand, has_wildcard, listed
 

@@ -137,46 +137,35 @@ class _Arn:
 def _parse_arn(text: str) -> _Arn | None:
     """``text`` as an ARN, or None when it is not one (never raises).
 
-    policyuniverse does the split; around it we work around its flaws: it raises TypeError on
-    anything but ``str``; its ``$`` accepts a trailing newline (which it then drops from the
-    resource); it accepts an empty partition or service; it rejects every account that is not
-    12 digits, ``*``, ``aws`` or ``cloudfront`` (so placeholders get no diagnosis: see
-    :func:`_malformed_reason`); and it does not split the resource. Importing it loads its
-    whole action catalogue, so it is imported here, on first use, not with this module.
+    The split is policyuniverse's rule (:data:`_ARN_RULE`), with its flaws worked around: no
+    trailing newline, no empty partition or service; an account that is not 12 digits, ``*``,
+    ``aws`` or ``cloudfront`` is no ARN (so placeholders get no diagnosis: see
+    :func:`_malformed_reason`); the resource is split here.
     """
     if not isinstance(text, str) or not text.startswith("arn:") or text != text.strip():
         return None
     if any(c in text for c in "\n\r\t"):
         return None
-    return _parse_arn_text(text)
+    return _parse_arn_text(text) if len(text) <= 512 else _parse_arn_uncached(text)
 
 
-@functools.cache
-def _policyuniverse_arn() -> Any:
-    """policyuniverse's ARN class. Importing policyuniverse loads its action catalogue from a
-    file it opens and never closes; the ResourceWarning that leaves is theirs, not the user's.
-    (policyuniverse is a dependency: an ImportError here is a broken installation and is left
-    to surface.)"""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        from policyuniverse.arn import ARN
-    return ARN
+# policyuniverse's ARN rule (policyuniverse/arn.py), kept as it was so that findings do not
+# change, without importing policyuniverse on the lint path (it loads its whole action catalogue):
+# six parts, an account of 12 digits, "*", "aws", "cloudfront" or nothing, a non-empty resource.
+_ARN_RULE = re.compile(r"arn:([^:]*):([^:]*):([^:]*):(|\*|[\d]{12}|cloudfront|aws):(.+)", re.DOTALL)
 
 
+# Bounded twice: in entries, and by remembering only ARNs of ordinary length (see _parse_arn).
 @functools.lru_cache(maxsize=4096)
 def _parse_arn_text(text: str) -> _Arn | None:
-    arn_class = _policyuniverse_arn()
-    try:
-        parsed = arn_class(text)
-        fields = (parsed.partition, parsed.tech, parsed.region, parsed.account_number, parsed.name)
-        failed = bool(parsed.error) or bool(parsed.service)
-    except Exception:  # policyuniverse must never take a lint run down
+    return _parse_arn_uncached(text)
+
+
+def _parse_arn_uncached(text: str) -> _Arn | None:
+    match = _ARN_RULE.fullmatch(text)
+    if match is None:
         return None
-    if failed or not all(isinstance(f, str) for f in fields):
-        return None
-    partition, service, region, account, resource = (str(f) for f in fields)
+    partition, service, region, account, resource = match.groups()
     if not partition or not service or not resource:
         return None
     cuts = [i for i in (resource.find("/"), resource.find(":")) if i >= 0]

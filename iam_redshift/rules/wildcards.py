@@ -4,7 +4,7 @@ the role can need?
 Only Allow statements grant anything, so every rule here reads Allow statements only, and only in
 permissions policies (a trust policy's resource is the role itself). Action counts come from
 policyuniverse and resource-level support from the Service Authorization Reference data, both
-through :mod:`iam_redshift.linter._knowledge`.
+through :mod:`iam_redshift.knowledge`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from iam_redshift import knowledge
 from iam_redshift.findings import Severity
-from iam_redshift.linter import _knowledge as knowledge
 from iam_redshift.linter._glob import glob_match
 from iam_redshift.linter.policy import Value
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
