@@ -79,6 +79,7 @@ __all__ = [
     "resource_types",
     "retired_action",
     "service_action_count",
+    "service_condition_keys",
     "service_data_note",
     "service_known",
     "service_prefixes",
@@ -320,9 +321,11 @@ def service_data_note(prefix: str) -> str:
     if index is None:
         return "the action data (unavailable)"
     entry = index.prefixes.get(prefix.lower()) if isinstance(prefix, str) else None
-    source = (
-        entry["source"] if entry else max(index.sources, key=lambda s: index.sources[s]["date"])
-    )
+    if entry is not None:
+        source = entry["source"]
+    else:  # the freshest source of action data (not of regions)
+        used = {facts["source"] for facts in index.prefixes.values()}
+        source = max(sorted(used), key=lambda s: str(index.sources.get(s, {}).get("date", "")))
     facts = index.sources.get(source, {})
     date, name = facts.get("date", "?"), facts.get("name", source)
     return f"the action data of {date} ({name} {facts.get('version', '?')})"
@@ -820,6 +823,15 @@ def is_cross_service_condition_key(key: str) -> bool:
     """Whether ``key`` is a cross-service key of the role-session table (``ec2:SourceInstanceArn``,
     ``lambda:SourceFunctionArn``...): service-prefixed, yet present in any service's requests."""
     return isinstance(key, str) and key.lower() in CROSS_SERVICE_CONDITION_KEYS
+
+
+def service_condition_keys(prefix: str) -> frozenset[str]:
+    """The lower-cased condition keys the service ``prefix`` documents (its condition keys
+    table, templates kept); empty for an unknown service."""
+    if not isinstance(prefix, str):
+        return frozenset()
+    service = _service(prefix.lower())
+    return frozenset(service.conditions) if service is not None else frozenset()
 
 
 def condition_key_type(key: str) -> str | None:
