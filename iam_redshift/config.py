@@ -127,6 +127,8 @@ class Config:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     trust_policy_max_chars: int = 2048
     suppress: tuple[Suppression, ...] = ()
+    #: The action-knowledge index to use (a directory), absolute; None: the default choice.
+    knowledge: str | None = None
 
     def options(self, **changes: Any) -> LintOptions:
         """The engine's options for this configuration (``changes`` add ``kind`` and the like).
@@ -394,6 +396,9 @@ def _config_from(
         exclude=exclude,
         trust_policy_max_chars=mapping.get("trust-policy-max-chars", 2048),
         suppress=suppressions,
+        knowledge=(
+            os.path.join(root or "", mapping["knowledge"]) if "knowledge" in mapping else None
+        ),
     )
 
 

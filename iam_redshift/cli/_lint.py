@@ -89,6 +89,11 @@ def register(commands: Any) -> None:
         help="apply the configuration's exclude to paths given on the command line too (as "
         "pre-commit passes them); otherwise it applies to what directories and globs find",
     )
+    lint.add_argument(
+        "--knowledge",
+        metavar="DIR",
+        help="use the action-knowledge index in DIR (see 'iam-redshift knowledge')",
+    )
     lint.set_defaults(handler=run_lint)
 
 
@@ -269,6 +274,11 @@ def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
     if arguments.instance_role is not None:
         _check_instance_role(arguments.instance_role)
     config = _configuration(arguments)
+    from iam_redshift import knowledge
+
+    wanted = arguments.knowledge or config.knowledge
+    if wanted is not None or knowledge.index_pinned():  # a pin lasts one run
+        knowledge.use_index(wanted)
     options = config.options(instance_role_arn=arguments.instance_role, kind=arguments.kind)
     plan = _plan(arguments, config, streams)
     findings: list[Finding] = []

@@ -59,6 +59,7 @@ __all__ = [
     "action_matches_known",
     "arn_formats",
     "cache_dir",
+    "caches_follow_the_index",
     "canonical_action",
     "closest_region",
     "condition_key_allowed",
@@ -70,6 +71,7 @@ __all__ = [
     "expand_action",
     "has_details",
     "index_path",
+    "index_pinned",
     "is_cross_service_condition_key",
     "is_global_condition_key",
     "knowledge_error",
@@ -263,6 +265,27 @@ def _clear_caches() -> None:
     _ERRORS.clear()
 
 
+_LISTENERS: list[str] = []
+
+
+def caches_follow_the_index(module: str) -> None:
+    """Clear every ``functools`` cache of ``module`` (a module name) whenever the index in use
+    changes (:func:`use_index`): for the rule modules that cache answers derived from it."""
+    if module not in _LISTENERS:
+        _LISTENERS.append(module)
+
+
+def _clear_listeners() -> None:
+    import sys
+
+    for name in _LISTENERS:
+        module = sys.modules.get(name)
+        for value in vars(module).values() if module is not None else ():
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
+
+
 def use_index(path: str | Path | None) -> None:
     """Use the index in directory ``path`` (``--knowledge PATH``, the ``knowledge`` setting);
     ``None`` chooses again (the newer of the shipped and the cached index).
@@ -272,6 +295,14 @@ def use_index(path: str | Path | None) -> None:
     """
     pin(Path(path) if path is not None else None)
     _clear_caches()
+    _clear_listeners()
+
+
+def index_pinned() -> bool:
+    """Whether an index is pinned (:func:`use_index`)."""
+    from iam_redshift.knowledge._index import pinned
+
+    return pinned() is not None
 
 
 def index_path() -> Path | None:

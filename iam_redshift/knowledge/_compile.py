@@ -168,7 +168,7 @@ def render_index(
     header = {
         "format": FORMAT,
         "date": max((s.date for s in source_list if s.id in used), default=""),
-        "sources": {s.id: s.header() for s in source_list if s.id in used},
+        "sources": {s.id: s.header() for s in source_list},
         "services": {
             prefix: {"name": record["name"], "source": record["source"]}
             for prefix, record in sorted(services.items())

@@ -27,6 +27,7 @@ __all__ = [
     "cache_dir",
     "load_index",
     "pin",
+    "pinned",
     "shipped_dir",
 ]
 
@@ -197,6 +198,11 @@ def pin(path: Path | None) -> None:
             index = load_index(path)
             _PINNED.append(Path(path))
             _ACTIVE.append(index)
+
+
+def pinned() -> Path | None:
+    """The pinned index's directory, if one is pinned."""
+    return _PINNED[0] if _PINNED else None
 
 
 def active() -> Index:

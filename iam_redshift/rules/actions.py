@@ -639,3 +639,6 @@ CONDITION_FIT = Rule(
 )
 
 RULES = (UNKNOWN_ACTION, RESOURCE_TYPE, CONDITION_FIT)
+
+# Answers cached here come from the index in use: forget them when it changes.
+knowledge.caches_follow_the_index(__name__)

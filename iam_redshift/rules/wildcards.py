@@ -530,3 +530,6 @@ RULES = (
     NOT_RESOURCE_RULE,
     PASS_ROLE_WILDCARD,
 )
+
+# Answers cached here come from the index in use: forget them when it changes.
+knowledge.caches_follow_the_index(__name__)
