@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iam_redshift import knowledge
 from iam_redshift.findings import Finding
 from iam_redshift.linter import LintOptions, lint_document
-from iam_redshift import knowledge
 from tests.conftest import CORPUS, need, run_cli
 
 DBUSER = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"

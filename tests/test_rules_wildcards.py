@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iam_redshift import knowledge
 from iam_redshift.findings import Finding
 from iam_redshift.linter import LintOptions, lint_document
-from iam_redshift import knowledge
 from iam_redshift.rules.wildcards import RULES, action_matches, has_wildcard, may_match_role
 from tests.conftest import EXAMPLE, run_cli
 
