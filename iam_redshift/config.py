@@ -290,6 +290,11 @@ def _key(prefix: str, where: str) -> str:
 
 
 def _check_schema(mapping: Mapping[str, Any], source: str, prefix: str) -> None:
+    from iam_redshift._quick_schema import quick_validator
+
+    quick = quick_validator("config.schema.json")
+    if quick is not None and quick(mapping):
+        return  # valid: no need to import jsonschema to say so
     from jsonschema.exceptions import best_match
 
     from iam_redshift._schemas import validator

@@ -143,6 +143,11 @@ def describe_schema_error(error: ValidationError) -> str:
 
 def check_against_schema(data: Mapping[str, Any], *, schema: str, source: str) -> None:
     """Raise :class:`SetupFileError` for the most relevant violation of ``schema``."""
+    from iam_redshift._quick_schema import quick_validator
+
+    quick = quick_validator(schema)
+    if quick is not None and quick(data):
+        return  # valid: no need to import jsonschema (a tenth of a second) to say so
     from jsonschema.exceptions import best_match
 
     from iam_redshift._schemas import validator

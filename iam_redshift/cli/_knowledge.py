@@ -15,7 +15,6 @@ import argparse
 import datetime
 import json
 import urllib.parse
-import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,8 +121,10 @@ class _Reader:
     def _fetch(self, url: str) -> Any:
         if urllib.parse.urlparse(url).scheme not in ("http", "https"):
             raise UsageError(url, "not an http(s) URL")
+        from urllib.request import urlopen  # only here: a tenth of a second to import
+
         try:
-            with urllib.request.urlopen(url, timeout=_TIMEOUT) as response:
+            with urlopen(url, timeout=_TIMEOUT) as response:
                 data = response.read(_MAX_BYTES + 1)
         except OSError as error:
             raise UsageError(url, f"download failed: {error}") from None

@@ -3,8 +3,8 @@ the role can need?
 
 Only Allow statements grant anything, so every rule here reads Allow statements only, and only in
 permissions policies (a trust policy's resource is the role itself). Action counts come from
-policyuniverse and resource-level support from the Service Authorization Reference data, both
-through :mod:`iam_redshift.knowledge`.
+the compiled action index and resource-level support from the Service Authorization Reference
+data, both through :mod:`iam_redshift.knowledge`.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def has_wildcard(text: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def expand(pattern: str) -> tuple[str, ...]:
-    """The canonical actions an Action value matches (policyuniverse's list; "*" is every
+    """The canonical actions an Action value matches (the index's current actions; "*" is every
     action): one lookup per distinct pattern, shared by every rule that asks."""
     return knowledge.expand_action(pattern)
 
@@ -237,10 +237,10 @@ def _check_service_wildcard(document: PolicyDocument, context: LintContext) -> I
             count = len(expand(value.text))
             if count:
                 grants = f"grants all {_plural(count, f'{service.lower()} action')}"
-                source = " (policyuniverse data), and any AWS adds later"
+                source = f" ({knowledge.service_data_note(service)}), and any AWS adds later"
             else:
                 grants = f"grants every action of the {service!r} service"
-                source = " (a service the policyuniverse data does not know)"
+                source = " (a service the action data does not know)"
             yield Hit(
                 value.pointer,
                 f"{value.text} {grants}{source}; list the ones the role needs",
@@ -282,7 +282,8 @@ def _check_partial_wildcard(document: PolicyDocument, context: LintContext) -> I
                 continue  # matches nothing known: IR501's to report
             yield Hit(
                 value.pointer,
-                f"{value.text} matches {_plural(len(matched), 'action')} (policyuniverse data): "
+                f"{value.text} matches {_plural(len(matched), 'action')} "
+                f"({knowledge.service_data_note(value.text.partition(':')[0])}): "
                 f"{listed(_action_names(matched))}, and any AWS adds later that fit the "
                 "pattern; list the ones the role needs",
             )
