@@ -261,6 +261,53 @@ def test_pass_role_on_a_wildcard_is_ir207(action: str) -> None:
     assert "iam:PassRole" in found.message
 
 
+def _passed_to(operator: str) -> dict[str, Any]:
+    return {operator: {"iam:PassedToService": "redshift.amazonaws.com"}}
+
+
+@pytest.mark.parametrize("operator", ["StringEquals", "StringLike", "ForAnyValue:StringEquals"])
+def test_pass_role_conditioned_on_the_service_is_not_ir207(operator: str) -> None:
+    # Issue 10: 259 of the 277 statements where IR207 disagreed with Access Analyzer had one.
+    value = policy(statement("iam:PassRole", "*", Condition=_passed_to(operator)))
+    assert of("IR207", value) == []
+    assert of("IR208", value) == []
+
+
+def test_pass_role_with_an_if_exists_service_condition_is_still_ir207() -> None:
+    # ...IfExists also matches a request without the key: no limit on the service.
+    value = policy(statement("iam:PassRole", "*", Condition=_passed_to("StringEqualsIfExists")))
+    (found,) = of("IR207", value)
+    assert "iam:PassedToService" in found.message
+
+
+@pytest.mark.parametrize(
+    "resource",
+    ["arn:aws:iam::*:role/Redshift-Access-Role-1", "arn:aws:iam::${aws:PrincipalAccount}:role/R"],
+)
+def test_pass_role_with_only_the_account_wildcarded_is_one_role(resource: str) -> None:
+    # PassRole passes roles of the caller's own account only: this names one role.
+    value = policy(statement("iam:PassRole", resource))
+    assert of("IR207", value) == []
+    assert of("IR208", value) == []
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:iam::123456789012:role/Redshift-Access-*",
+        "arn:aws:iam::*:role/service-role/AmazonSageMaker*",
+    ],
+)
+def test_pass_role_on_a_name_prefix_is_ir208_not_ir207(resource: str) -> None:
+    value = policy(statement("iam:PassRole", resource))
+    assert of("IR207", value) == []
+    (found,) = of("IR208", value)
+    assert found.severity.value == "warning"
+    assert "iam:PassedToService" in found.message
+    conditioned = policy(statement("iam:PassRole", resource, Condition=_passed_to("StringEquals")))
+    assert of("IR208", conditioned) == []
+
+
 def test_pass_role_on_listed_roles_or_denied_is_not_ir207() -> None:
     assert of("IR207", policy(statement("iam:PassRole", ACCESS_ROLE))) == []
     assert of("IR207", denied(policy(statement("iam:PassRole", "*")))) == []
