@@ -76,6 +76,7 @@ __all__ = [
     "is_global_condition_key",
     "knowledge_error",
     "load_index",
+    "region_data_note",
     "region_known",
     "resource_matches",
     "resource_types",
@@ -880,6 +881,13 @@ def condition_key_type(key: str) -> str | None:
 
 
 # --- partitions and regions -------------------------------------------------------------------
+
+
+def region_data_note() -> str:
+    """How a message names the data the regions come from: ``"the regions of botocore
+    1.44.8 (2026-11)"``."""
+    found = [source for source in sources() if "region" in source.supplies]
+    return f"the regions of {found[0].label()}" if found else "the regions of the action data"
 
 
 def region_known(region: str) -> bool:

@@ -281,7 +281,12 @@ def _resource_fits(action: str, resource: str) -> bool:
         return True
     service, word = _arn_type(resource)
     if has_wildcard(word):
-        return True
+        # Any type of the same service may hide behind the wildcard; another service's never
+        # (iot:DeleteStream on arn:aws:s3:::afr-ota* names S3 buckets, not IoT streams).
+        return has_wildcard(service) or any(
+            _arn_type(arn_format)[0] == service
+            for _, arn_format, _ in knowledge.arn_formats(action)
+        )
     # A resource type without an ARN format has no type word to compare: only those with one.
     for _, arn_format, _ in knowledge.arn_formats(action):
         documented_service, documented_word = _arn_type(arn_format)
@@ -434,6 +439,10 @@ _TYPED_OPERATORS = {
 }
 
 
+def _is_string_operator(operator: str) -> bool:
+    return operator.rpartition(":")[2].startswith("String")
+
+
 def _operator_type(operator: str) -> str | None:
     """The value type a typed operator compares (Date, Numeric, Bool, IP address), else None."""
     base = operator.rpartition(":")[2].removesuffix("IfExists")
@@ -567,7 +576,15 @@ def _operator_problem(operator: str, key: str) -> str | None:
         lowered in GLOBAL_STRING_KEYS or lowered.partition("/")[0] + "/" in GLOBAL_STRING_KEYS
     ):
         key_types = frozenset({"String"})
+    if key_types is None and knowledge.condition_key_type(key) == "Bool":
+        key_types = frozenset({"Bool"})  # a service's Bool key, as the index documents it
     compared = _operator_type(operator)
+    if compared is None and key_types == frozenset({"Bool"}) and _is_string_operator(operator):
+        # IAM Access Analyzer reports this type mismatch: a Bool key takes the Bool operator.
+        return (
+            f"{operator} compares strings, but {key} is a Bool key; use Bool (IAM Access "
+            "Analyzer reports the mismatched type)"
+        )
     if key_types is None or compared is None or compared in key_types:
         return None
     if not knowledge.is_global_condition_key(key):
@@ -638,7 +655,68 @@ CONDITION_FIT = Rule(
     check=_check_condition_keys,
 )
 
-RULES = (UNKNOWN_ACTION, RESOURCE_TYPE, CONDITION_FIT)
+# -- IR504 --------------------------------------------------------------------------------------
+
+REGIONS = "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html"
+
+
+def _region_problem(arn: str) -> str | None:
+    """Why the region of the ARN ``arn`` is no region, or None (empty, wildcard, variable)."""
+    fields = arn.split(":", 4)
+    if len(fields) < 5 or fields[0] != "arn":
+        return None
+    region = fields[3]
+    if not region or has_wildcard(region) or "$" in region or len(region) > 64:
+        return None
+    if knowledge.region_known(region):
+        return None
+    close = knowledge.closest_region(region)
+    hint = f"; did you mean {close!r}?" if close else ""
+    return (
+        f"{region!r} in {arn} is not a region of any AWS partition "
+        f"({knowledge.region_data_note()}), so the ARN names nothing and the statement does "
+        f"nothing for it{hint}"
+    )
+
+
+def _check_regions(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    for statement in document.statements:
+        for element in ("Resource", "NotResource"):
+            for value in statement.strings(element):
+                problem = _region_problem(value.text)
+                if problem is not None:
+                    yield Hit(value.pointer, problem)
+
+
+UNKNOWN_REGION = Rule(
+    code="IR504",
+    name="unknown-region",
+    severity=Severity.WARNING,
+    summary="A resource ARN whose region is not a region of any AWS partition (us-esat-1).",
+    why="IAM accepts any text as an ARN's region, so a mistyped region goes unnoticed: the "
+    "ARN matches no resource, an Allow grants nothing on it (the role is denied at run time) "
+    "and a Deny protects nothing. The regions come from the partitions of the action data.",
+    fix="Correct the region (the message suggests the closest one), or use * for any region.",
+    bad=Example.document(
+        _policy(
+            {
+                "Effect": "Allow",
+                "Action": "redshift:GetClusterCredentials",
+                "Resource": "arn:aws:redshift:us-esat-1:123456789012:dbuser:analytics/etl_user",
+            }
+        ),
+        note="us-east-1, mistyped",
+    ),
+    good=Example.document(
+        _policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": _DBUSER}
+        )
+    ),
+    references=(REGIONS, RESOURCE),
+    check=_check_regions,
+)
+
+RULES = (UNKNOWN_ACTION, RESOURCE_TYPE, CONDITION_FIT, UNKNOWN_REGION)
 
 # Answers cached here come from the index in use: forget them when it changes.
 knowledge.caches_follow_the_index(__name__)
