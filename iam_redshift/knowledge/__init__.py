@@ -515,7 +515,11 @@ def arn_formats(action: str) -> tuple[tuple[str, str, bool], ...]:
 def supports_resource_level(action: str) -> bool:
     """Whether the action can be granted on specific resources: at least one of its resource
     types has an ARN format. ``redshift:GetClusterCredentials``: yes; ``iam:ListRoles``: no."""
-    return bool(arn_formats(action))
+    if not isinstance(action, str):
+        return False
+    prefix, _, name = action.partition(":")
+    service = _service(prefix.lower())
+    return service is not None and name.lower() in service.scopable
 
 
 # --- wildcard patterns ------------------------------------------------------------------------

@@ -73,6 +73,7 @@ class Service:
     resources: dict[str, dict[str, Any]]
     conditions: dict[str, tuple[str, str]]  # lower-cased key -> (documented, type)
     retired: dict[str, tuple[str, str]]  # lower-cased name -> (documented, source id)
+    scopable: frozenset[str]  # lower-cased names of the actions with an ARN format
 
 
 @dataclass
@@ -137,17 +138,24 @@ class Index:
 
 def _service(prefix: str, entry: dict[str, str], record: dict[str, Any]) -> Service:
     actions = {name.lower(): (name, facts) for name, facts in record["actions"].items()}
+    resources = dict(record["resources"])
+    scopable = frozenset(
+        name
+        for name, (_, facts) in actions.items()
+        if any(resources.get(row[0], {}).get("arns") for row in facts.get("resources") or ())
+    )
     return Service(
         prefix=prefix,
         name=str(entry.get("name", prefix)),
         source=str(record["source"]),
         actions=actions,
         names=tuple(sorted(f"{prefix}:{name}" for name in actions)),
-        resources=dict(record["resources"]),
+        resources=resources,
         conditions={
             key.lower(): (key, str(kind)) for key, kind in dict(record["conditions"]).items()
         },
         retired={name.lower(): (name, str(src)) for name, src in dict(record["retired"]).items()},
+        scopable=scopable,
     )
 
 
