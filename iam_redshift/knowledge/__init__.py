@@ -252,7 +252,9 @@ def _index() -> Index | None:
 
 
 def _clear_caches() -> None:
+    _SERVICES.clear()
     for cached in (
+        _lookup_cached,
         _facts,
         _arn_formats,
         _key_set,
@@ -372,9 +374,22 @@ def knowledge_error() -> str | None:
 # --- services and actions ---------------------------------------------------------------------
 
 
+# The services asked for, by prefix as asked (a hot path: every rule asks about every action).
+# Bounded: at most _SERVICE_MEMO prefixes, known or not, are remembered.
+_SERVICE_MEMO: Final = 4096
+_SERVICES: dict[str, Service | None] = {}
+
+
 def _service(prefix: str) -> Service | None:
+    try:
+        return _SERVICES[prefix]
+    except KeyError:
+        pass
     index = _index()
-    return index.service(prefix) if index is not None else None
+    found = index.service(prefix) if index is not None else None
+    if len(_SERVICES) < _SERVICE_MEMO and len(prefix) <= _CACHED_TEXT:
+        _SERVICES[prefix] = found
+    return found
 
 
 def service_prefixes() -> tuple[str, ...]:
@@ -392,6 +407,17 @@ def service_known(prefix: str) -> bool:
 
 
 def _lookup(action: str) -> tuple[Service, str, dict[str, object]] | None:
+    if len(action) <= _CACHED_TEXT:
+        return _lookup_cached(action)
+    return _lookup_uncached(action)
+
+
+@functools.lru_cache(maxsize=_PATTERN_CACHE)
+def _lookup_cached(action: str) -> tuple[Service, str, dict[str, object]] | None:
+    return _lookup_uncached(action)
+
+
+def _lookup_uncached(action: str) -> tuple[Service, str, dict[str, object]] | None:
     prefix, colon, name = action.partition(":")
     if not colon:
         return None
