@@ -132,13 +132,11 @@ def test_recursive_references_compile_and_check() -> None:
 
 def _valid_bases() -> dict[str, Any]:
     """A valid document of each setup-side schema: the example setup, its manifest, a config."""
-    import tomllib
-
     from iam_redshift.render import render_bundle
-    from iam_redshift.setup_file import load_setup
+    from iam_redshift.setup_file import load_setup, parse_mapping
     from tests.conftest import EXAMPLE
 
-    setup = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    setup = parse_mapping(EXAMPLE.read_bytes(), source=str(EXAMPLE))
     bundle = render_bundle(load_setup(EXAMPLE))
     manifest = next(
         json.loads(text) for path, text in bundle.files().items() if path == "iam-redshift.json"

@@ -75,6 +75,7 @@ __all__ = [
     "is_cross_service_condition_key",
     "is_global_condition_key",
     "knowledge_error",
+    "known_regions",
     "load_index",
     "region_data_note",
     "region_known",
@@ -918,6 +919,14 @@ def region_data_note() -> str:
     1.44.8 (2026-11)"``."""
     found = [source for source in sources() if "region" in source.supplies]
     return f"the regions of {found[0].label()}" if found else "the regions of the action data"
+
+
+def known_regions(partition: str) -> tuple[str, ...]:
+    """The regions of ``partition`` (``"aws"``, ``"aws-cn"``...) the index knows, sorted."""
+    index = _index()
+    if index is None or not isinstance(partition, str):
+        return ()
+    return tuple(sorted(index.partitions.get(partition, ())))
 
 
 def region_known(region: str) -> bool:
