@@ -47,6 +47,10 @@ def test_wheel_holds_the_schemas_examples_and_type_marker(wheel: Path) -> None:
         assert f"iam_redshift/schemas/{schema.name}" in names
     assert "iam_redshift/examples/matillion.toml" in names
     assert "iam_redshift/py.typed" in names
+    # The action index: its top-level file and one file per service.
+    assert "iam_redshift/knowledge/data/index.json" in names
+    shipped = (REPO / "iam_redshift" / "knowledge" / "data" / "services").glob("*.json")
+    assert {f"iam_redshift/knowledge/data/services/{p.name}" for p in shipped} <= names
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 
@@ -107,3 +111,13 @@ def test_installed_wheel_renders_the_example(wheel: Path, tmp_path: Path) -> Non
     )
     assert init.returncode == 0, init.stderr
     assert (work / "mine.toml").read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
+    shown = subprocess.run(
+        [str(bindir / "iam-redshift"), "knowledge"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "iam-floyd 0.851.0 (2026-10" in shown.stdout
+    assert str(env_dir) in shown.stdout  # the index inside the installed package
