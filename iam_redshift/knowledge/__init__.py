@@ -79,6 +79,7 @@ __all__ = [
     "load_index",
     "region_data_note",
     "region_known",
+    "resource_fits_formats",
     "resource_matches",
     "resource_types",
     "retired_action",
@@ -769,7 +770,15 @@ def _resource_matches(action: str, resource: str) -> bool:
     found = _lookup(action)
     if found is None or "resources" not in found[2]:
         return True  # unknown, or not documented in detail: no claim
-    formats = _arn_formats(action)
+    return resource_fits_formats(_arn_formats(action), resource)
+
+
+def resource_fits_formats(formats: tuple[tuple[str, str, bool], ...], resource: str) -> bool:
+    """Whether a Resource entry can name a resource of one of ``formats`` (as
+    :func:`arn_formats` gives them): :func:`resource_matches` for an action's formats, for
+    callers that group actions sharing theirs. ``()`` fits only ``"*"``."""
+    if resource == "*":
+        return True
     if not formats:
         return False  # no resource-level permissions: the Resource must be "*"
     normalised = _normalise_resource(resource)

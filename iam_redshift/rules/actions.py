@@ -265,7 +265,6 @@ def _arn_type(arn: str) -> tuple[str, str]:
     return fields[2].lower(), re.split(r"[/:]", fields[5], maxsplit=1)[0].lower()
 
 
-@functools.lru_cache(maxsize=131072)
 def _resource_fits(action: str, resource: str) -> bool:
     """Whether ``resource`` can be of one of the action's resource types.
 
@@ -275,20 +274,33 @@ def _resource_fits(action: str, resource: str) -> bool:
     action's (``stack``, ``statemachine``) fits even where the rest of the format differs (a
     missing ``/id``, another case): this rule is about resource *types*.
     """
+    if not knowledge.has_details(action):
+        return True  # no resource types documented to compare with
+    formats = knowledge.arn_formats(action)
+    if len(resource) > _CACHED_TEXT:
+        return _formats_fit.__wrapped__(formats, resource)
+    # Keyed on the formats, not the action: s3:GetObject and s3:PutObject share theirs, so a
+    # statement of fifty s3 actions matches each resource a few times, not fifty.
+    return _formats_fit(formats, resource)
+
+
+@functools.lru_cache(maxsize=65536)
+def _formats_fit(formats: tuple[tuple[str, str, bool], ...], resource: str) -> bool:
+    if not formats:
+        return resource == "*"  # no resource-level permissions: the Resource must be "*"
     fields = resource.split(":", 5)
     widened = ":".join([*fields[:3], fields[3] or "*", fields[4] or "*", fields[5]])
-    if knowledge.resource_matches(action, widened):
+    if knowledge.resource_fits_formats(formats, widened):
         return True
     service, word = _arn_type(resource)
     if has_wildcard(word):
         # Any type of the same service may hide behind the wildcard; another service's never
         # (iot:DeleteStream on arn:aws:s3:::afr-ota* names S3 buckets, not IoT streams).
         return has_wildcard(service) or any(
-            _arn_type(arn_format)[0] == service
-            for _, arn_format, _ in knowledge.arn_formats(action)
+            _arn_type(arn_format)[0] == service for _, arn_format, _ in formats
         )
     # A resource type without an ARN format has no type word to compare: only those with one.
-    for _, arn_format, _ in knowledge.arn_formats(action):
+    for _, arn_format, _ in formats:
         documented_service, documented_word = _arn_type(arn_format)
         if service == documented_service and word and word == documented_word:
             return True
