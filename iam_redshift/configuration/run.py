@@ -47,6 +47,8 @@ class LintRequest:
     kind: DocumentKind | None = None
     stdin_name: str | None = None
     force_exclude: bool = False
+    #: An action-knowledge index to use for this run instead of the newest one (``--knowledge``).
+    knowledge: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,11 @@ def run_lint(
 ) -> LintRun:
     """Lint what ``request`` names, as ``config`` says. Raises
     :class:`~iam_redshift.errors.InputError` for a path that names nothing."""
+    from iam_redshift import knowledge
+
+    wanted = request.knowledge or config.knowledge
+    if wanted is not None or knowledge.index_pinned():  # a pin lasts one run
+        knowledge.use_index(wanted)
     options = replace(
         config.options(), instance_role_arn=request.instance_role_arn, kind=request.kind
     )
