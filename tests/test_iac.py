@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from iam_redshift.engine import lint_bundle
-from iam_redshift.engine.lint import Skipped, lint_file_data
+from iam_redshift.engine.contents import Skipped, lint_file_data
 from iam_redshift.findings import Finding
 from iam_redshift.render import cloudformation, render_bundle, terraform
 from iam_redshift.rules._base import example_setup

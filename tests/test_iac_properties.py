@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iam_redshift.engine.lint import Skipped, lint_file_data
+from iam_redshift.engine.contents import Skipped, lint_file_data
 from iam_redshift.sources.yaml_text import parse_yaml
 
 SCALARS = st.one_of(

@@ -101,6 +101,11 @@ def register(commands: Any) -> None:
         help="apply the configuration's exclude to paths given on the command line too (as "
         "pre-commit passes them); otherwise it applies to what directories and globs find",
     )
+    lint.add_argument(
+        "--knowledge",
+        metavar="DIR",
+        help="use the action-knowledge index in DIR (see 'iam-redshift knowledge')",
+    )
     lint.set_defaults(handler=run_lint)
 
 
@@ -128,6 +133,7 @@ def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
         stdin_name=arguments.stdin_filename,
         force_exclude=arguments.force_exclude,
         input_type=arguments.input_type,
+        knowledge=arguments.knowledge,
     )
     result = run(request, config, read_stdin=streams.stdin.read)
     for note in result.notes:

@@ -17,7 +17,7 @@ from iam_redshift.configuration.apply import Outcome, RunScope, Suppressed, appl
 from iam_redshift.configuration.file import Config, find_config, load_config
 from iam_redshift.document.policy import DocumentKind
 from iam_redshift.engine import LintOptions, lint_document
-from iam_redshift.engine.lint import Skipped, lint_file_data
+from iam_redshift.engine.contents import Skipped, lint_file_data
 from iam_redshift.engine.paths import iter_lint_paths
 from iam_redshift.errors import InputError
 from iam_redshift.findings import Finding
@@ -51,6 +51,8 @@ class LintRequest:
     force_exclude: bool = False
     #: Read every file as this (``cloudformation``...) instead of recognising what it is.
     input_type: str | None = None
+    #: An action-knowledge index to use for this run instead of the newest one (``--knowledge``).
+    knowledge: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,11 @@ def run_lint(
 ) -> LintRun:
     """Lint what ``request`` names, as ``config`` says. Raises
     :class:`~iam_redshift.errors.InputError` for a path that names nothing."""
+    from iam_redshift import knowledge
+
+    wanted = request.knowledge or config.knowledge
+    if wanted is not None or knowledge.index_pinned():  # a pin lasts one run
+        knowledge.use_index(wanted)
     options = replace(
         config.options(),
         instance_role_arn=request.instance_role_arn,

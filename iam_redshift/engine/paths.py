@@ -13,7 +13,7 @@ from pathlib import Path
 
 from iam_redshift.bundle_io import listed_paths
 from iam_redshift.engine.checker import Checker
-from iam_redshift.engine.lint import Skipped, iter_lint_contents, lint_file_data
+from iam_redshift.engine.contents import Skipped, iter_lint_contents, lint_file_data
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.errors import InputError
 from iam_redshift.findings import Finding

@@ -2,7 +2,7 @@
 
 The knowledge (actions, their resource types and ARN formats, their condition keys) is the
 Service Authorization Reference as parliament and policyuniverse ship it, read through
-:mod:`iam_redshift._knowledge`. That data is older than AWS: a name it does not know may be
+:mod:`iam_redshift.knowledge`. That data is older than AWS: a name it does not know may be
 new rather than wrong, and every message says which data it relied on. These rules read the data
 only; parliament's own analyzer is never run (it reports trust policies as malformed).
 """
@@ -15,13 +15,14 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from iam_redshift import _knowledge as knowledge
+from iam_redshift import knowledge
 from iam_redshift.findings import Severity
-from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+from iam_redshift.rules._base import Example, Hit, LintContext, Related, Rule
 from iam_redshift.rules.wildcards import expand, has_wildcard, listed
+from iam_redshift.sources.embedded import PLACEHOLDER
 
 if TYPE_CHECKING:
-    from iam_redshift.document.policy import PolicyDocument, Statement
+    from iam_redshift.document.policy import PolicyDocument, Statement, Value
 
 ACTIONS_TABLE = (
     "https://docs.aws.amazon.com/service-authorization/latest/reference/"
@@ -63,28 +64,24 @@ def _policy(*statements: dict[str, object]) -> dict[str, object]:
 _ACTION_SYNTAX = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+")
 
 
-def _data_note() -> str:
-    return f"the action data ({knowledge.data_source()})"
+def _data_note(prefix: str = "") -> str:
+    return knowledge.service_data_note(prefix)
 
 
 # -- IR501 --------------------------------------------------------------------------------------
 
+_REFRESH = "refresh the data with 'iam-redshift knowledge update'"
 
-@functools.cache
-def _known_prefixes() -> tuple[str, ...]:
-    return tuple(sorted({a.partition(":")[0].lower() for a in expand("*")}))
+# The caches below are keyed on text from the documents: bounded in entries, and only short
+# text is remembered (a 4 MB action name is looked at once and forgotten).
+_CACHED_TEXT = 256
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)
 def _service_actions(prefix: str) -> dict[str, str]:
-    """The actions of service ``prefix`` the data knows: lower-case name to canonical name."""
+    """The current actions of service ``prefix``: lower-case name to canonical name."""
     names = expand(f"{prefix}:*")
     return {n.partition(":")[2].lower(): n for n in names}
-
-
-def _service_known(prefix: str) -> bool:
-    # The union of both datasets: parliament's and policyuniverse's lists differ both ways.
-    return knowledge.service_known(prefix) or bool(_service_actions(prefix.lower()))
 
 
 def _closest(word: str, candidates: Iterable[str]) -> str | None:
@@ -94,6 +91,8 @@ def _closest(word: str, candidates: Iterable[str]) -> str | None:
     characters are compared: a slip of the finger or two leaves one of the two intact, and it
     keeps this cheap over services with hundreds of actions.
     """
+    if len(word) > _CACHED_TEXT:
+        return None  # no action or prefix is this long: nothing is close
     heads, tails = _by_ends(tuple(candidates))
     # The order of the pool does not matter: the best (ratio, candidate) pair wins.
     near = {*heads.get(word[:3], ()), *tails.get(word[-4:], ())}
@@ -116,52 +115,113 @@ def _by_ends(candidates: tuple[str, ...]) -> tuple[dict[str, list[str]], dict[st
     return heads, tails
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)
 def _closest_prefix(prefix: str) -> str | None:
-    return _closest(prefix, _known_prefixes())
+    return _closest(prefix, knowledge.service_prefixes())
 
 
-@functools.lru_cache(maxsize=65536)
-def _unknown_action(text: str) -> str | None:
-    """Why the Action value ``text`` names nothing the data knows, or None."""
+# What is wrong with one Action value: (kind, the service prefix, a hint or the source that
+# last listed a retired action). Kinds: "service" (no such prefix), "action" (no such action),
+# "pattern" (a pattern matching nothing), "retired" (an action AWS removed).
+_Problem = tuple[str, str, str]
+
+
+def _unknown_action(text: str) -> _Problem | None:
+    if len(text) > _CACHED_TEXT:
+        return _unknown_action_uncached(text)
+    return _unknown_action_cached(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _unknown_action_cached(text: str) -> _Problem | None:
+    return _unknown_action_uncached(text)
+
+
+def _unknown_action_uncached(text: str) -> _Problem | None:
+    """Why the Action value ``text`` names nothing current, or None."""
     if text == "*" or not _ACTION_SYNTAX.fullmatch(text):
         return None
     prefix, _, name = text.partition(":")
-    if not _service_known(prefix):
-        close = _closest_prefix(prefix.lower())
-        hint = f"did you mean {close!r}? " if close else ""
-        return (
-            f"{text}: no AWS service has the prefix {prefix!r} in {_data_note()}; {hint}"
-            "If the service is newer than that data, ignore this"
-        )
+    prefix = prefix.lower()
+    if not knowledge.service_known(prefix):
+        close = _closest_prefix(prefix)
+        return ("service", prefix, f"did you mean {close!r}? " if close else "")
     if has_wildcard(name):
         if expand(text) or knowledge.action_matches_known(text):
             return None
-        return (
-            f"{text} matches no {prefix.lower()} action in {_data_note()}, so it names nothing; "
-            "check the pattern. If the actions it should match are newer than the data, ignore "
-            "this"
-        )
+        return ("pattern", prefix, "")
     if knowledge.action_known(text):
         return None
-    actions = _service_actions(prefix.lower())
-    if name.lower() in actions:
-        return None
+    retired = knowledge.retired_action(text)
+    if retired is not None:
+        return ("retired", prefix, retired)
+    actions = _service_actions(prefix)
     close = _closest(name.lower(), actions)
-    hint = f"did you mean {actions[close]}? " if close else ""
+    return ("action", prefix, f"did you mean {actions[close]}? " if close else "")
+
+
+def _message(texts: list[str], problem: _Problem) -> str:
+    kind, prefix, detail = problem
+    note = _data_note(prefix)
+    named = listed(texts)
+    one = len(texts) == 1
+    it, they = ("it", "it") if one else ("they", "them")
+    hint = f"; {detail}" if detail else ". "
+    if kind == "service":
+        return (
+            f"{named}: no AWS service has the prefix {prefix!r} in {note}{hint}"
+            f"If the service is newer than that data, {_REFRESH}, or ignore this"
+        )
+    if kind == "pattern":
+        return (
+            f"{named} {'matches' if one else 'match'} no {prefix} action in {note}, so "
+            f"{it} {'names' if one else 'name'} nothing; check the pattern. If the actions "
+            f"{it} should match are newer than the data, {_REFRESH}, or ignore this"
+        )
+    if kind == "retired":
+        return (
+            f"{named}: AWS has removed {'this action' if one else 'these actions'} ({note} no "
+            f"longer lists {they}; the last data to list {they} is {detail}), so the statement "
+            f"does nothing for {they}; remove {they}"
+        )
+    what = f"a {prefix} action" if one else f"{prefix} actions"
     return (
-        f"{text} is not a {prefix.lower()} action in {_data_note()}; {hint}"
-        "If it is newer than the data, ignore this"
+        f"{named} {'is' if one else 'are'} not {what} in {note}{hint}"
+        f"If {it} {'is' if one else 'are'} newer than the data, {_REFRESH}, or ignore this"
     )
 
 
 def _check_unknown_actions(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    # One finding per statement, element, service and kind of problem: a statement that lists
+    # twenty actions of a service newer than the data is one thing to fix, not twenty.
     for statement in document.statements:
         for element in ("Action", "NotAction"):
+            groups: dict[tuple[str, str, str], list[tuple[Value, _Problem]]] = {}
             for value in statement.strings(element):
                 problem = _unknown_action(value.text)
                 if problem is not None:
-                    yield Hit(value.pointer, problem)
+                    key = problem if problem[0] == "action" and problem[2] else problem[:2]
+                    groups.setdefault((*key, "")[:3], []).append((value, problem))
+            for found in groups.values():
+                first, problem = found[0]
+                if len(found) > 1 and problem[0] in ("action", "retired"):
+                    problem = (problem[0], problem[1], _joined_details(found))
+                related = tuple(
+                    Related(document.file, value.pointer, f"{value.text}: the same")
+                    for value, _ in found[1:]
+                )
+                yield Hit(
+                    first.pointer,
+                    _message([value.text for value, _ in found], problem),
+                    related=related,
+                )
+
+
+def _joined_details(found: list[tuple[Value, _Problem]]) -> str:
+    details = list(dict.fromkeys(problem[2] for _, problem in found if problem[2]))
+    if found[0][1][0] == "retired":
+        return " / ".join(details)
+    return "".join(details)
 
 
 UNKNOWN_ACTION = Rule(
@@ -206,7 +266,6 @@ def _arn_type(arn: str) -> tuple[str, str]:
     return fields[2].lower(), re.split(r"[/:]", fields[5], maxsplit=1)[0].lower()
 
 
-@functools.lru_cache(maxsize=131072)
 def _resource_fits(action: str, resource: str) -> bool:
     """Whether ``resource`` can be of one of the action's resource types.
 
@@ -216,15 +275,33 @@ def _resource_fits(action: str, resource: str) -> bool:
     action's (``stack``, ``statemachine``) fits even where the rest of the format differs (a
     missing ``/id``, another case): this rule is about resource *types*.
     """
+    if not knowledge.has_details(action):
+        return True  # no resource types documented to compare with
+    formats = knowledge.arn_formats(action)
+    if len(resource) > _CACHED_TEXT:
+        return _formats_fit.__wrapped__(formats, resource)
+    # Keyed on the formats, not the action: s3:GetObject and s3:PutObject share theirs, so a
+    # statement of fifty s3 actions matches each resource a few times, not fifty.
+    return _formats_fit(formats, resource)
+
+
+@functools.lru_cache(maxsize=65536)
+def _formats_fit(formats: tuple[tuple[str, str, bool], ...], resource: str) -> bool:
+    if not formats:
+        return resource == "*"  # no resource-level permissions: the Resource must be "*"
     fields = resource.split(":", 5)
     widened = ":".join([*fields[:3], fields[3] or "*", fields[4] or "*", fields[5]])
-    if knowledge.resource_matches(action, widened):
+    if knowledge.resource_fits_formats(formats, widened):
         return True
     service, word = _arn_type(resource)
     if has_wildcard(word):
-        return True
+        # Any type of the same service may hide behind the wildcard; another service's never
+        # (iot:DeleteStream on arn:aws:s3:::afr-ota* names S3 buckets, not IoT streams).
+        return has_wildcard(service) or any(
+            _arn_type(arn_format)[0] == service for _, arn_format, _ in formats
+        )
     # A resource type without an ARN format has no type word to compare: only those with one.
-    for _, arn_format, _ in knowledge.arn_formats(action):
+    for _, arn_format, _ in formats:
         documented_service, documented_word = _arn_type(arn_format)
         if service == documented_service and word and word == documented_word:
             return True
@@ -260,7 +337,7 @@ def _check_resource_types(document: PolicyDocument, context: LintContext) -> Ite
                 value.pointer,
                 f"{action} applies to {kinds}, and no Resource of this statement ({given}) is "
                 f"one, so the statement {effect} it; use an ARN of that form (formats from "
-                f"{knowledge.data_source()})",
+                f"{_data_note(action.partition(':')[0])})",
             )
 
 
@@ -378,6 +455,10 @@ _TYPED_OPERATORS = {
 }
 
 
+def _is_string_operator(operator: str) -> bool:
+    return operator.rpartition(":")[2].startswith("String")
+
+
 def _operator_type(operator: str) -> str | None:
     """The value type a typed operator compares (Date, Numeric, Bool, IP address), else None."""
     base = operator.rpartition(":")[2].removesuffix("IfExists")
@@ -397,18 +478,20 @@ def _keys_of(pattern: str) -> frozenset[str] | None:
             return None
     else:
         canonical = knowledge.canonical_action(pattern)
-        if canonical is None:
-            return None
+        if canonical is None or not knowledge.has_details(canonical):
+            return None  # unknown, or no condition keys documented to compare with
         actions = (canonical,)
     keys: set[str] = set()
     for action in actions:
+        if not knowledge.has_details(action):
+            return None  # no condition keys documented to compare with
         keys |= knowledge.condition_keys(action)
     return frozenset(keys)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)
 def _service_keys(prefix: str) -> frozenset[str]:
-    return _keys_of(f"{prefix}:*") or frozenset()
+    return (_keys_of(f"{prefix}:*") or frozenset()) | knowledge.service_condition_keys(prefix)
 
 
 def _fits_any(templates: frozenset[str], key: str) -> bool:
@@ -509,7 +592,15 @@ def _operator_problem(operator: str, key: str) -> str | None:
         lowered in GLOBAL_STRING_KEYS or lowered.partition("/")[0] + "/" in GLOBAL_STRING_KEYS
     ):
         key_types = frozenset({"String"})
+    if key_types is None and knowledge.condition_key_type(key) == "Bool":
+        key_types = frozenset({"Bool"})  # a service's Bool key, as the index documents it
     compared = _operator_type(operator)
+    if compared is None and key_types == frozenset({"Bool"}) and _is_string_operator(operator):
+        # IAM Access Analyzer reports this type mismatch: a Bool key takes the Bool operator.
+        return (
+            f"{operator} compares strings, but {key} is a Bool key; use Bool (IAM Access "
+            "Analyzer reports the mismatched type)"
+        )
     if key_types is None or compared is None or compared in key_types:
         return None
     if not knowledge.is_global_condition_key(key):
@@ -580,4 +671,69 @@ CONDITION_FIT = Rule(
     check_document=_check_condition_keys,
 )
 
-RULES = (UNKNOWN_ACTION, RESOURCE_TYPE, CONDITION_FIT)
+# -- IR504 --------------------------------------------------------------------------------------
+
+REGIONS = "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html"
+
+
+def _region_problem(arn: str) -> str | None:
+    """Why the region of the ARN ``arn`` is no region, or None (empty, wildcard, variable)."""
+    # A template's unknown value ({{aws:Region}}) may be any region: a wildcard here.
+    fields = PLACEHOLDER.sub("*", arn).split(":", 4)
+    if len(fields) < 5 or fields[0] != "arn":
+        return None
+    region = fields[3]
+    if not region or has_wildcard(region) or "$" in region or len(region) > 64:
+        return None
+    if knowledge.region_known(region):
+        return None
+    close = knowledge.closest_region(region)
+    hint = f"; did you mean {close!r}?" if close else ""
+    return (
+        f"{region!r} in {arn} is not a region of any AWS partition "
+        f"({knowledge.region_data_note()}), so the ARN names nothing and the statement does "
+        f"nothing for it{hint}"
+    )
+
+
+def _check_regions(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    for statement in document.statements:
+        for element in ("Resource", "NotResource"):
+            for value in statement.strings(element):
+                problem = _region_problem(value.text)
+                if problem is not None:
+                    yield Hit(value.pointer, problem)
+
+
+UNKNOWN_REGION = Rule(
+    code="IR504",
+    name="unknown-region",
+    severity=Severity.WARNING,
+    summary="A resource ARN whose region is not a region of any AWS partition (us-esat-1).",
+    why="IAM accepts any text as an ARN's region, so a mistyped region goes unnoticed: the "
+    "ARN matches no resource, an Allow grants nothing on it (the role is denied at run time) "
+    "and a Deny protects nothing. The regions come from the partitions of the action data.",
+    fix="Correct the region (the message suggests the closest one), or use * for any region.",
+    bad=Example.document(
+        _policy(
+            {
+                "Effect": "Allow",
+                "Action": "redshift:GetClusterCredentials",
+                "Resource": "arn:aws:redshift:us-esat-1:123456789012:dbuser:analytics/etl_user",
+            }
+        ),
+        note="us-east-1, mistyped",
+    ),
+    good=Example.document(
+        _policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": _DBUSER}
+        )
+    ),
+    references=(REGIONS, RESOURCE),
+    check_document=_check_regions,
+)
+
+RULES = (UNKNOWN_ACTION, RESOURCE_TYPE, CONDITION_FIT, UNKNOWN_REGION)
+
+# Answers cached here come from the index in use: forget them when it changes.
+knowledge.caches_follow_the_index(__name__)

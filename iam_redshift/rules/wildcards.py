@@ -3,8 +3,8 @@ the role can need?
 
 Only Allow statements grant anything, so every rule here reads Allow statements only, and only in
 permissions policies (a trust policy's resource is the role itself). Action counts come from
-policyuniverse and resource-level support from the Service Authorization Reference data, both
-through :mod:`iam_redshift._knowledge`.
+the compiled action index and resource-level support from the Service Authorization Reference
+data, both through :mod:`iam_redshift.knowledge`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from iam_redshift import _knowledge as knowledge
+from iam_redshift import knowledge
 from iam_redshift.document.policy import Value
 from iam_redshift.findings import Severity
 from iam_redshift.matching import glob_match
@@ -80,7 +80,7 @@ def has_wildcard(text: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def expand(pattern: str) -> tuple[str, ...]:
-    """The canonical actions an Action value matches (policyuniverse's list; "*" is every
+    """The canonical actions an Action value matches (the index's current actions; "*" is every
     action): one lookup per distinct pattern, shared by every rule that asks."""
     return knowledge.expand_action(pattern)
 
@@ -240,10 +240,10 @@ def _check_service_wildcard(document: PolicyDocument, context: LintContext) -> I
             count = len(expand(value.text))
             if count:
                 grants = f"grants all {_plural(count, f'{service.lower()} action')}"
-                source = " (policyuniverse data), and any AWS adds later"
+                source = f" ({knowledge.service_data_note(service)}), and any AWS adds later"
             else:
                 grants = f"grants every action of the {service!r} service"
-                source = " (a service the policyuniverse data does not know)"
+                source = " (a service the action data does not know)"
             yield Hit(
                 value.pointer,
                 f"{value.text} {grants}{source}; list the ones the role needs",
@@ -285,7 +285,8 @@ def _check_partial_wildcard(document: PolicyDocument, context: LintContext) -> I
                 continue  # matches nothing known: IR501's to report
             yield Hit(
                 value.pointer,
-                f"{value.text} matches {_plural(len(matched), 'action')} (policyuniverse data): "
+                f"{value.text} matches {_plural(len(matched), 'action')} "
+                f"({knowledge.service_data_note(value.text.partition(':')[0])}): "
                 f"{listed(_action_names(matched))}, and any AWS adds later that fit the "
                 "pattern; list the ones the role needs",
             )
@@ -452,13 +453,72 @@ ASSUME_ROLE_WILDCARD = Rule(
 )
 
 
+def _restricts_passed_service(statement: Statement) -> bool:
+    """Whether the statement conditions iam:PassRole on ``iam:PassedToService``: with any
+    operator but an ``...IfExists`` one (which also matches requests without the key) or
+    ``Null``."""
+    for operator, key, _ in statement.condition_keys():
+        base = operator.rpartition(":")[2]
+        counts = base != "Null" and not base.endswith("IfExists")
+        if counts and key.lower() == "iam:passedtoservice":
+            return True
+    return False
+
+
+_ROLE_ARN = re.compile(r"arn:([^:*?]+):iam::([^:]*):role/(.*)", re.DOTALL)
+
+
+def _pass_role_scope(resource: str) -> str | None:
+    """How widely an iam:PassRole Resource value reaches: ``None`` for one role (no
+    wildcard, or only the account's: PassRole passes roles of the caller's own account only),
+    ``"prefix"`` for the roles whose path and name start with a literal text
+    (``role/service-role/Glue*``), ``"any"`` for roles of any name."""
+    if not may_match_role(resource):
+        return None
+    match = _ROLE_ARN.fullmatch(_POLICY_VARIABLE.sub("x", resource))
+    if match is None:
+        return "any"
+    name = match.group(3)
+    if not has_wildcard(name):
+        return None  # arn:aws:iam::*:role/NAME: in the caller's account, one role
+    literal = re.split(r"[*?]", name, maxsplit=1)[0]
+    return "prefix" if literal.rstrip("/") else "any"
+
+
+def _pass_role_hits(document: PolicyDocument, scope: str) -> Iterator[Hit]:
+    for statement in document.allow_statements():
+        through = grants_action(statement, "iam:PassRole")
+        if through is None or _restricts_passed_service(statement):
+            continue
+        via = "" if through.text.lower() == "iam:passrole" else f" (through {through.text})"
+        for value in statement.strings("Resource"):
+            if _pass_role_scope(value.text) != scope:
+                continue
+            if scope == "any":
+                yield Hit(
+                    value.pointer,
+                    f"this statement allows iam:PassRole{via} on {value.text!r}, which matches "
+                    f"{'every role' if value.text == '*' else 'roles of any name'}, with no "
+                    "iam:PassedToService condition: the role holding this policy may hand any "
+                    "of them, however powerful, to any AWS service. List the roles it passes "
+                    "by ARN, or add an iam:PassedToService condition",
+                )
+            else:
+                yield Hit(
+                    value.pointer,
+                    f"this statement allows iam:PassRole{via} on {value.text!r}, every role "
+                    "whose name starts so, with no iam:PassedToService condition: roles created "
+                    "later with such a name can be passed to any AWS service. Add an "
+                    "iam:PassedToService condition naming the service, or list the roles",
+                )
+
+
 def _check_pass_role_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
-    return _check_role_action_on_wildcard(
-        document,
-        "iam:PassRole",
-        "the role holding this policy may hand any of them, however powerful, to an AWS "
-        "service. List the roles it passes by ARN instead",
-    )
+    return _pass_role_hits(document, "any")
+
+
+def _check_pass_role_prefix(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    return _pass_role_hits(document, "prefix")
 
 
 # -- IR206 --------------------------------------------------------------------------------------
@@ -505,10 +565,16 @@ PASS_ROLE_WILDCARD = Rule(
     code="IR207",
     name="pass-role-on-wildcard",
     severity=Severity.SECURITY_WARNING,
-    summary="An Allow statement grants iam:PassRole on a wildcard resource.",
+    summary="An Allow statement grants iam:PassRole on roles of any name, with no "
+    "iam:PassedToService condition.",
     why="iam:PassRole lets a principal give a role to an AWS service (a Redshift cluster, an EC2 "
-    "instance). On a wildcard resource it can pass any matching role, including "
-    "administrator roles, and so act with their permissions through the service.",
+    "instance). On a wildcard resource, and without an iam:PassedToService condition, it can "
+    "pass any matching role, including administrator roles, to any service, and so act with "
+    "their permissions through the service. A wildcard in the account only "
+    "(arn:aws:iam::*:role/NAME) is one role, since a principal can pass only roles of its own "
+    "account; a condition on iam:PassedToService (not an ...IfExists one, which also matches "
+    "requests without the key) limits which services get them. A name-prefix wildcard "
+    "(role/Glue*) is reported as IR208 instead.",
     fix="List the ARNs of the roles it passes (for Redshift: the roles attached to the "
     "cluster), and add an iam:PassedToService condition.",
     bad=Example.document(_policy(_allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"))),
@@ -526,6 +592,34 @@ PASS_ROLE_WILDCARD = Rule(
     check_document=_check_pass_role_wildcard,
 )
 
+PASS_ROLE_PREFIX = Rule(
+    code="IR208",
+    name="pass-role-on-name-prefix",
+    severity=Severity.WARNING,
+    summary="An Allow statement grants iam:PassRole on the roles whose name starts with a "
+    "prefix (role/Redshift-*), with no iam:PassedToService condition.",
+    why="A name prefix limits which roles can be passed, but not to which service: any role "
+    "created later with a matching name can be handed to any AWS service that accepts a role. "
+    "An iam:PassedToService condition closes that; so does listing the roles.",
+    fix='Add a condition such as "StringEquals": {"iam:PassedToService": '
+    '"redshift.amazonaws.com"}, or list the roles\' ARNs.',
+    bad=Example.document(
+        _policy(_allow("iam:PassRole", "arn:aws:iam::123456789012:role/Redshift-Access-*"))
+    ),
+    good=Example.document(
+        _policy(
+            _allow(
+                "iam:PassRole",
+                "arn:aws:iam::123456789012:role/Redshift-Access-*",
+                Condition={"StringEquals": {"iam:PassedToService": "redshift.amazonaws.com"}},
+            )
+        )
+    ),
+    references=(PASS_ROLE, POLICY_CHECKS, LEAST_PRIVILEGE),
+    kinds=frozenset({"permissions"}),
+    check_document=_check_pass_role_prefix,
+)
+
 RULES = (
     ALL_ACTIONS,
     SERVICE_WILDCARD,
@@ -534,4 +628,8 @@ RULES = (
     ASSUME_ROLE_WILDCARD,
     NOT_RESOURCE_RULE,
     PASS_ROLE_WILDCARD,
+    PASS_ROLE_PREFIX,
 )
+
+# Answers cached here come from the index in use: forget them when it changes.
+knowledge.caches_follow_the_index(__name__)
