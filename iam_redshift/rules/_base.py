@@ -11,6 +11,7 @@ Examples are data here: running them is the engine's job (:mod:`iam_redshift.eng
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -128,11 +129,16 @@ class BundleContext:
             return self.given_setup.access_role_arns
         return tuple(r.reference for r in self._referenced("access"))
 
+    @functools.cached_property
+    def _access_arns(self) -> frozenset[str]:
+        # A set: bundles of thousands of roles look every Resource up here.
+        return frozenset(self.given_setup.access_role_arns if self.given_setup else ())
+
     def access_role_named(self, text: str) -> str | None:
         """The access role (its ARN or reference, as documents' ``role_arn``) that a Resource
         or principal value names exactly, if any."""
         if self.given_setup is not None:
-            return text if text in self.given_setup.access_role_arns else None
+            return text if text in self._access_arns else None
         return next((r.reference for r in self._referenced("access") if r.names(text)), None)
 
     def covers_access_role(self, pattern: str, role_arn: str) -> bool:
@@ -140,6 +146,8 @@ class BundleContext:
         if self.given_setup is not None:
             if pattern == role_arn:
                 return True
+            if "*" not in pattern and "?" not in pattern and "${" not in pattern:
+                return False  # not a pattern: it covers only itself
             from iam_redshift.matching import glob_match
 
             # A policy variable could expand to anything: it counts as "*".

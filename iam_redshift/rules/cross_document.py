@@ -59,7 +59,9 @@ def _assume_entry(bundle: BundleContext, arn: str | None) -> Related | None:
     fallback: Related | None = None
     for document in bundle.of_role("instance", "permissions"):
         for _, value in assume_resources(document):
-            if value.text == arn or bundle.access_role_named(value.text) == arn:
+            if value.text == arn or (
+                bundle.given_setup is None and bundle.access_role_named(value.text) == arn
+            ):
                 return Related(
                     document.file,
                     value.pointer,
