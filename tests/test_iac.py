@@ -458,3 +458,36 @@ def test_sarif_and_github_point_at_the_template_line(here: Path) -> None:
     )
     github = run_cli("lint", "--format", "github", "stack.yaml").out
     assert f"file=stack.yaml,line={line}," in github
+
+
+def _template_calls(size: int, *, broken: bool) -> int:
+    import cProfile
+    import pstats
+
+    from iam_redshift.model import AccessRole, InstanceRole, Setup
+
+    setup = Setup(
+        account_id="123456789012",
+        instance_role=InstanceRole("EC2-Redshift-Initiator-Role"),
+        access_roles=tuple(AccessRole(f"Redshift-Access-Role-{i}") for i in range(size)),
+    )
+    text = cloudformation.dump_template(render_bundle(setup))
+    if broken:  # every access role trusts another principal: IR301 for each, with related
+        text = text.replace(
+            '"AWS": "arn:aws:iam::123456789012:role/EC2-Redshift-Initiator-Role"',
+            '"AWS": "arn:aws:iam::123456789012:role/Someone-Else"',
+        )
+    profiler = cProfile.Profile()
+    profiler.enable()
+    linted = lint_file_data("t.cfn.json", text.encode())
+    profiler.disable()
+    assert not isinstance(linted, Skipped)
+    assert (sum(f.code == "IR301" for f in linted) == size) is broken
+    return int(pstats.Stats(profiler).total_calls)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_template_lint_work_grows_linearly_with_the_roles(broken: bool) -> None:
+    _template_calls(3, broken=broken)  # rules, schemas and action data load once
+    ratio = _template_calls(300, broken=broken) / _template_calls(60, broken=broken)
+    assert ratio < 6.5, ratio

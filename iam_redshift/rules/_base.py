@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from iam_redshift.model import Setup
     from iam_redshift.sources.embedded import RoleIdentity
     from iam_redshift.sources.json_text import ParsedText
+    from iam_redshift.sources.roles import RoleIndex
 
 __all__ = [
     "BundleContext",
@@ -106,7 +107,14 @@ class BundleContext:
         return [d for d in self.documents if d.role_kind == role_kind and d.kind == kind]
 
     def _referenced(self, role_kind: str) -> list[RoleIdentity]:
-        return [r for r in self.references if r.role_kind == role_kind]
+        return self._by_kind.get(role_kind, [])
+
+    @functools.cached_property
+    def _by_kind(self) -> dict[str, list[RoleIdentity]]:
+        by_kind: dict[str, list[RoleIdentity]] = {}
+        for role in self.references:
+            by_kind.setdefault(role.role_kind or "", []).append(role)
+        return by_kind
 
     @property
     def instance_role_arn(self) -> str:
@@ -139,21 +147,29 @@ class BundleContext:
         or principal value names exactly, if any."""
         if self.given_setup is not None:
             return text if text in self._access_arns else None
-        return next((r.reference for r in self._referenced("access") if r.names(text)), None)
+        role = self._role_index.named(text)
+        return role.reference if role is not None and role.role_kind == "access" else None
+
+    @functools.cached_property
+    def _role_index(self) -> RoleIndex:
+        from iam_redshift.sources.roles import RoleIndex
+
+        return RoleIndex(self.references)
 
     def covers_access_role(self, pattern: str, role_arn: str) -> bool:
         """Whether a Resource pattern covers the access role ``role_arn``."""
+        if pattern == role_arn:
+            return True
+        if "*" not in pattern and "?" not in pattern and "${" not in pattern:
+            # Not a pattern: it covers only what it names.
+            return self.given_setup is None and self.access_role_named(pattern) == role_arn
         if self.given_setup is not None:
-            if pattern == role_arn:
-                return True
-            if "*" not in pattern and "?" not in pattern and "${" not in pattern:
-                return False  # not a pattern: it covers only itself
             from iam_redshift.matching import glob_match
 
             # A policy variable could expand to anything: it counts as "*".
             return glob_match(re.sub(r"\$\{[^}]*\}", "*", pattern), role_arn)
-        role = next((r for r in self._referenced("access") if r.reference == role_arn), None)
-        return role is not None and role.covered_by(pattern)
+        role = self._role_index.by_reference.get(role_arn)
+        return role is not None and role.role_kind == "access" and role.covered_by(pattern)
 
     @property
     def ec2_principal(self) -> str:

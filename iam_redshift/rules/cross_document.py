@@ -52,29 +52,46 @@ if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Value
 
 
-def _assume_entry(bundle: BundleContext, arn: str | None) -> Related | None:
-    """The instance permissions policy's ``sts:AssumeRole`` Resource entry for ``arn``."""
-    if arn is None:
-        return None
-    fallback: Related | None = None
-    for document in bundle.of_role("instance", "permissions"):
-        for _, value in assume_resources(document):
-            if value.text == arn or (
-                bundle.given_setup is None and bundle.access_role_named(value.text) == arn
-            ):
-                return Related(
-                    document.file,
-                    value.pointer,
-                    f"the instance role's permissions policy allows sts:AssumeRole on {arn} here",
+class _AssumeEntries:
+    """The instance permissions policy's ``sts:AssumeRole`` Resource entries, indexed once per
+    bundle by the access role each names exactly, so that finding the entry of every access role
+    stays linear in the number of roles."""
+
+    def __init__(self, bundle: BundleContext) -> None:
+        self.bundle = bundle
+        self.exact: dict[str, tuple[PolicyDocument, Value]] = {}
+        self.patterns: list[tuple[PolicyDocument, Value]] = []
+        for document in bundle.of_role("instance", "permissions"):
+            for _, value in assume_resources(document):
+                owner = (
+                    value.text
+                    if bundle.given_setup is not None
+                    else bundle.access_role_named(value.text) or value.text
                 )
-            if fallback is None and bundle.covers_access_role(value.text, arn):
-                fallback = Related(
+                self.exact.setdefault(owner, (document, value))
+                if is_pattern(value.text):
+                    self.patterns.append((document, value))
+
+    def related(self, arn: str | None) -> Related | None:
+        """The entry for ``arn``: the one naming it, else the first pattern that covers it."""
+        if arn is None:
+            return None
+        found = self.exact.get(arn)
+        if found is not None:
+            return Related(
+                found[0].file,
+                found[1].pointer,
+                f"the instance role's permissions policy allows sts:AssumeRole on {arn} here",
+            )
+        for document, value in self.patterns:
+            if self.bundle.covers_access_role(value.text, arn):
+                return Related(
                     document.file,
                     value.pointer,
                     f"the instance role's permissions policy allows sts:AssumeRole on {arn} "
                     f"through {value.text!r} here",
                 )
-    return fallback
+        return None
 
 
 def _check_instance_role_named_loose(
@@ -119,6 +136,7 @@ def _grants_assume_role(bundle: BundleContext, document: PolicyDocument) -> bool
 
 def _check_instance_role_named(bundle: BundleContext) -> Iterator[Hit]:
     expected = bundle.instance_role_arn
+    entries = _AssumeEntries(bundle)
     for document in bundle.of_role("access", "trust"):
         if _instance_principal(bundle, document) is not None:
             continue
@@ -126,7 +144,7 @@ def _check_instance_role_named(bundle: BundleContext) -> Iterator[Hit]:
         if missing is None:
             continue
         pointer, found = missing
-        related = _assume_entry(bundle, document.role_arn)
+        related = entries.related(document.role_arn)
         where = (
             f" (the instance role's permissions policy {related.file} allows assuming it)"
             if related

@@ -10,13 +10,14 @@ assume the file's other roles (or is trusted by them).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
 from iam_redshift.sources.embedded import EmbeddedDocument, RoleIdentity
 
-__all__ = ["assign_role_kinds", "strings_in"]
+__all__ = ["RoleIndex", "assign_role_kinds", "strings_in"]
 
 _ASSUME = frozenset({"sts:assumerole", "sts:*", "*", "sts:assume*"})
 
@@ -75,6 +76,30 @@ def _trusted(document: Any) -> list[str]:
     return found
 
 
+_ROLE_ARN = re.compile(r"arn:[^:]+:iam::[^:]*:role(/.*)")
+
+
+class RoleIndex:
+    """Finds the role of a file a principal or Resource value names, in constant time: by its
+    reference, or by the path and name of a role ARN (see :meth:`RoleIdentity.names`)."""
+
+    def __init__(self, roles: Iterable[RoleIdentity]) -> None:
+        self.by_reference: dict[str, RoleIdentity] = {}
+        self.by_path_name: dict[str, RoleIdentity] = {}
+        for role in roles:
+            self.by_reference.setdefault(role.reference, role)
+            if role.name is not None and "{{" not in role.name:
+                self.by_path_name.setdefault(role.path + role.name, role)
+
+    def named(self, text: str) -> RoleIdentity | None:
+        """The role ``text`` names, if any."""
+        found = self.by_reference.get(text)
+        if found is not None:
+            return found
+        match = _ROLE_ARN.fullmatch(text)
+        return self.by_path_name.get(match.group(1)) if match is not None else None
+
+
 def assign_role_kinds(
     roles: Iterable[RoleIdentity], documents: Iterable[EmbeddedDocument]
 ) -> tuple[tuple[RoleIdentity, ...], tuple[EmbeddedDocument, ...]]:
@@ -83,37 +108,35 @@ def assign_role_kinds(
     one); the access roles are those it may assume and those that trust it. Unchanged when the
     file holds no such role, or more than one."""
     roles, documents = tuple(roles), tuple(documents)
-    trust = {
-        r.role: [d.value for d in documents if d.role == r.role and d.kind == "trust"]
-        for r in roles
-    }
-    permissions = {
-        r.role: [d.value for d in documents if d.role == r.role and d.kind == "permissions"]
-        for r in roles
-    }
-    targets = {r.role: [t for v in permissions[r.role] for t in _assume_targets(v)] for r in roles}
-    trusted = {r.role: [t for v in trust[r.role] for t in _trusted(v)] for r in roles}
-
-    def assumes(who: RoleIdentity, other: RoleIdentity) -> bool:
-        return any(other.names(t) for t in targets[who.role])
-
-    def trusts(who: RoleIdentity, other: RoleIdentity) -> bool:
-        return any(other.names(t) for t in trusted[who.role])
-
+    index = RoleIndex(roles)
+    ec2: set[str] = set()
+    assumed: dict[str, set[str]] = {r.role: set() for r in roles}  # role -> roles it may assume
+    trusted_by: dict[str, set[str]] = {r.role: set() for r in roles}  # role -> roles trusting it
+    for document in documents:
+        if document.role not in assumed:
+            continue
+        if document.kind == "trust":
+            if _trusts_ec2(document.value):
+                ec2.add(document.role)
+            for text in _trusted(document.value):
+                other = index.named(text)
+                if other is not None and other.role != document.role:
+                    trusted_by[other.role].add(document.role)
+        elif document.kind == "permissions":
+            for text in _assume_targets(document.value):
+                other = index.named(text)
+                if other is not None and other.role != document.role:
+                    assumed[document.role].add(other.role)
     candidates = [
-        r
-        for r in roles
-        if any(_trusts_ec2(v) for v in trust[r.role])
-        and any(o is not r and (assumes(r, o) or trusts(o, r)) for o in roles)
+        r.role for r in roles if r.role in ec2 and (assumed[r.role] or trusted_by[r.role])
     ]
     if len(candidates) != 1:
         return roles, documents
     instance = candidates[0]
-    access = {
-        o.role for o in roles if o is not instance and (assumes(instance, o) or trusts(o, instance))
-    }
-    kinds: dict[str, Literal["instance", "access"]] = {instance.role: "instance"}
-    kinds.update(dict.fromkeys(access, "access"))
+    kinds: dict[str, Literal["instance", "access"]] = dict.fromkeys(
+        assumed[instance] | trusted_by[instance], "access"
+    )
+    kinds[instance] = "instance"
     roles = tuple(replace(r, role_kind=kinds.get(r.role)) for r in roles)
     documents = tuple(
         replace(d, role_kind=kinds[d.role]) if d.role in kinds else d for d in documents
