@@ -18,53 +18,21 @@ from typing import TYPE_CHECKING
 from iam_redshift import knowledge
 from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Hit, LintContext, Related, Rule
+from iam_redshift.rules._common import (
+    ACTION,
+    ACTION_SYNTAX,
+    ACTIONS_TABLE,
+    DBUSER_ARN,
+    POLICY_CHECKS,
+    REDSHIFT_ACTIONS,
+    RESOURCE,
+    data_note,
+    example_policy,
+)
 from iam_redshift.rules.wildcards import expand, has_wildcard, listed
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Value
-
-ACTIONS_TABLE = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/"
-    "reference_policies_actions-resources-contextkeys.html"
-)
-REDSHIFT_ACTIONS = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html"
-)
-POLICY_CHECKS = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
-)
-ACTION = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html"
-RESOURCE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
-)
-CONDITION = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html"
-)
-OPERATORS = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
-    "reference_policies_elements_condition_operators.html"
-)
-GLOBAL_KEYS = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"
-)
-MULTIVALUED = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
-    "reference_policies_condition-single-vs-multi-valued-context-keys.html"
-)
-
-_DBUSER = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"
-
-
-def _policy(*statements: dict[str, object]) -> dict[str, object]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-# The grammar (IR101) reports actions of any other shape.
-_ACTION_SYNTAX = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+")
-
-
-def _data_note(prefix: str = "") -> str:
-    return knowledge.service_data_note(prefix)
 
 
 # -- IR501 --------------------------------------------------------------------------------------
@@ -138,7 +106,7 @@ def _unknown_action_cached(text: str) -> _Problem | None:
 
 def _unknown_action_uncached(text: str) -> _Problem | None:
     """Why the Action value ``text`` names nothing current, or None."""
-    if text == "*" or not _ACTION_SYNTAX.fullmatch(text):
+    if text == "*" or not ACTION_SYNTAX.fullmatch(text):
         return None
     prefix, _, name = text.partition(":")
     prefix = prefix.lower()
@@ -161,7 +129,7 @@ def _unknown_action_uncached(text: str) -> _Problem | None:
 
 def _message(texts: list[str], problem: _Problem) -> str:
     kind, prefix, detail = problem
-    note = _data_note(prefix)
+    note = data_note(prefix)
     named = listed(texts)
     one = len(texts) == 1
     it, they = ("it", "it") if one else ("they", "them")
@@ -237,14 +205,14 @@ UNKNOWN_ACTION = Rule(
     fix="Correct the spelling (the message suggests the closest known action), or ignore the "
     "finding for an action newer than the data.",
     bad=Example.document(
-        _policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredential", "Resource": _DBUSER}
+        example_policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredential", "Resource": DBUSER_ARN}
         ),
         note="the action is GetClusterCredentials",
     ),
     good=Example.document(
-        _policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": _DBUSER}
+        example_policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": DBUSER_ARN}
         )
     ),
     references=(ACTIONS_TABLE, ACTION, POLICY_CHECKS),
@@ -318,7 +286,7 @@ def _check_resource_types(document: PolicyDocument, context: LintContext) -> Ite
         if not resources or not all(_checkable_resource(r) for r in resources):
             continue
         for value in statement.strings("Action"):
-            if not _ACTION_SYNTAX.fullmatch(value.text) or has_wildcard(value.text):
+            if not ACTION_SYNTAX.fullmatch(value.text) or has_wildcard(value.text):
                 continue
             action = knowledge.canonical_action(value.text)
             if action is None:
@@ -333,7 +301,7 @@ def _check_resource_types(document: PolicyDocument, context: LintContext) -> Ite
                 value.pointer,
                 f"{action} applies to {kinds}, and no Resource of this statement ({given}) is "
                 f"one, so the statement {effect} it; use an ARN of that form (formats from "
-                f"{_data_note(action.partition(':')[0])})",
+                f"{data_note(action.partition(':')[0])})",
             )
 
 
@@ -350,7 +318,7 @@ RESOURCE_TYPE = Rule(
     fix="Give the resource in the ARN format the Service Authorization Reference lists for the "
     "action (the message quotes it), or move the action to a statement with fitting resources.",
     bad=Example.document(
-        _policy(
+        example_policy(
             {
                 "Effect": "Allow",
                 "Action": "redshift:GetClusterCredentials",
@@ -359,8 +327,8 @@ RESOURCE_TYPE = Rule(
         )
     ),
     good=Example.document(
-        _policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": _DBUSER}
+        example_policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": DBUSER_ARN}
         )
     ),
     references=(ACTIONS_TABLE, REDSHIFT_ACTIONS, RESOURCE),
@@ -411,7 +379,7 @@ UNKNOWN_REGION = Rule(
     "and a Deny protects nothing. The regions come from the partitions of the action data.",
     fix="Correct the region (the message suggests the closest one), or use * for any region.",
     bad=Example.document(
-        _policy(
+        example_policy(
             {
                 "Effect": "Allow",
                 "Action": "redshift:GetClusterCredentials",
@@ -421,8 +389,8 @@ UNKNOWN_REGION = Rule(
         note="us-east-1, mistyped",
     ),
     good=Example.document(
-        _policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": _DBUSER}
+        example_policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": DBUSER_ARN}
         )
     ),
     references=(REGIONS, RESOURCE),

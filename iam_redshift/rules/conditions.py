@@ -10,60 +10,28 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
 from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+from iam_redshift.rules._common import (
+    ACTION_SYNTAX,
+    ACTIONS_TABLE,
+    CONDITION,
+    DBUSER_ARN,
+    GLOBAL_KEYS,
+    MULTIVALUED,
+    OPERATORS,
+    POLICY_CHECKS,
+    data_note,
+    example_policy,
+)
 from iam_redshift.rules.wildcards import expand, has_wildcard, listed
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Statement
-
-ACTIONS_TABLE = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/"
-    "reference_policies_actions-resources-contextkeys.html"
-)
-REDSHIFT_ACTIONS = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html"
-)
-POLICY_CHECKS = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
-)
-ACTION = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html"
-RESOURCE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
-)
-CONDITION = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html"
-)
-OPERATORS = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
-    "reference_policies_elements_condition_operators.html"
-)
-GLOBAL_KEYS = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"
-)
-MULTIVALUED = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
-    "reference_policies_condition-single-vs-multi-valued-context-keys.html"
-)
-
-_DBUSER = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"
-
-
-def _policy(*statements: dict[str, object]) -> dict[str, object]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-# The grammar (IR101) reports actions of any other shape.
-_ACTION_SYNTAX = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+")
-
-
-def _data_note(prefix: str = "") -> str:
-    return knowledge.service_data_note(prefix)
 
 
 # -- IR503 --------------------------------------------------------------------------------------
@@ -220,7 +188,7 @@ def _statement_keys(statement: Statement) -> tuple[frozenset[str], frozenset[str
         return None
     keys: set[str] = set()
     for action in actions:
-        found = _keys_of(action) if _ACTION_SYNTAX.fullmatch(action) else None
+        found = _keys_of(action) if ACTION_SYNTAX.fullmatch(action) else None
         if found is None:
             return None
         keys |= found
@@ -236,7 +204,7 @@ def _key_problem(
         if knowledge.is_global_condition_key(key):
             return None
         return (
-            f"{key} is not a global condition key in {_data_note()}; check the spelling (the IAM "
+            f"{key} is not a global condition key in {data_note()}; check the spelling (the IAM "
             "User Guide lists them under 'AWS global condition context keys')"
         )
     if knowledge.is_cross_service_condition_key(key) or _fits_any(supported, key):
@@ -258,7 +226,7 @@ def _key_problem(
     if not close:
         return None
     return (
-        f"{key} is not a condition key of {prefix} in {_data_note()}: did you mean "
+        f"{key} is not a condition key of {prefix} in {data_note()}: did you mean "
         f"{close[0]}? A key missing from the request makes the condition fail"
     )
 
@@ -342,7 +310,7 @@ CONDITION_FIT = Rule(
     fix="Use a condition key the statement's actions support (the Service Authorization "
     "Reference lists them per action) or a global aws: key, with an operator of the key's type.",
     bad=Example.document(
-        _policy(
+        example_policy(
             {
                 "Effect": "Allow",
                 "Action": "s3:GetObject",
@@ -352,11 +320,11 @@ CONDITION_FIT = Rule(
         )
     ),
     good=Example.document(
-        _policy(
+        example_policy(
             {
                 "Effect": "Allow",
                 "Action": "redshift:GetClusterCredentials",
-                "Resource": _DBUSER,
+                "Resource": DBUSER_ARN,
                 "Condition": {"StringEquals": {"redshift:DbUser": "etl_user"}},
             }
         )

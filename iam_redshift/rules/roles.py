@@ -12,14 +12,12 @@ from typing import TYPE_CHECKING
 from iam_redshift import knowledge
 from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+from iam_redshift.rules._common import LEAST_PRIVILEGE, POLICY_CHECKS, RESOURCE
 from iam_redshift.rules.wildcards import (
     ACCESS_ROLE_ARN,
     ASSUME_ROLE,
-    LEAST_PRIVILEGE,
     PASS_ROLE,
-    POLICY_CHECKS,
     POLICY_VARIABLE,
-    RESOURCE,
     allow,
     grants_action,
     has_wildcard,

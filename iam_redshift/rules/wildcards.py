@@ -20,33 +20,20 @@ from iam_redshift.document.policy import Value
 from iam_redshift.findings import Severity
 from iam_redshift.matching import glob_match
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+from iam_redshift.rules._common import (
+    ACTION,
+    ACTIONS_TABLE,
+    LEAST_PRIVILEGE,
+    NOT_ACTION,
+    NOT_RESOURCE,
+    POLICY_CHECKS,
+    REDSHIFT_ACTIONS,
+    RESOURCE,
+)
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Statement
 
-ACTION = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html"
-NOT_ACTION = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html"
-)
-RESOURCE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
-)
-NOT_RESOURCE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html"
-)
-LEAST_PRIVILEGE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege"
-)
-POLICY_CHECKS = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
-)
-ACTIONS_TABLE = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/"
-    "reference_policies_actions-resources-contextkeys.html"
-)
-REDSHIFT_ACTIONS = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html"
-)
 ASSUME_ROLE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_assumerole.html"
 PASS_ROLE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html"
 
