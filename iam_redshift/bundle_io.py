@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path, PurePosixPath
 
 from iam_redshift.errors import BundleWriteError
@@ -14,6 +15,7 @@ from iam_redshift.render.bundle import GENERATED_BY, MANIFEST_NAME
 __all__ = [
     "listed_paths",
     "owned_paths",
+    "rendered_manifest_paths",
     "safe_relative",
     "write_files",
     "write_generated_file",
@@ -46,24 +48,70 @@ def listed_paths(manifest: bytes | None) -> tuple[str, ...] | None:
     return tuple(p for p in paths if p is not None)
 
 
-def owned_paths(directory: Path) -> frozenset[str]:
-    """The files a previous render wrote into ``directory``, as its manifest lists them.
+#: A manifest larger than this is not one a render wrote (a 5,000-role manifest is ~2 MB).
+_MAX_MANIFEST_BYTES = 64 << 20
 
-    A manifest we cannot read owns nothing (not even itself), so that a file we did not write is
-    never replaced without ``--force``.
-    """
+
+def rendered_manifest_paths(manifest: bytes) -> tuple[str, ...] | None:
+    """The document paths of ``manifest`` if it is exactly what a render writes for the setup
+    it holds (byte for byte); None for any other bytes: a hand-made manifest, an edited one,
+    a JSON file that only looks like one."""
+    from iam_redshift.errors import SetupFileError
+    from iam_redshift.render.bundle import dump_document, render_bundle
+    from iam_redshift.setup_file import setup_from_mapping
+
     try:
-        data = (directory / MANIFEST_NAME).read_bytes()
+        value = json.loads(manifest)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, dict):
+        return None
+    try:
+        bundle = render_bundle(setup_from_mapping(value, schema="manifest.schema.json"))
+    except (SetupFileError, RecursionError):
+        return None
+    if dump_document(bundle.manifest()).encode("utf-8") != manifest:
+        return None
+    return tuple(d.path for d in bundle.documents)
+
+
+def owned_paths(directory: Path) -> frozenset[str]:
+    """The files a previous render wrote into ``directory``: its manifest and the documents
+    that manifest lists, when the manifest is one a render wrote (see
+    :func:`rendered_manifest_paths`).
+
+    Any other manifest owns nothing (not even itself), so that a file we did not write is never
+    replaced or removed without ``--force``.
+    """
+    path = directory / MANIFEST_NAME
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return frozenset()
+        with path.open("rb") as stream:
+            data = stream.read(_MAX_MANIFEST_BYTES + 1)
     except OSError:
         return frozenset()
-    listed = listed_paths(data)
+    listed = rendered_manifest_paths(data) if len(data) <= _MAX_MANIFEST_BYTES else None
     return frozenset() if listed is None else frozenset({MANIFEST_NAME, *listed})
 
 
 def _write_temporary(target: Path, text: str) -> str:
-    """Write ``text`` to a new temporary file beside ``target``; return its name."""
+    """Write ``text`` to a new temporary file beside ``target``; return its name. The file is
+    created with mode 0666 less the umask, as any program's new file (not mkstemp's 0600)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    for _ in range(100):
+        temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}"
+        try:
+            handle = os.open(
+                temporary,
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                0o666,
+            )
+        except FileExistsError:
+            continue
+        break
+    else:  # pragma: no cover - 100 collisions of 32 random bits
+        raise FileExistsError(str(target))
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
@@ -71,7 +119,7 @@ def _write_temporary(target: Path, text: str) -> str:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    return temporary
+    return str(temporary)
 
 
 def write_text_atomically(target: Path, text: str) -> None:
@@ -85,57 +133,20 @@ def write_text_atomically(target: Path, text: str) -> None:
 
 
 def write_files(files: dict[str, str], directory: str | Path, *, force: bool = False) -> list[str]:
-    """Write ``files`` (relative path to text, manifest included) into ``directory``.
+    """Write ``files`` (relative path to text, manifest included) into ``directory`` as one
+    transaction: afterwards, even if the process is killed, ``directory`` holds the old bundle
+    or the new one, whole (a killed render's journal is finished by the next render); see
+    :mod:`iam_redshift.render.writer`.
 
-    Every file is written to a temporary name beside it; once all are written they are renamed
-    into place, the manifest last. Files in ``directory`` that the previous manifest does not
-    own are never replaced unless ``force``; files the previous manifest owned and this one does
-    not are removed.
-    Everything is checked before the first byte is written. Returns the paths written.
+    Files in ``directory`` that no earlier render wrote are never replaced unless ``force``;
+    the documents of roles the earlier render had and this one does not are removed. Nothing is
+    written through a symbolic link. Everything is checked before the first byte is written.
+    A concurrent render into the same directory fails with :class:`BundleWriteError`. Returns
+    the paths written, the manifest last.
     """
-    root = Path(directory)
-    source = str(directory)
-    if root.exists() and not root.is_dir():
-        raise BundleWriteError(source, "exists and is not a directory")
-    owned = owned_paths(root) if root.is_dir() else frozenset()
-    conflicts = []
-    for rel in files:
-        target = root / rel
-        for parent in target.parents:
-            if parent == root or root not in parent.parents:
-                break
-            if parent.exists() and not parent.is_dir():
-                raise BundleWriteError(str(parent), "exists and is not a directory")
-        if target.is_dir():
-            raise BundleWriteError(str(target), "is a directory where a policy file goes")
-        if target.exists() and rel not in owned and not force:
-            conflicts.append(rel)
-    if conflicts:
-        raise BundleWriteError(
-            source,
-            "would overwrite files that no earlier render wrote there: "
-            + ", ".join(sorted(conflicts))
-            + " (use --force to overwrite them, or choose another directory)",
-        )
-    ordered = [rel for rel in files if rel != MANIFEST_NAME] + [MANIFEST_NAME]
-    # Every file goes to a temporary name first; only when all are written are they renamed into
-    # place (the manifest last), so a failure leaves the old bundle as it was.
-    temporaries: list[tuple[str, Path]] = []
-    try:
-        for rel in ordered:
-            temporaries.append((_write_temporary(root / rel, files[rel]), root / rel))
-        for temporary, target in temporaries:
-            os.replace(temporary, target)
-    except OSError as error:
-        for temporary, _ in temporaries:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-        raise BundleWriteError(source, f"cannot write: {error.strerror or error}") from None
-    for stale in sorted(owned - files.keys()):
-        with contextlib.suppress(OSError):
-            (root / stale).unlink()
-            (root / stale).parent.rmdir()  # only succeeds when it is left empty
-    return ordered
+    from iam_redshift.render.writer import write_bundle_files
+
+    return write_bundle_files(files, directory, force=force)
 
 
 def _generated_by_us(target: Path) -> bool:
