@@ -377,6 +377,38 @@ def _created_folders(root: Path) -> list[Path]:
     return missing
 
 
+def _transaction(root: Path, files: Mapping[str, str], force: bool, source: str) -> list[str]:
+    """The render itself, with the lock held."""
+    try:
+        # A journal that cannot be replayed stops the render with everything left as it is.
+        finish_interrupted_render(root)
+    except OSError as error:
+        raise BundleWriteError(source, f"cannot finish the interrupted render: {error}") from None
+    committed = False
+    try:
+        ordered, removes = _plan(root, files, force)
+        staging = root / STAGING_NAME
+        os.mkdir(staging)
+        moves = []
+        for index, rel in enumerate(ordered):
+            _write_new_file(staging / str(index), files[rel].encode("utf-8"))
+            moves.append((str(index), rel))
+        _write_new_file(staging / _STAGED_JOURNAL, _journal_text(moves, removes))
+        os.replace(staging / _STAGED_JOURNAL, root / JOURNAL_NAME)
+        committed = True  # from here on, the new bundle it is: the next render replays it
+        _apply(root, moves, removes)
+        _clear_staging(root)
+        _remove_old_temporaries(root, ordered)
+    except (OSError, BundleWriteError) as error:
+        if not committed:
+            with contextlib.suppress(OSError, BundleWriteError):
+                _clear_staging(root)
+        if isinstance(error, BundleWriteError):
+            raise
+        raise BundleWriteError(source, f"cannot write: {error.strerror or error}") from None
+    return ordered
+
+
 def write_bundle_files(
     files: Mapping[str, str], directory: str | Path, *, force: bool = False
 ) -> list[str]:
@@ -389,35 +421,13 @@ def write_bundle_files(
     if found is not None and not root.is_dir():
         raise BundleWriteError(source, "exists and is not a directory")
     created = _created_folders(root)
-    committed = False
+    done = False
     try:
         with render_lock(root):
-            finish_interrupted_render(root)
-            ordered, removes = _plan(root, files, force)
-            staging = root / STAGING_NAME
-            os.mkdir(staging)
-            moves = []
-            for index, rel in enumerate(ordered):
-                _write_new_file(staging / str(index), files[rel].encode("utf-8"))
-                moves.append((str(index), rel))
-            _write_new_file(staging / _STAGED_JOURNAL, _journal_text(moves, removes))
-            os.replace(staging / _STAGED_JOURNAL, root / JOURNAL_NAME)
-            committed = True
-            _apply(root, moves, removes)
-            _clear_staging(root)
-            _remove_old_temporaries(root, ordered)
-    except OSError as error:
-        if not committed:
-            with contextlib.suppress(OSError, BundleWriteError):
-                _clear_staging(root)
-        raise BundleWriteError(source, f"cannot write: {error.strerror or error}") from None
-    except BundleWriteError:
-        if not committed:
-            with contextlib.suppress(OSError, BundleWriteError):
-                _clear_staging(root)
-        raise
+            ordered = _transaction(root, files, force, source)
+        done = True
     finally:
-        if not committed:
+        if not done:
             for folder in created:  # leave no empty directory behind a failed render
                 with contextlib.suppress(OSError):
                     folder.rmdir()
