@@ -172,12 +172,11 @@ TYPO_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "typo", "meant", "where"), TYPO_CASES, ids=[c[0] for c in TYPO_CASES]
-)
+@pytest.mark.parametrize("case", TYPO_CASES, ids=[c[0] for c in TYPO_CASES])
 def test_a_typo_in_a_key_is_named_with_the_key_it_resembles(
-    tmp_path: Path, name: str, content: str, typo: str, meant: str, where: str
+    tmp_path: Path, case: tuple[str, str, str, str, str]
 ) -> None:
+    name, content, typo, meant, where = case
     setup = tmp_path / f"{name}.toml"
     setup.write_text(content, encoding="utf-8")
     result = run_cli("render", str(setup))
