@@ -164,9 +164,12 @@ def _acquire(path: Path) -> int:
             raise BundleWriteError(str(path), f"cannot lock: {error.strerror or error}") from None
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:
             os.close(descriptor)
             raise _busy(path) from None
+        except OSError as error:  # a file system without locks: say so, do not guess
+            os.close(descriptor)
+            raise BundleWriteError(str(path), f"cannot lock: {error.strerror or error}") from None
         held = os.fstat(descriptor)
         now = _lexists(path)
         if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
