@@ -423,5 +423,9 @@ def test_leftovers_of_a_killed_render_are_removed_but_nothing_else(tmp_path: Pat
     # A staging folder holding something a render never writes there is left alone.
     staging.mkdir()
     (staging / "mine.txt").write_text("mine", encoding="utf-8")
-    assert run_cli("render", str(EXAMPLE), "-o", str(tmp_path)).code == 0
+    (staging / "1").write_text("staged", encoding="utf-8")
+    result = run_cli("render", str(EXAMPLE), "-o", str(tmp_path))
+    assert result.code == 2
+    assert f"{STAGING_NAME}: holds files a render did not write (mine.txt)" in result.err
     assert (staging / "mine.txt").read_text(encoding="utf-8") == "mine"
+    assert _visible(tmp_path) == example_files()

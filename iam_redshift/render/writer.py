@@ -244,8 +244,14 @@ def _clear_staging(root: Path) -> None:
             os.lstat(entry).st_mode
         ):
             os.unlink(entry)
-    with contextlib.suppress(OSError):
-        os.rmdir(staging)  # only when empty: what we did not write stays
+    others = sorted(os.listdir(staging))
+    if others:  # what we did not write stays, and stops the render
+        raise BundleWriteError(
+            str(staging),
+            f"holds files a render did not write ({', '.join(others[:3])}"
+            f"{', ...' if len(others) > 3 else ''}); move them elsewhere, then render again",
+        )
+    os.rmdir(staging)
 
 
 def _read_journal(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
