@@ -279,6 +279,50 @@ def _visible(directory: Path) -> dict[str, str]:
     }
 
 
+def _wait_for_staging(out: Path, process: subprocess.Popen[str]) -> float:
+    """Wait until the render starts writing (its staging folder appears); return when."""
+    while not (out / STAGING_NAME).exists() and process.poll() is None:
+        time.sleep(0.0005)
+    return time.monotonic()
+
+
+def _time_render(
+    pristine: Path, out: Path, setup_file: Path, new: dict[str, str]
+) -> tuple[float, float]:
+    """How long a whole render takes here, and how long its writing (from the moment the
+    staging folder appears): the faster of two runs."""
+    durations, writes = [], []
+    for _ in range(2):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(pristine, out)
+        started = time.monotonic()
+        process = _render_process(setup_file, out)
+        writing = _wait_for_staging(out, process)
+        process.communicate(timeout=600)
+        durations.append(time.monotonic() - started)
+        writes.append(time.monotonic() - writing)
+        assert process.returncode == 0
+        assert _visible(out) == new
+    return min(durations), min(writes)
+
+
+def _after_the_kill(out: Path, killed: bool, old: dict[str, str], new: dict[str, str]) -> str:
+    """What a kill left, once a committed journal is replayed: "old" or "new" (or "a mix"),
+    and where the kill landed."""
+    committed = (out / JOURNAL_NAME).exists()
+    staged = (out / STAGING_NAME).exists()
+    if committed:
+        with render_lock(out):
+            assert finish_interrupted_render(out)
+    seen = _visible(out)
+    state = "old" if seen == old else "new" if seen == new else "a mix"
+    if not killed:
+        return f"{state}, the render finished before the kill"
+    if committed:
+        return f"{state}, killed after the commit, journal replayed"
+    return f"{state}, killed {'while staging' if staged else 'before writing'}"
+
+
 def kill_count() -> int:
     """How many kills: IAM_REDSHIFT_KILLS, else 50 under the thorough profile, else 6."""
     if "IAM_REDSHIFT_KILLS" in os.environ:
@@ -305,18 +349,7 @@ def test_a_killed_render_leaves_the_old_bundle_or_the_new_one(tmp_path: Path) ->
     write_files(old, pristine)
     out = tmp_path / "out"
 
-    # How long a whole render takes here (the faster of two), to kill within it.
-    durations = []
-    for _ in range(2):
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.copytree(pristine, out)
-        started = time.monotonic()
-        process = _render_process(setup_file, out)
-        process.communicate(timeout=600)
-        durations.append(time.monotonic() - started)
-        assert process.returncode == 0
-        assert _visible(out) == new
-    duration = min(durations)
+    duration, write = _time_render(pristine, out, setup_file, new)
 
     seed = int(os.environ.get("IAM_REDSHIFT_KILL_SEED", "14"))
     chance = random.Random(seed)
@@ -325,27 +358,25 @@ def test_a_killed_render_leaves_the_old_bundle_or_the_new_one(tmp_path: Path) ->
         shutil.rmtree(out)
         shutil.copytree(pristine, out)
         process = _render_process(setup_file, out)
-        # Every other kill lands in the second half, where the files are written and renamed.
-        time.sleep(chance.uniform(0 if attempt % 2 == 0 else duration / 2, duration))
+        if attempt % 2 == 0:  # any moment of the render
+            time.sleep(chance.uniform(0, duration))
+        else:  # any moment of its writing, where a kill can do harm
+            _wait_for_staging(out, process)
+            time.sleep(chance.uniform(0, write))
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=600)
-        killed = process.returncode == -signal.SIGKILL
-        committed = (out / JOURNAL_NAME).exists()
-        if committed:
-            with render_lock(out):
-                assert finish_interrupted_render(out)
-        seen = _visible(out)
-        state = "old" if seen == old else "new" if seen == new else "a mix"
-        assert state != "a mix", f"kill {attempt} (seed {seed}) left a mix"
-        key = f"{state}{' after replaying the journal' if committed else ''}"
-        key += "" if killed else " (finished before the kill)"
+        key = _after_the_kill(out, process.returncode == -signal.SIGKILL, old, new)
+        assert "a mix" not in key, f"kill {attempt} (seed {seed}) left {key}"
         outcomes[key] = outcomes.get(key, 0) + 1
         # The next render (of either setup) cleans up whatever the kill left.
         next_files = old if attempt % 2 else new
         next_setup = _setup(1000, account="111111111111") if attempt % 2 else new_setup
         write_files(render_bundle(next_setup).files(), out)
         assert _as_text(tree(out)) == next_files, f"kill {attempt}: leftovers after a render"
-    print(f"\n{kill_count()} kills over a {duration:.2f} s render (seed {seed}): {outcomes}")
+    print(
+        f"\n{kill_count()} kills, render {duration:.2f} s, writing {write:.2f} s (seed {seed}):"
+        + "".join(f"\n  {count} {key}" for key, count in sorted(outcomes.items()))
+    )
 
 
 def test_a_committed_journal_is_replayed_by_the_next_render(
