@@ -320,7 +320,9 @@ def _after_the_kill(out: Path, killed: bool, old: dict[str, str], new: dict[str,
         return f"{state}, the render finished before the kill"
     if committed:
         return f"{state}, killed after the commit, journal replayed"
-    return f"{state}, killed {'while staging' if staged else 'before writing'}"
+    if staged:
+        return f"{state}, killed while staging"
+    return f"{state}, killed {'after the switch' if state == 'new' else 'before writing'}"
 
 
 def kill_count() -> int:
