@@ -11,7 +11,6 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from iam_redshift.bundle_io import listed_paths
 from iam_redshift.engine.checker import Checker
 from iam_redshift.engine.contents import iter_lint_contents, lint_document
 from iam_redshift.engine.options import LintOptions
@@ -19,6 +18,7 @@ from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME
 from iam_redshift.sources.discover import Excluded
 from iam_redshift.sources.files import ReadProblem, read_limited
+from iam_redshift.sources.manifest import listed_paths
 
 __all__ = ["iter_lint_paths"]
 
