@@ -15,6 +15,7 @@ from iam_redshift.engine.checker import Checker
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME
+from iam_redshift.render.writer import JOURNAL_NAME
 
 if TYPE_CHECKING:
     from iam_redshift.render import Bundle
@@ -65,7 +66,7 @@ def iter_lint_contents(
         bundle_findings, claimed = lint_manifest_bundle(Checker(options), files, display)
         yield from sorted(bundle_findings, key=Finding.sort_key)
     for rel in sorted(files):
-        if rel in claimed or rel == MANIFEST_NAME:
+        if rel in claimed or rel in (MANIFEST_NAME, JOURNAL_NAME):
             continue
         content = files[rel]
         if content is None:

@@ -16,6 +16,7 @@ from iam_redshift.engine.contents import iter_lint_contents, lint_document
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME
+from iam_redshift.render.writer import JOURNAL_NAME
 from iam_redshift.sources.discover import Excluded
 from iam_redshift.sources.files import ReadProblem, read_limited
 from iam_redshift.sources.manifest import listed_paths
@@ -95,6 +96,8 @@ def _bundle_files(directory: str, names: list[str]) -> dict[str, bytes | None]:
         return None if isinstance(data, ReadProblem) else data
 
     files: dict[str, bytes | None] = {MANIFEST_NAME: read(MANIFEST_NAME)}
+    if os.path.lexists(os.path.join(directory, JOURNAL_NAME)):
+        files[JOURNAL_NAME] = b""  # an interrupted render: the manifest rule says so
     for rel in listed_paths(files[MANIFEST_NAME]) or ():
         files[rel] = read(rel)
     for name in sorted(names):

@@ -403,6 +403,13 @@ CHARACTERS = Rule(
 
 
 def _check_manifest(manifest: ManifestView) -> Iterator[Hit]:
+    if manifest.interrupted:
+        yield Hit(
+            "",
+            "manifest: a render into this directory was interrupted after it committed (its "
+            "journal .iam-redshift.journal is still here), so the documents may be part old, "
+            "part new: run the same 'iam-redshift render' again to finish it",
+        )
     for problem in manifest.problems:
         if not problem.about_roles:
             yield Hit(problem.pointer, problem.message)
