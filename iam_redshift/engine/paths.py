@@ -13,7 +13,7 @@ from pathlib import Path
 
 from iam_redshift.bundle_io import listed_paths
 from iam_redshift.engine.checker import Checker
-from iam_redshift.engine.lint import iter_lint_contents, lint_document
+from iam_redshift.engine.lint import iter_lint_contents, lint_file_contents
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME
@@ -52,7 +52,7 @@ def _lint_file(path: str, options: LintOptions, root: str | None) -> list[Findin
     data = read_limited(path, root=root)
     if isinstance(data, ReadProblem):
         return Checker(options).unreadable(path, data.reason)
-    return lint_document(data, file=path, options=options)
+    return lint_file_contents(data, file=path, options=options)  # a dump, else one document
 
 
 def _lint_directory(root: str, options: LintOptions, exclude: Excluded) -> Iterator[Finding]:
