@@ -256,7 +256,9 @@ class Builder:
             verdict = "conditional"
         else:
             return
-        evidence = tuple(sorted({self.source.evidence(r) for r in decision.statements}))
+        evidence = tuple(
+            sorted({self.source.evidence(r) for r in decision.statements if r.file in self.source.places})
+        )
         self.graph.edges.append(
             Edge(source, target, verdict, via, decision.keys, evidence)  # type: ignore[arg-type]
         )
@@ -266,6 +268,23 @@ class Builder:
     ) -> Decision:
         request = Request(actor.arn, action, trust.role.arn)
         decision = evaluate(request, [*actor.identity, trust.policy])
+        if (
+            decision.verdict is Verdict.IMPLICITLY_DENIED
+            and via in ("arn", "anyone")
+            and _account(trust.role.arn) == actor.principal.account
+        ):
+            # Within one account a trust policy that names the caller is enough on its own, with
+            # or without a condition; the evaluator needs the identity side for a conditional
+            # one, so give it one that leaves the decision to the trust policy (Denies stay).
+            open_identity = Policy("(trust policy alone)", _OUTSIDE)
+            alone = evaluate(request, [*actor.identity, open_identity, trust.policy])
+            if alone.verdict is Verdict.DEPENDS:
+                decision = Decision(
+                    alone.verdict,
+                    alone.reason,
+                    tuple(r for r in alone.statements if r.file != open_identity.file),
+                    alone.keys,
+                )
         if decision.verdict in (Verdict.ALLOWED, Verdict.DEPENDS) and actor.boundary is not None:
             bounded = evaluate(request, [actor.boundary])
             if bounded.verdict in (Verdict.EXPLICITLY_DENIED, Verdict.IMPLICITLY_DENIED):
@@ -346,16 +365,15 @@ class Builder:
                     node_id, kind, node_id, _account(node_id)  # type: ignore[arg-type]
                 )
             action = ASSUME_ROLE
-            identity: list[Policy] = []
+            # No dump holds its policies (a service, a provider, another account): the trust
+            # policy decides, as if its own side allowed it.
+            identity = [Policy("(its own account's policies)", _OUTSIDE)]
             if kind == "federated":
                 saml = ":saml-provider/" in node_id
                 action = "sts:AssumeRoleWithSAML" if saml else "sts:AssumeRoleWithWebIdentity"
-            elif kind in ("account", "external"):
-                identity = [Policy("(its own account's policies)", _OUTSIDE)]
             if kind == "service" and node_id in _EC2 and role not in self.instance_profiled:
                 continue  # EC2 delivers a role only through an instance profile
-            principal = node_id if kind != "account" else node_id
-            decision = evaluate(Request(principal, action, role), [*identity, trust.policy])
+            decision = evaluate(Request(node_id, action, role), [*identity, trust.policy])
             self._edge(node_id, role, via, decision, action)
 
     # -- grants -------------------------------------------------------------------------------
