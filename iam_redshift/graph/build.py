@@ -59,14 +59,21 @@ def statements(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield f"/Statement/{index}", item
 
 
+def _action_match(pattern: str, action: str) -> bool:
+    # Most patterns name another service: compare the service prefix before any matching.
+    service, colon, _ = pattern.partition(":")
+    if colon and "*" not in service and "?" not in service:
+        if service.lower() != action.partition(":")[0].lower():
+            return False
+    return glob_match(pattern, action, ignore_case=True)
+
+
 def action_covers(statement: Mapping[str, Any], action: str) -> bool:
     """Whether a statement's Action (or NotAction) covers ``action`` (case-insensitive)."""
     if "Action" in statement:
-        return any(glob_match(p, action, ignore_case=True) for p in _strings(statement["Action"]))
+        return any(_action_match(p, action) for p in _strings(statement["Action"]))
     if "NotAction" in statement:
-        return not any(
-            glob_match(p, action, ignore_case=True) for p in _strings(statement["NotAction"])
-        )
+        return not any(_action_match(p, action) for p in _strings(statement["NotAction"]))
     return False
 
 
@@ -122,13 +129,12 @@ class Trust:
     policy: Policy
 
 
-def _assume_patterns(policies: Iterable[Policy]) -> list[str]:
+def _assume_patterns(policy: Policy) -> list[str]:
     found: list[str] = []
-    for policy in policies:
-        for _, statement in statements(policy.document):
-            if statement.get("Effect") != "Allow" or not action_covers(statement, ASSUME_ROLE):
-                continue
-            found.extend(["*"] if "NotResource" in statement else _strings(statement.get("Resource")))
+    for _, statement in statements(policy.document):
+        if statement.get("Effect") != "Allow" or not action_covers(statement, ASSUME_ROLE):
+            continue
+        found.extend(["*"] if "NotResource" in statement else _strings(statement.get("Resource")))
     return found
 
 
@@ -160,8 +166,34 @@ class Builder:
         self.anyone: set[str] = set()
         self.not_principal: set[str] = set()
         self.instance_profiled: set[str] = set()
+        self.assume_cache: dict[str, list[str]] = {}
+        self.grant_cache: dict[str, list[tuple[str, str]]] = {}
 
     # -- reading ------------------------------------------------------------------------------
+
+    def _assume(self, policy: Policy) -> list[str]:
+        # Managed policies are attached to many principals: read each once.
+        found = self.assume_cache.get(policy.file)
+        if found is None:
+            found = self.assume_cache[policy.file] = _assume_patterns(policy)
+        return found
+
+    def _wanted(self, policy: Policy, actions: Sequence[str]) -> list[tuple[str, str]]:
+        found = self.grant_cache.get(policy.file)
+        if found is None:
+            found = []
+            for _, statement in statements(policy.document):
+                if statement.get("Effect") != "Allow":
+                    continue
+                for action in actions:
+                    if not action_covers(statement, action):
+                        continue
+                    if "NotResource" in statement:
+                        found.append((action, "*"))
+                    else:
+                        found.extend((action, r) for r in _strings(statement.get("Resource")))
+            self.grant_cache[policy.file] = found
+        return found
 
     def _policies(self, dump: AccountDump, principal: Principal) -> list[Policy]:
         found = [
@@ -193,9 +225,8 @@ class Builder:
                     held = self.managed.get(principal.boundary[0])
                     if held is not None:
                         boundary = self.source.policy(held[0], held[1], "identity", None)
-                self.actors[principal.arn] = Actor(
-                    principal, dump, identity, boundary, _assume_patterns(identity)
-                )
+                assume = [p for policy in identity for p in self._assume(policy)]
+                self.actors[principal.arn] = Actor(principal, dump, identity, boundary, assume)
                 account = principal.account
                 if account:
                     accounts.add(account)
@@ -386,18 +417,8 @@ class Builder:
             actor = self.actors[arn]
             wanted: set[tuple[str, str]] = set()
             for policy in actor.identity:
-                for _, statement in statements(policy.document):
-                    if statement.get("Effect") != "Allow":
-                        continue
-                    for action in actions:
-                        if not action_covers(statement, action):
-                            continue
-                        if resource is not None:
-                            wanted.add((action, resource))
-                        elif "NotResource" in statement:
-                            wanted.add((action, "*"))
-                        else:
-                            wanted.update((action, r) for r in _strings(statement.get("Resource")))
+                for action, written in self._wanted(policy, actions):
+                    wanted.add((action, resource if resource is not None else written))
             for action, target in sorted(wanted):
                 request = Request(arn, action, target)
                 decision = evaluate(request, actor.identity)
