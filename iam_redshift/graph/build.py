@@ -28,7 +28,16 @@ from iam_redshift.graph.model import (
 from iam_redshift.matching import glob_match
 from iam_redshift.sources.account_dump import AccountDump, DumpPolicy, Principal
 
-__all__ = ["Builder", "Progress", "action_covers", "statements"]
+__all__ = [
+    "ASSUME_ROLE",
+    "Actor",
+    "Builder",
+    "Progress",
+    "Trust",
+    "action_covers",
+    "may_assume",
+    "statements",
+]
 
 #: Called now and then on long runs with (what, done, total).
 Progress = Callable[[str, int, int], None]
@@ -138,7 +147,8 @@ def _assume_patterns(policy: Policy) -> list[str]:
     return found
 
 
-def _may_assume(patterns: Sequence[str], arn: str) -> bool:
+def may_assume(patterns: Sequence[str], arn: str) -> bool:
+    """Whether any of a principal's sts:AssumeRole resource patterns covers ``arn``."""
     return any(p == arn or glob_match(p, arn) for p in patterns)
 
 
@@ -339,12 +349,12 @@ class Builder:
         account = actor.principal.account
         if actor.assume:
             for role in sorted(self.by_account.get(account or "", ())):
-                if role not in seen and _may_assume(actor.assume, role):
+                if role not in seen and may_assume(actor.assume, role):
                     seen.add(role)
                     yield role, "account"
         for role in sorted(self.anyone):
             # Within its account a role that trusts "*" needs nothing from the caller's policies.
-            if role not in seen and (_account(role) == account or _may_assume(actor.assume, role)):
+            if role not in seen and (_account(role) == account or may_assume(actor.assume, role)):
                 seen.add(role)
                 yield role, "anyone"
         for role in sorted(self.not_principal):

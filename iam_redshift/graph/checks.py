@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from iam_redshift.findings import Finding
-from iam_redshift.graph.build import ASSUME_ROLE, Actor, Builder, action_covers, statements
+from iam_redshift.graph.build import (
+    ASSUME_ROLE,
+    Actor,
+    Builder,
+    action_covers,
+    may_assume,
+    statements,
+)
 from iam_redshift.graph.model import Risk
 from iam_redshift.matching import glob_match
 from iam_redshift.rules import all_rules
@@ -52,6 +59,10 @@ def _named(document: Any) -> tuple[str, list[str]]:
         principal = statement.get("Principal")
         if not pointer:
             pointer = f"{where}/Principal" if "Principal" in statement else where
+            if isinstance(principal, dict) and isinstance(principal.get("AWS"), str):
+                pointer += "/AWS"  # the name that is wrong, when there is one
+            elif isinstance(principal, dict) and isinstance(principal.get("AWS"), list):
+                pointer += "/AWS/0"
         if isinstance(principal, dict):
             names.extend(_strings(principal.get("AWS")))
         elif isinstance(principal, str):
@@ -137,19 +148,25 @@ def check_pairs(builder: Builder) -> None:
                 )
             )
         for access in access_roles:
-            if (instance, access) in edges:
-                continue
             trust = builder.trusts[access]
             pointer, names = _named(trust.policy.document)
-            if instance not in names or access in named_targets:
+            if instance not in names or may_assume(actor.assume, access):
                 continue
+            reachable = (instance, access) in edges
+            consequence = (
+                "within one account a trust policy that names the instance role is enough on "
+                "its own, so the instance role reaches it anyway, though its policy does not "
+                "say so"
+                if reachable
+                else "so the ETL tool cannot use it"
+            )
             found.append(
                 _finding(
                     "IR306",
                     f"access role {trust.role.name} trusts instance role "
                     f"{actor.principal.name}, but the instance role's policies do not allow "
-                    f"sts:AssumeRole on {access}, so the ETL tool cannot use it. Add it to the "
-                    "Resource of the instance role's sts:AssumeRole statement",
+                    f"sts:AssumeRole on {access}: {consequence}. Add it to the Resource of the "
+                    "instance role's sts:AssumeRole statement, or stop trusting the instance role",
                     trust.dump,
                     trust.role.trust.pointer + pointer if trust.role.trust else pointer,
                 )
