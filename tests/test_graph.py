@@ -228,7 +228,9 @@ def test_a_missing_access_role_is_ir305_and_an_unlisted_trusting_one_ir306() -> 
 # -- real dumps ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [CLOUDSPLAINING, CLOUDMAPPER], ids=["cloudsplaining", "cloudmapper"])
+@pytest.mark.parametrize(
+    "path", [CLOUDSPLAINING, CLOUDMAPPER], ids=["cloudsplaining", "cloudmapper"]
+)
 def test_real_dumps_graph_and_validate_against_the_published_schema(path: Path) -> None:
     dump = read_dump(need(path).read_bytes(), str(path))
     assert not isinstance(dump, Unreadable)
@@ -241,7 +243,9 @@ def test_real_dumps_graph_and_validate_against_the_published_schema(path: Path) 
         assert writer(analysis, None)
 
 
-@pytest.mark.parametrize("path", [CLOUDSPLAINING, CLOUDMAPPER], ids=["cloudsplaining", "cloudmapper"])
+@pytest.mark.parametrize(
+    "path", [CLOUDSPLAINING, CLOUDMAPPER], ids=["cloudsplaining", "cloudmapper"]
+)
 def test_real_dumps_lint_every_document_naming_principal_and_policy(path: Path) -> None:
     findings = list(iter_lint_paths([need(path)], options=LintOptions()))
     assert findings
@@ -263,9 +267,7 @@ def test_cloudmapper_chains_reach_through_the_role_trusted_by_anyone() -> None:
 
 
 def test_url_encoded_documents_from_the_raw_api_are_decoded() -> None:
-    listed = need(
-        CORPUS / "api-responses/tests/data/placebo/test_delete_role/iam.ListRoles_1.json"
-    )
+    listed = need(CORPUS / "api-responses/tests/data/placebo/test_delete_role/iam.ListRoles_1.json")
     roles = json.loads(listed.read_text(encoding="utf-8"))["data"]["Roles"]
     assert any(isinstance(r["AssumeRolePolicyDocument"], str) for r in roles)
     dump = _read({"RoleDetailList": roles})
@@ -282,7 +284,9 @@ def test_pages_as_an_array_or_one_after_another_are_joined() -> None:
     first = {**account, "RoleDetailList": account["RoleDetailList"][:1]}
     second = {**account, "RoleDetailList": account["RoleDetailList"][1:]}
     as_array = read_dump(json.dumps([first, second], indent=2), "pages.json")
-    in_a_row = read_dump(json.dumps(first, indent=2) + "\n" + json.dumps(second, indent=2), "p.json")
+    in_a_row = read_dump(
+        json.dumps(first, indent=2) + "\n" + json.dumps(second, indent=2), "p.json"
+    )
     for dump in (as_array, in_a_row):
         assert not isinstance(dump, Unreadable)
         assert PATTERN_CHAIN in to_text(analyse([dump]))
@@ -335,7 +339,9 @@ def test_dumps_of_two_accounts_join_by_account_id() -> None:
 def test_a_policy_document_is_not_a_dump() -> None:
     assert not is_dump({"Version": "2012-10-17", "Statement": []})
     assert is_dump({"RoleDetailList": []})
-    assert isinstance(read_dump(b'{"Version": "2012-10-17", "Statement": []}', "p.json"), Unreadable)
+    assert isinstance(
+        read_dump(b'{"Version": "2012-10-17", "Statement": []}', "p.json"), Unreadable
+    )
     assert isinstance(read_dump(b"\xff\xfe", "p.json"), Unreadable)
     assert isinstance(read_dump(b"[" * 100_000, "p.json"), Unreadable)
 
@@ -356,7 +362,9 @@ def test_cli_prints_the_chain_and_exits_0_without_findings(tmp_path: Path) -> No
 
 
 def test_cli_exits_1_with_findings_and_writes_sarif(tmp_path: Path) -> None:
-    result = run_cli("graph", _write(tmp_path, _pattern_account(mistyped=True)), "--format", "sarif")
+    result = run_cli(
+        "graph", _write(tmp_path, _pattern_account(mistyped=True)), "--format", "sarif"
+    )
     assert result.code == 1
     log = json.loads(result.out)
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["IR301"]
@@ -383,7 +391,8 @@ def test_cli_refuses_what_is_not_a_dump_with_exit_2(tmp_path: Path) -> None:
     policy = _write(tmp_path, {"Version": "2012-10-17", "Statement": []}, "policy.json")
     result = run_cli("graph", policy)
     assert result.code == 2
-    assert "policy.json" in result.err and "not an authorization-details dump" in result.err
+    assert "policy.json" in result.err
+    assert "not an authorization-details dump" in result.err
     missing = run_cli("graph", str(tmp_path / "missing.json"))
     assert missing.code == 2
     assert "Traceback" not in missing.err
@@ -411,9 +420,11 @@ def test_the_html_report_loads_nothing_and_escapes_names(tmp_path: Path) -> None
 def test_dot_and_mermaid_draw_the_chain(tmp_path: Path) -> None:
     path = _write(tmp_path, _pattern_account())
     dot = run_cli("graph", path, "--format", "dot").out
-    assert dot.startswith("digraph") and f'"{INSTANCE}" -> "{ACCESS}";' in dot
+    assert dot.startswith("digraph")
+    assert f'"{INSTANCE}" -> "{ACCESS}";' in dot
     mermaid = run_cli("graph", path, "--format", "mermaid").out
-    assert mermaid.startswith("flowchart LR") and "EC2-Redshift-Initiator-Role" in mermaid
+    assert mermaid.startswith("flowchart LR")
+    assert "EC2-Redshift-Initiator-Role" in mermaid
 
 
 def test_progress_goes_to_stderr_on_long_runs(tmp_path: Path) -> None:
@@ -442,5 +453,15 @@ def test_lint_of_a_dump_names_the_principal_and_points_into_the_dump(tmp_path: P
 def test_url_encoding_round_trip_in_generated_documents() -> None:
     document = {"Version": "2012-10-17", "Statement": []}
     encoded = urllib.parse.quote(json.dumps(document), safe="")
-    dump = _read({"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::1:role/r", "AssumeRolePolicyDocument": encoded}]})
+    dump = _read(
+        {
+            "RoleDetailList": [
+                {
+                    "RoleName": "r",
+                    "Arn": "arn:aws:iam::1:role/r",
+                    "AssumeRolePolicyDocument": encoded,
+                }
+            ]
+        }
+    )
     assert dump.roles[0].trust.document == document

@@ -44,7 +44,9 @@ def dangling_policy_findings(dump: AccountDump, held: set[str] | None = None) ->
     nor in ``held`` (the ARNs other dumps of the same run hold)."""
     found = []
     for principal in dump.principals():
-        attachments = [(arn, pointer, "attaches managed policy") for arn, pointer in principal.managed]
+        attachments = [
+            (arn, pointer, "attaches managed policy") for arn, pointer in principal.managed
+        ]
         if principal.boundary is not None:
             attachments.append((*principal.boundary, "uses the permissions boundary"))
         for arn, pointer, what in attachments:
@@ -82,11 +84,14 @@ def lint_dump(
     )
     by_pointer = dict(origins)
     findings = []
-    for finding in _lint_documents(dump, options):
-        origin = _origin_of(finding.pointer, by_pointer)
-        if origin is not None:
-            finding = dataclasses.replace(finding, message=f"{origin}: {finding.message}")
-        findings.append(finding)
+    for found in _lint_documents(dump, options):
+        origin = _origin_of(found.pointer, by_pointer)
+        named = (
+            found
+            if origin is None
+            else dataclasses.replace(found, message=f"{origin}: {found.message}")
+        )
+        findings.append(named)
     checker = Checker(options)
     for pointer, message in dump.problems:
         for problem in checker.unreadable(file, Unreadable(message, *dump.positions(pointer))):

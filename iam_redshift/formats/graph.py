@@ -175,7 +175,9 @@ def to_text(analysis: Analysis, base: str | None = None) -> str:
         lines.append("Findings:")
         for finding in analysis.findings:
             where = f"{repository_path(finding.file, base)}:{finding.line}:{finding.column}"
-            lines.append(_clean(f"  {where}: {finding.code} [{finding.severity}] {finding.message}"))
+            lines.append(
+                _clean(f"  {where}: {finding.code} [{finding.severity}] {finding.message}")
+            )
     lines.append("")
     conditional = sum(1 for e in graph.edges if e.verdict == "conditional")
     lines.append(
@@ -193,7 +195,9 @@ def to_sarif(analysis: Analysis, base: str | None = None) -> str:
 
 def _relevant_edges(analysis: Analysis) -> list[Edge]:
     """The edges to draw: those on a chain, or, when there is no chain, every edge."""
-    on_chain = {(c.nodes[i], c.nodes[i + 1]) for c in analysis.chains for i in range(len(c.nodes) - 1)}
+    on_chain = {
+        (c.nodes[i], c.nodes[i + 1]) for c in analysis.chains for i in range(len(c.nodes) - 1)
+    }
     edges = analysis.graph.edges
     if not on_chain:
         return list(edges)
@@ -296,7 +300,7 @@ def _svg(analysis: Analysis) -> str:
     used = sorted({n for e in edges for n in (e.source, e.target)} | holders)
     if not used:
         return "<p>No edge to draw.</p>"
-    depth = {n: 0 for n in used}
+    depth = dict.fromkeys(used, 0)
     for _ in range(len(used)):  # longest-path layering, bounded by the node count
         changed = False
         for edge in edges:
@@ -325,8 +329,10 @@ def _svg(analysis: Analysis) -> str:
         x1, y1 = place[edge.source]
         x2, y2 = place[edge.target]
         dash = ' stroke-dasharray="5,4"' if edge.verdict == "conditional" else ""
-        title = html.escape(f"{edge.source} -> {edge.target} ({edge.verdict}"
-                            f"{': ' + ', '.join(edge.keys) if edge.keys else ''})")
+        title = html.escape(
+            f"{edge.source} -> {edge.target} ({edge.verdict}"
+            f"{': ' + ', '.join(edge.keys) if edge.keys else ''})"
+        )
         parts.append(
             f'<line x1="{x1 + width}" y1="{y1 + height // 2}" x2="{x2}" y2="{y2 + height // 2}" '
             f'stroke="#555"{dash} marker-end="url(#arrow)"><title>{title}</title></line>'
@@ -352,7 +358,7 @@ def to_html(analysis: Analysis, base: str | None = None) -> str:
     escape = html.escape
     rows = "".join(
         f"<tr><td><code>{escape(_clean(c['text']))}</code></td><td>{escape(c['resource'])}</td>"
-        f"<td class=\"{c['verdict']}\">{escape(c['verdict'])}"
+        f'<td class="{c["verdict"]}">{escape(c["verdict"])}'
         f"{' (' + escape(', '.join(c['conditionKeys'])) + ')' if c['conditionKeys'] else ''}"
         "</td></tr>"
         for c in data["chains"]
@@ -362,7 +368,7 @@ def to_html(analysis: Analysis, base: str | None = None) -> str:
         for r in data["risks"]
     )
     findings = "".join(
-        f"<tr><td class=\"error\">{escape(f.code)}</td><td>{escape(str(f.severity))}</td>"
+        f'<tr><td class="error">{escape(f.code)}</td><td>{escape(str(f.severity))}</td>'
         f"<td>{escape(repository_path(f.file, base))}:{f.line}:{f.column}</td>"
         f"<td>{escape(_clean(f.message))}</td></tr>"
         for f in analysis.findings

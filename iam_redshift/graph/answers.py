@@ -49,7 +49,7 @@ def find_chains(graph: AccountGraph, start: str | None = None) -> list[Chain]:
     into: dict[str, list[Edge]] = {}
     for edge in sorted(graph.edges, key=lambda e: (e.verdict != "allowed", e.source, e.target)):
         into.setdefault(edge.target, []).append(edge)
-    toward: dict[str, Edge | None] = {goal: None for goal in goals}
+    toward: dict[str, Edge | None] = dict.fromkeys(goals)
     queue = deque(sorted(goals))
     while queue:
         node = queue.popleft()
@@ -63,7 +63,8 @@ def find_chains(graph: AccountGraph, start: str | None = None) -> list[Chain]:
             continue
         if graph.target_role is not None and node == graph.target_role:
             continue
-        path, keys, verdict = [node], [], "allowed"
+        path, verdict = [node], "allowed"
+        keys: list[str] = []
         step = toward[node]
         while step is not None:
             path.append(step.target)
@@ -96,7 +97,11 @@ def chain_risks(graph: AccountGraph, chains: list[Chain]) -> list[Risk]:
                     chain.nodes,
                 )
             )
-    ec2_fed = {e.target for e in graph.edges if kinds.get(e.source) == "service" and e.source.startswith("ec2.")}
+    ec2_fed = {
+        e.target
+        for e in graph.edges
+        if kinds.get(e.source) == "service" and e.source.startswith("ec2.")
+    }
     holders = {g.principal for g in graph.grants}
     for edge in graph.edges:
         if edge.target in holders and edge.source not in ec2_fed:

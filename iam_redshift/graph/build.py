@@ -12,13 +12,12 @@ identity policies, the target's trust policy and an empty request context: expli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from iam_redshift.evaluation import Decision, Policy, Request, StatementRef, Verdict, evaluate
 from iam_redshift.graph.model import (
-    CREDENTIAL_ACTIONS,
     AccountGraph,
     Edge,
     Evidence,
@@ -46,7 +45,10 @@ ASSUME_ROLE = "sts:AssumeRole"
 _EC2 = ("ec2.amazonaws.com", "ec2.amazonaws.com.cn")
 #: What an identity policy of a principal outside every dump is taken to be: its own account
 #: decides, and the graph shows what the trust policy lets it do.
-_OUTSIDE = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+_OUTSIDE = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+}
 
 
 def _strings(value: Any) -> list[str]:
@@ -71,9 +73,13 @@ def statements(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
 def _action_match(pattern: str, action: str) -> bool:
     # Most patterns name another service: compare the service prefix before any matching.
     service, colon, _ = pattern.partition(":")
-    if colon and "*" not in service and "?" not in service:
-        if service.lower() != action.partition(":")[0].lower():
-            return False
+    if (
+        colon
+        and "*" not in service
+        and "?" not in service
+        and service.lower() != action.partition(":")[0].lower()
+    ):
+        return False
     return glob_match(pattern, action, ignore_case=True)
 
 
@@ -114,7 +120,6 @@ class _Source:
 @dataclass
 class Actor:
     """A user or role with its identity policies, boundary, and what it may assume."""
-
 
     principal: Principal
     dump: AccountDump
@@ -231,10 +236,9 @@ class Builder:
                     if group is not None:
                         identity.extend(self._policies(dump, group))
                 boundary = None
-                if principal.boundary is not None:
-                    held = self.managed.get(principal.boundary[0])
-                    if held is not None:
-                        boundary = self.source.policy(held[0], held[1], "identity", None)
+                bound = self.managed.get(principal.boundary[0]) if principal.boundary else None
+                if bound is not None:
+                    boundary = self.source.policy(bound[0], bound[1], "identity", None)
                 assume = [p for policy in identity for p in self._assume(policy)]
                 self.actors[principal.arn] = Actor(principal, dump, identity, boundary, assume)
                 account = principal.account
@@ -248,11 +252,11 @@ class Builder:
                     dump.file,
                     principal.pointer,
                 )
-                if principal.kind == "role" and principal.trust is not None:
-                    if principal.trust.document is not None:
-                        policy = self.source.policy(dump, principal.trust, "resource", principal.arn)
-                        self.trusts[principal.arn] = Trust(principal, dump, policy)
-                        self._index(principal.arn, principal.trust.document)
+                trust = principal.trust
+                if principal.kind == "role" and trust is not None and trust.document is not None:
+                    policy = self.source.policy(dump, trust, "resource", principal.arn)
+                    self.trusts[principal.arn] = Trust(principal, dump, policy)
+                    self._index(principal.arn, trust.document)
                 if principal.kind == "role" and principal.instance_profiles:
                     self.instance_profiled.add(principal.arn)
         self.graph.accounts = tuple(sorted(accounts))
@@ -288,9 +292,7 @@ class Builder:
 
     # -- deciding -----------------------------------------------------------------------------
 
-    def _edge(
-        self, source: str, target: str, via: str, decision: Decision, action: str = ASSUME_ROLE
-    ) -> None:
+    def _edge(self, source: str, target: str, via: str, decision: Decision) -> None:
         if decision.verdict is Verdict.ALLOWED:
             verdict = "allowed"
         elif decision.verdict is Verdict.DEPENDS:
@@ -298,15 +300,19 @@ class Builder:
         else:
             return
         evidence = tuple(
-            sorted({self.source.evidence(r) for r in decision.statements if r.file in self.source.places})
+            sorted(
+                {
+                    self.source.evidence(r)
+                    for r in decision.statements
+                    if r.file in self.source.places
+                }
+            )
         )
         self.graph.edges.append(
             Edge(source, target, verdict, via, decision.keys, evidence)  # type: ignore[arg-type]
         )
 
-    def _decide(
-        self, actor: Actor, trust: Trust, via: str, action: str = ASSUME_ROLE
-    ) -> Decision:
+    def _decide(self, actor: Actor, trust: Trust, via: str, action: str = ASSUME_ROLE) -> Decision:
         request = Request(actor.arn, action, trust.role.arn)
         decision = evaluate(request, [*actor.identity, trust.policy])
         if (
@@ -383,7 +389,9 @@ class Builder:
         dumped = set(self.graph.accounts)
         outside: list[tuple[str, str, str, str]] = []  # (node id, kind, roles' key, via)
         for service in sorted(self.by_service):
-            outside.extend((service, "service", role, "service") for role in self.by_service[service])
+            outside.extend(
+                (service, "service", role, "service") for role in self.by_service[service]
+            )
         for provider in sorted(self.by_federated):
             outside.extend(
                 (provider, "federated", role, "federated") for role in self.by_federated[provider]
@@ -392,10 +400,12 @@ class Builder:
         for account in sorted(self.by_account):
             if account not in dumped:
                 root = f"arn:aws:iam::{account}:root"
-                outside.extend((root, "account", role, "account") for role in self.by_account[account])
+                outside.extend(
+                    (root, "account", role, "account") for role in self.by_account[account]
+                )
         for arn in sorted(self.by_arn):
-            account = _account(arn)
-            if account is not None and account not in dumped and arn not in self.actors:
+            owner = _account(arn)
+            if owner is not None and owner not in dumped and arn not in self.actors:
                 outside.extend((arn, "external", role, "arn") for role in self.by_arn[arn])
         for node_id, kind, role, via in sorted(outside):
             trust = self.trusts.get(role)
@@ -403,7 +413,10 @@ class Builder:
                 continue
             if node_id not in self.graph.nodes:
                 self.graph.nodes[node_id] = Node(
-                    node_id, kind, node_id, _account(node_id)  # type: ignore[arg-type]
+                    node_id,
+                    kind,  # type: ignore[arg-type]
+                    node_id,
+                    _account(node_id),
                 )
             action = ASSUME_ROLE
             # No dump holds its policies (a service, a provider, another account): the trust
@@ -415,7 +428,7 @@ class Builder:
             if kind == "service" and node_id in _EC2 and role not in self.instance_profiled:
                 continue  # EC2 delivers a role only through an instance profile
             decision = evaluate(Request(node_id, action, role), [*identity, trust.policy])
-            self._edge(node_id, role, via, decision, action)
+            self._edge(node_id, role, via, decision)
 
     # -- grants -------------------------------------------------------------------------------
 

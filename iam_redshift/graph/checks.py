@@ -43,9 +43,12 @@ def _strings(value: Any) -> list[str]:
 def _trusts_ec2(document: Any) -> bool:
     for _, statement in statements(document):
         principal = statement.get("Principal")
-        if statement.get("Effect") == "Allow" and isinstance(principal, dict):
-            if any(v.lower() in _EC2 for v in _strings(principal.get("Service"))):
-                return True
+        if (
+            statement.get("Effect") == "Allow"
+            and isinstance(principal, dict)
+            and any(v.lower() in _EC2 for v in _strings(principal.get("Service")))
+        ):
+            return True
     return False
 
 
@@ -114,7 +117,12 @@ def check_pairs(builder: Builder) -> None:
                 continue
             account = resource.split(":", 5)[4] if resource.count(":") >= 5 else None
             exact = "*" not in resource and "?" not in resource
-            if exact and ":role/" in resource and account in dumped and resource not in builder.actors:
+            if (
+                exact
+                and ":role/" in resource
+                and account in dumped
+                and resource not in builder.actors
+            ):
                 found.append(
                     _finding(
                         "IR305",

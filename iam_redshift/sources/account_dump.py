@@ -287,7 +287,9 @@ def _inline(item: Mapping[str, Any], key: str, pointer: str) -> tuple[DumpPolicy
     for index, entry in enumerate(item.get(key) or ()):
         if isinstance(entry, dict) and "PolicyDocument" in entry:
             name = _text(entry, "PolicyName") or f"#{index}"
-            found.append(_policy(name, f"{pointer}/{key}/{index}/PolicyDocument", entry["PolicyDocument"]))
+            found.append(
+                _policy(name, f"{pointer}/{key}/{index}/PolicyDocument", entry["PolicyDocument"])
+            )
     return tuple(found)
 
 
@@ -336,7 +338,9 @@ def _read_page(dump: AccountDump, page: Mapping[str, Any], prefix: str) -> None:
         trust = None
         if "AssumeRolePolicyDocument" in item:
             trust = _policy(
-                "trust policy", f"{pointer}/AssumeRolePolicyDocument", item["AssumeRolePolicyDocument"]
+                "trust policy",
+                f"{pointer}/AssumeRolePolicyDocument",
+                item["AssumeRolePolicyDocument"],
             )
         dump.roles.append(
             Principal(
@@ -396,14 +400,20 @@ def _read_page(dump: AccountDump, page: Mapping[str, Any], prefix: str) -> None:
             if not isinstance(version, dict) or "Document" not in version:
                 continue
             label = _text(version, "VersionId") or f"#{index}"
-            read = _policy(label, f"{pointer}/PolicyVersionList/{index}/Document", version["Document"])
+            read = _policy(
+                label, f"{pointer}/PolicyVersionList/{index}/Document", version["Document"]
+            )
             versions.append(read)
             if version.get("IsDefaultVersion") is True or (
                 default is None and label == _text(item, "DefaultVersionId")
             ):
                 default = read
         dump.policies[arn] = ManagedPolicy(
-            arn, _text(item, "PolicyName") or arn.rpartition("/")[2], pointer, default, tuple(versions)
+            arn,
+            _text(item, "PolicyName") or arn.rpartition("/")[2],
+            pointer,
+            default,
+            tuple(versions),
         )
     for pointer, item in _items(dump, page, "InstanceProfileList", prefix):
         _profiles(dump, [item], None)

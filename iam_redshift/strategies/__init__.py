@@ -21,11 +21,12 @@ entry point), so ``st.from_type(Setup)`` and ``st.builds(...)`` with model-typed
 from :func:`setups` and friends.
 
 By job: :mod:`~iam_redshift.strategies.values` (names, ARNs, targets, roles, setups, bundles),
-:mod:`~iam_redshift.strategies.documents` (permissions and trust policies) and
-:mod:`~iam_redshift.strategies.dumps` (account-authorization-details dumps with known
-answers, and large synthetic ones) and :mod:`~iam_redshift.strategies.mutations` (broken bundles, made by the edits in
-``_trust_edits`` and ``_policy_edits``). They use only the public API of iam-redshift. This
-is the only package that imports Hypothesis: ``import iam_redshift`` does not.
+:mod:`~iam_redshift.strategies.documents` (permissions and trust policies),
+:mod:`~iam_redshift.strategies.dumps` (account-authorization-details dumps with known answers,
+and large synthetic ones) and :mod:`~iam_redshift.strategies.mutations` (broken bundles, made
+by the edits in ``_trust_edits`` and ``_policy_edits``). They use only the public API of
+iam-redshift. This is the only package that imports Hypothesis: ``import iam_redshift`` does
+not.
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.strategies import SearchStrategy
 
 from iam_redshift.render import Bundle
 
@@ -71,8 +70,9 @@ def _policy(statements: list[dict[str, Any]]) -> dict[str, Any]:
     return {"Version": VERSION, "Statement": statements}
 
 
+# One recipe from first draw to expected answer: split up, the answer would be harder to check.
 @st.composite
-def account_dumps(
+def account_dumps(  # noqa: PLR0915
     draw: st.DrawFn,
     *,
     account_id: str = "123456789012",
@@ -164,7 +164,10 @@ def account_dumps(
         managed: list[Any] = []
         if statements and holder[principal] == "inline":
             inline.append(
-                {"PolicyName": f"{name}-assume", "PolicyDocument": _encode(_policy(statements), draw(encoding))}
+                {
+                    "PolicyName": f"{name}-assume",
+                    "PolicyDocument": _encode(_policy(statements), draw(encoding)),
+                }
             )
         elif statements and holder[principal] == "managed":
             arn = f"arn:aws:iam::{account_id}:policy/{name}-assume"
@@ -175,8 +178,27 @@ def account_dumps(
                     "Arn": arn,
                     "DefaultVersionId": "v2",
                     "PolicyVersionList": [
-                        {"VersionId": "v1", "IsDefaultVersion": False, "Document": _encode(_policy([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]), "object")},
-                        {"VersionId": "v2", "IsDefaultVersion": True, "Document": _encode(_policy(statements), draw(encoding))},
+                        {
+                            "VersionId": "v1",
+                            "IsDefaultVersion": False,
+                            "Document": _encode(
+                                _policy(
+                                    [
+                                        {
+                                            "Effect": "Allow",
+                                            "Action": "sts:AssumeRole",
+                                            "Resource": "*",
+                                        }
+                                    ]
+                                ),
+                                "object",
+                            ),
+                        },
+                        {
+                            "VersionId": "v2",
+                            "IsDefaultVersion": True,
+                            "Document": _encode(_policy(statements), draw(encoding)),
+                        },
                     ],
                 }
             )
@@ -190,25 +212,35 @@ def account_dumps(
     for role in roles:
         name = role.rpartition("/")[2]
         kind, named, condition, profile = trust[role]
-        principal: Any
+        named_by: Any
         if kind == "ec2":
-            principal = {"Service": "ec2.amazonaws.com"}
+            named_by = {"Service": "ec2.amazonaws.com"}
         elif kind == "lambda":
-            principal = {"Service": "lambda.amazonaws.com"}
+            named_by = {"Service": "lambda.amazonaws.com"}
         elif kind == "arn":
-            principal = {"AWS": named}
+            named_by = {"AWS": named}
         elif kind == "account":
-            principal = {"AWS": f"arn:aws:iam::{account_id}:root"}
+            named_by = {"AWS": f"arn:aws:iam::{account_id}:root"}
         elif kind == "anyone":
-            principal = {"AWS": "*"}
+            named_by = {"AWS": "*"}
         else:
-            principal = {"AWS": f"arn:aws:iam::{account_id}:role/{name}-Mistyped"}
-        statement: dict[str, Any] = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+            named_by = {"AWS": f"arn:aws:iam::{account_id}:role/{name}-Mistyped"}
+        statement: dict[str, Any] = {
+            "Effect": "Allow",
+            "Principal": named_by,
+            "Action": "sts:AssumeRole",
+        }
         if condition:
             statement["Condition"] = {condition[0]: {condition[1]: condition[2]}}
         inline, managed = attachments(role, name)
         profiles = (
-            [{"InstanceProfileName": name, "Arn": f"arn:aws:iam::{account_id}:instance-profile/{name}", "Roles": []}]
+            [
+                {
+                    "InstanceProfileName": name,
+                    "Arn": f"arn:aws:iam::{account_id}:instance-profile/{name}",
+                    "Roles": [],
+                }
+            ]
             if profile
             else []
         )
@@ -232,7 +264,9 @@ def account_dumps(
                 {
                     "GroupName": f"{name}-group",
                     "Arn": f"arn:aws:iam::{account_id}:group/{name}-group",
-                    "GroupPolicyList": [{"PolicyName": "assume", "PolicyDocument": _policy(statements)}]
+                    "GroupPolicyList": [
+                        {"PolicyName": "assume", "PolicyDocument": _policy(statements)}
+                    ]
                     if statements
                     else [],
                     "AttachedManagedPolicies": [],
@@ -296,7 +330,11 @@ def bundle_dump(
                     "PolicyDocument": _encode(document.document, encoding),
                 }
             )
-        if document.role_kind == "instance" and instance_profile and not entry["InstanceProfileList"]:
+        if (
+            document.role_kind == "instance"
+            and instance_profile
+            and not entry["InstanceProfileList"]
+        ):
             account = arn.split(":")[4]
             partition = arn.split(":")[1]
             entry["InstanceProfileList"].append(
@@ -398,7 +436,10 @@ def synthetic_dump(
         name = arn.rpartition("/")[2]
         draw = rng.random()
         permissions = [
-            {"PolicyName": f"{name}-inline-{k}", "PolicyDocument": _permissions(rng, account_id, rng.randint(1, 5))}
+            {
+                "PolicyName": f"{name}-inline-{k}",
+                "PolicyDocument": _permissions(rng, account_id, rng.randint(1, 5)),
+            }
             for k in range(rng.randint(1, 2))
         ]
         profiles: list[dict[str, Any]] = []
@@ -406,12 +447,24 @@ def synthetic_dump(
         if index % 100 == 0 and index + 1 < roles:
             # The two-role pattern: an instance role and the access role it assumes.
             principal: Any = {"Service": "ec2.amazonaws.com"}
-            profiles = [{"InstanceProfileName": name, "Arn": f"arn:aws:iam::{account_id}:instance-profile/{name}", "Roles": []}]
+            profiles = [
+                {
+                    "InstanceProfileName": name,
+                    "Arn": f"arn:aws:iam::{account_id}:instance-profile/{name}",
+                    "Roles": [],
+                }
+            ]
             permissions.append(
                 {
                     "PolicyName": "AllowAssumingPreferredRoles",
                     "PolicyDocument": _policy(
-                        [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": [arns[index + 1]]}]
+                        [
+                            {
+                                "Effect": "Allow",
+                                "Action": "sts:AssumeRole",
+                                "Resource": [arns[index + 1]],
+                            }
+                        ]
                     ),
                 }
             )
@@ -446,18 +499,34 @@ def synthetic_dump(
             condition = {"StringEquals": {"sts:ExternalId": f"ext-{index}"}}
         else:
             principal = {"Service": "ec2.amazonaws.com"}
-            profiles = [{"InstanceProfileName": name, "Arn": f"arn:aws:iam::{account_id}:instance-profile/{name}", "Roles": []}]
+            profiles = [
+                {
+                    "InstanceProfileName": name,
+                    "Arn": f"arn:aws:iam::{account_id}:instance-profile/{name}",
+                    "Roles": [],
+                }
+            ]
         if rng.random() < 0.05:
             # Some roles may assume others (role chaining).
             permissions.append(
                 {
                     "PolicyName": "AssumeOthers",
                     "PolicyDocument": _policy(
-                        [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": rng.sample(arns, 3)}]
+                        [
+                            {
+                                "Effect": "Allow",
+                                "Action": "sts:AssumeRole",
+                                "Resource": rng.sample(arns, 3),
+                            }
+                        ]
                     ),
                 }
             )
-        statement: dict[str, Any] = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+        statement: dict[str, Any] = {
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "sts:AssumeRole",
+        }
         if condition:
             statement["Condition"] = condition
         role_list.append(
@@ -471,7 +540,8 @@ def synthetic_dump(
                 "InstanceProfileList": profiles,
                 "RolePolicyList": permissions,
                 "AttachedManagedPolicies": [
-                    {"PolicyName": p.rpartition("/")[2], "PolicyArn": p} for p in rng.sample(pool, min(len(pool), rng.randint(1, 4)))
+                    {"PolicyName": p.rpartition("/")[2], "PolicyArn": p}
+                    for p in rng.sample(pool, min(len(pool), rng.randint(1, 4)))
                 ],
                 "Tags": [],
                 "RoleLastUsed": {},
@@ -483,9 +553,15 @@ def synthetic_dump(
             "Path": "/",
             "GroupName": group,
             "Arn": f"arn:aws:iam::{account_id}:group/{group}",
-            "GroupPolicyList": [{"PolicyName": f"{group}-inline", "PolicyDocument": _permissions(rng, account_id, 3)}],
+            "GroupPolicyList": [
+                {
+                    "PolicyName": f"{group}-inline",
+                    "PolicyDocument": _permissions(rng, account_id, 3),
+                }
+            ],
             "AttachedManagedPolicies": [
-                {"PolicyName": p.rpartition("/")[2], "PolicyArn": p} for p in rng.sample(pool, min(len(pool), 2))
+                {"PolicyName": p.rpartition("/")[2], "PolicyArn": p}
+                for p in rng.sample(pool, min(len(pool), 2))
             ],
         }
         for group in groups
@@ -495,7 +571,20 @@ def synthetic_dump(
         name = f"user-{index}"
         assume: list[dict[str, Any]] = []
         if rng.random() < 0.2:
-            assume = [{"PolicyName": "assume", "PolicyDocument": _policy([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": rng.sample(arns, 2)}])}]
+            assume = [
+                {
+                    "PolicyName": "assume",
+                    "PolicyDocument": _policy(
+                        [
+                            {
+                                "Effect": "Allow",
+                                "Action": "sts:AssumeRole",
+                                "Resource": rng.sample(arns, 2),
+                            }
+                        ]
+                    ),
+                }
+            ]
         user_list.append(
             {
                 "Path": "/",
@@ -504,7 +593,8 @@ def synthetic_dump(
                 "GroupList": [rng.choice(groups)],
                 "UserPolicyList": assume,
                 "AttachedManagedPolicies": [
-                    {"PolicyName": p.rpartition("/")[2], "PolicyArn": p} for p in rng.sample(pool, min(len(pool), 2))
+                    {"PolicyName": p.rpartition("/")[2], "PolicyArn": p}
+                    for p in rng.sample(pool, min(len(pool), 2))
                 ],
                 "Tags": [],
             }
