@@ -29,7 +29,7 @@ from iam_redshift.graph.model import (
     Risk,
 )
 from iam_redshift.rules.grammar import UNREADABLE
-from iam_redshift.sources.account_dump import AccountDump
+from iam_redshift.sources.account_dump import AccountDump, paused_collection
 
 __all__ = [
     "CREDENTIAL_ACTIONS",
@@ -117,10 +117,11 @@ def analyse(
             resource = to
         else:
             actions = (to,)
-    graph = build_graph(
-        dumps, actions=actions, resource=resource, target_role=target_role, progress=progress
-    )
-    chains = find_chains(graph, start)
+    with paused_collection():
+        graph = build_graph(
+            dumps, actions=actions, resource=resource, target_role=target_role, progress=progress
+        )
+        chains = find_chains(graph, start)
     risks = sorted(
         [*graph.risks, *chain_risks(graph, chains)], key=lambda r: (r.kind, r.nodes, r.message)
     )

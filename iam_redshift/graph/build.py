@@ -346,6 +346,17 @@ class Builder:
                 )
         return decision
 
+    @staticmethod
+    def _assumable(actor: Actor, pool: set[str]) -> set[str]:
+        """The roles of ``pool`` the actor's own policies may allow it to assume: exact ARNs by
+        set intersection, so only wildcard patterns cost a match per role."""
+        exact = {p for p in actor.assume if "*" not in p and "?" not in p}
+        wild = [p for p in actor.assume if p not in exact]
+        found = exact & pool
+        if wild:
+            found.update(role for role in pool if any(glob_match(p, role) for p in wild))
+        return found
+
     def _candidates(self, actor: Actor) -> Iterator[tuple[str, str]]:
         """(role ARN, how its trust policy may cover the actor), each role once."""
         seen: set[str] = set()
@@ -354,19 +365,21 @@ class Builder:
             yield role, "arn"
         account = actor.principal.account
         if actor.assume:
-            for role in sorted(self.by_account.get(account or "", ())):
-                if role not in seen and may_assume(actor.assume, role):
-                    seen.add(role)
-                    yield role, "account"
-        for role in sorted(self.anyone):
-            # Within its account a role that trusts "*" needs nothing from the caller's policies.
-            if role not in seen and (_account(role) == account or may_assume(actor.assume, role)):
+            pool = self.by_account.get(account or "", set())
+            for role in sorted(self._assumable(actor, pool) - seen):
+                seen.add(role)
+                yield role, "account"
+        if self.anyone:
+            # Within its account a role that trusts "*" needs nothing from the caller's
+            # policies; from another account the caller's policies must allow it too.
+            same = {role for role in self.anyone if _account(role) == account}
+            others = self._assumable(actor, self.anyone - same) if actor.assume else set()
+            for role in sorted((same | others) - seen):
                 seen.add(role)
                 yield role, "anyone"
-        for role in sorted(self.not_principal):
-            if role not in seen:
-                seen.add(role)
-                yield role, "not-principal"
+        for role in sorted(self.not_principal - seen):
+            seen.add(role)
+            yield role, "not-principal"
 
     def edges(self) -> None:
         """Every edge, from the index."""

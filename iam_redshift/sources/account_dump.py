@@ -14,6 +14,8 @@ into the line and column of the file's own text (for a document given as a strin
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import urllib.parse
 from collections.abc import Iterator, Mapping
@@ -25,6 +27,7 @@ from iam_redshift.sources.json_text import ParsedText, Unreadable, escape_pointe
 
 __all__ = [
     "DUMP_KEYS",
+    "paused_collection",
     "MAX_DUMP_BYTES",
     "AccountDump",
     "DumpPolicy",
@@ -134,6 +137,20 @@ class AccountDump:
         yield from self.groups
 
 
+@contextlib.contextmanager
+def paused_collection() -> Iterator[None]:
+    """No cyclic garbage collection inside (restored after). A dump is millions of small
+    objects that all stay alive: each automatic collection would walk them again, which made
+    a 10,000-role dump take twice as long as it needs to. Nothing built inside forms cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def is_dump(value: Any) -> bool:
     """Whether a decoded JSON value is get-account-authorization-details output (a page, or an
     array of pages) rather than a policy document."""
@@ -219,6 +236,11 @@ def _decode_pages(text: str) -> list[tuple[int, Any, str]] | Unreadable:
 
 def read_dump(data: bytes | str, file: str) -> AccountDump | Unreadable:
     """The dump in ``data`` (all its pages), or why it is not one."""
+    with paused_collection():
+        return _read_dump(data, file)
+
+
+def _read_dump(data: bytes | str, file: str) -> AccountDump | Unreadable:
     if isinstance(data, bytes):
         if len(data) > MAX_DUMP_BYTES:
             return Unreadable(f"the file is larger than {MAX_DUMP_BYTES} bytes")
