@@ -27,7 +27,6 @@ from iam_redshift.sources.json_text import ParsedText, Unreadable, escape_pointe
 
 __all__ = [
     "DUMP_KEYS",
-    "paused_collection",
     "MAX_DUMP_BYTES",
     "AccountDump",
     "DumpPolicy",
@@ -35,6 +34,7 @@ __all__ = [
     "Principal",
     "decode_document",
     "is_dump",
+    "paused_collection",
     "read_dump",
     "source_file",
 ]
