@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from iam_redshift.sources.embedded import EmbeddedDocument, SourceFile
-from iam_redshift.sources.json_text import ParsedText, Unreadable, escape_pointer
+from iam_redshift.sources.json_text import ParsedText, Unreadable
 
 __all__ = [
     "DUMP_KEYS",
@@ -33,6 +33,7 @@ __all__ = [
     "ManagedPolicy",
     "Principal",
     "decode_document",
+    "embedded_documents",
     "is_dump",
     "paused_collection",
     "read_dump",
@@ -498,8 +499,3 @@ def source_file(dump: AccountDump) -> SourceFile:
     managed policy version, each named by its principal and policy."""
     documents = tuple(document for document, _ in embedded_documents(dump))
     return SourceFile(dump.file, "account-authorization-details", documents, dump.positions)
-
-
-def pointer_of(*tokens: str | int) -> str:
-    """A JSON pointer built from tokens."""
-    return "".join(f"/{escape_pointer(t)}" for t in tokens)
