@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from iam_redshift import render_bundle
 from iam_redshift._schemas import validator
@@ -465,3 +466,50 @@ def test_url_encoding_round_trip_in_generated_documents() -> None:
         }
     )
     assert dump.roles[0].trust.document == document
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+_KEYS = st.sampled_from(
+    [
+        "Arn",
+        "RoleName",
+        "AssumeRolePolicyDocument",
+        "RolePolicyList",
+        "AttachedManagedPolicies",
+        "InstanceProfileList",
+        "PermissionsBoundary",
+        "GroupList",
+        "PolicyVersionList",
+        "Statement",
+        "Principal",
+    ]
+)
+_ENTRY = st.dictionaries(_KEYS, _JSON | st.just("arn:aws:iam::123456789012:role/x"), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["RoleDetailList", "UserDetailList", "GroupDetailList", "Policies"]),
+        st.lists(_ENTRY | _JSON, max_size=3) | _JSON,
+        min_size=1,
+    )
+)
+def test_any_shape_under_the_dump_keys_is_read_graphed_and_linted_without_crashing(
+    value: dict[str, Any],
+) -> None:
+    text = json.dumps(value)
+    dump = read_dump(text, "dump.json")
+    if isinstance(dump, Unreadable):
+        return
+    analysis = analyse([dump])
+    for writer in GRAPH_FORMATS.values():
+        writer(analysis, None)
+    findings = list(iter_lint_contents({"dump.json": text}))
+    assert "IR000" not in {f.code for f in findings}
