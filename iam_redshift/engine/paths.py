@@ -13,12 +13,15 @@ from pathlib import Path
 
 from iam_redshift.bundle_io import listed_paths
 from iam_redshift.engine.checker import Checker
+from iam_redshift.engine.dump import looks_like_dump
 from iam_redshift.engine.lint import iter_lint_contents, lint_file_contents
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME
+from iam_redshift.sources.account_dump import MAX_DUMP_BYTES
 from iam_redshift.sources.discover import Excluded
 from iam_redshift.sources.files import ReadProblem, read_limited
+from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
 
 __all__ = ["iter_lint_paths"]
 
@@ -50,6 +53,12 @@ def iter_lint_paths(
 
 def _lint_file(path: str, options: LintOptions, root: str | None) -> list[Finding]:
     data = read_limited(path, root=root)
+    if (
+        not isinstance(data, ReadProblem)
+        and len(data) > MAX_DOCUMENT_BYTES
+        and looks_like_dump(data)
+    ):
+        data = read_limited(path, root=root, limit=MAX_DUMP_BYTES)  # dumps may be larger
     if isinstance(data, ReadProblem):
         return Checker(options).unreadable(path, data.reason)
     return lint_file_contents(data, file=path, options=options)  # a dump, else one document

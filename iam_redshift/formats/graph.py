@@ -151,15 +151,27 @@ def to_text(analysis: Analysis, base: str | None = None) -> str:
     for chain in analysis.chains:
         names = " -> ".join(_name(analysis, n) for n in chain.nodes)
         ending = "" if graph.target_role is not None else f" -> {chain.grant.action}"
-        if graph.target_role is not None:
-            ending = ""
         condition = (
             f"  [conditional on {', '.join(chain.keys) or 'a condition'}]"
             if chain.verdict == "conditional"
             else ""
         )
-        resource = f" on {chain.grant.resource}" if graph.target_role is None else ""
-        lines.append(_clean(f"  {names}{ending}{resource}{condition}"))
+        lines.append(_clean(f"  {names}{ending}{condition}"))
+    holders = sorted({c.nodes[-1] for c in analysis.chains})
+    if graph.target_role is None and holders:
+        lines.append("")
+        lines.append("Grants:")
+        for holder in holders:
+            for grant in (g for g in graph.grants if g.principal == holder):
+                condition = (
+                    f"  [conditional on {', '.join(grant.keys)}]"
+                    if grant.verdict == "conditional"
+                    else ""
+                )
+                lines.append(
+                    _clean(f"  {_name(analysis, holder)}: {grant.action} on {grant.resource}")
+                    + _clean(condition)
+                )
     roles = sorted({n for c in analysis.chains for n in c.nodes if n in graph.nodes})
     named = [n for n in roles if graph.nodes[n].kind in ("role", "user")]
     if named:
