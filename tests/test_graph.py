@@ -521,3 +521,12 @@ def test_the_readme_example_is_what_graph_prints(tmp_path: Path, monkeypatch: An
     _write(tmp_path, _pattern_account(), "account.json")
     result = run_cli("graph", "account.json")
     assert result.out == shown
+
+
+def test_lint_reads_a_dump_larger_than_one_policy_document_may_be(tmp_path: Path) -> None:
+    account = _pattern_account()
+    account["RoleDetailList"][0]["Description"] = "x" * (5 << 20)
+    path = _write(tmp_path, account)
+    result = run_cli("lint", "--isolated", "--format", "json", path)
+    codes = {f["code"] for f in json.loads(result.out)["findings"]}
+    assert "IR100" not in codes
