@@ -530,3 +530,73 @@ def test_lint_reads_a_dump_larger_than_one_policy_document_may_be(tmp_path: Path
     result = run_cli("lint", "--isolated", "--format", "json", path)
     codes = {f["code"] for f in json.loads(result.out)["findings"]}
     assert "IR100" not in codes
+
+
+def test_lint_recognises_a_dump_on_stdin() -> None:
+    dump = json.dumps(_pattern_account(), indent=2).replace(
+        '"Action": "sts:AssumeRole"', '"Action": "sts:*"', 1
+    )
+    result = run_cli("lint", "--isolated", "--format", "json", "-", stdin=dump.encode())
+    findings = json.loads(result.out)["findings"]
+    assert findings
+    assert all(f["message"].startswith("role ") for f in findings)
+    assert "IR100" not in {f["code"] for f in findings}
+
+
+def _role(name: str, trust: list[dict[str, Any]], *policies: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "RoleName": name,
+        "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": trust},
+        "RolePolicyList": [
+            {"PolicyName": f"p{i}", "PolicyDocument": {"Version": "2012-10-17", "Statement": [p]}}
+            for i, p in enumerate(policies)
+        ],
+    }
+
+
+def _arn(name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:role/{name}"
+
+
+def test_not_principal_not_action_and_federated_trusts() -> None:
+    everyone_but_b = _role(
+        "Open",
+        [{"Effect": "Allow", "NotPrincipal": {"AWS": _arn("B")}, "Action": "sts:AssumeRole"}],
+    )
+    by_account = _role(
+        "ByAccount",
+        [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}],
+    )
+    web = _role(
+        "Web",
+        [
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+            }
+        ],
+    )
+    admin = _role(
+        "A", [], {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
+    )  # NotAction covers sts:AssumeRole
+    plain = _role("B", [])
+    analysis = analyse([_read({"RoleDetailList": [everyone_but_b, by_account, web, admin, plain]})])
+    edges = {(e.source, e.target): e.via for e in analysis.graph.edges}
+    assert edges[(_arn("A"), _arn("Open"))] == "not-principal"
+    assert (_arn("B"), _arn("Open")) not in edges
+    assert edges[(_arn("A"), _arn("ByAccount"))] == "account"
+    assert (_arn("B"), _arn("ByAccount")) not in edges  # its own policies allow nothing
+    assert edges[("cognito-identity.amazonaws.com", _arn("Web"))] == "federated"
+    assert analysis.graph.nodes["cognito-identity.amazonaws.com"].kind == "federated"
+
+
+def test_to_a_database_user_arn_asks_about_that_resource(tmp_path: Path) -> None:
+    path = _write(tmp_path, _pattern_account())
+    user = f"arn:aws:redshift:us-east-1:{ACCOUNT}:dbuser:analytics/etl_user"
+    reached = json.loads(run_cli("graph", path, "--to", user, "--format", "json").out)
+    assert ["ec2.amazonaws.com", INSTANCE, ACCESS] in [c["nodes"] for c in reached["chains"]]
+    other = f"arn:aws:redshift:us-east-1:{ACCOUNT}:dbuser:analytics/admin"
+    missed = json.loads(run_cli("graph", path, "--to", other, "--format", "json").out)
+    assert missed["chains"] == []
