@@ -48,9 +48,9 @@ from iam_redshift.strategies.dumps import (
     GeneratedDump,
     account_dumps,
     bundle_dump,
-    synthetic_dump,
 )
 from iam_redshift.strategies.mutations import BROKEN_BUNDLE_CODES, BrokenBundle, broken_bundles
+from iam_redshift.strategies.synthetic import synthetic_dump
 from iam_redshift.strategies.values import (
     ROLE_NAME_CHARACTERS,
     ROLE_PATH_CHARACTERS,
