@@ -87,6 +87,24 @@ def _all_of(checks: list[Check]) -> Check:
     return every
 
 
+def _number(instance: Any) -> bool:
+    return isinstance(instance, int | float) and not isinstance(instance, bool)
+
+
+def _bound(keyword: str, limit: Any) -> Check:
+    """``minimum`` and its kin: they apply to numbers only (a bool is not one)."""
+    if not _number(limit):
+        raise _Unsupported(f"{keyword} of a non-number")
+    compare: dict[str, Check] = {
+        "minimum": lambda x: bool(x >= limit),
+        "maximum": lambda x: bool(x <= limit),
+        "exclusiveMinimum": lambda x: bool(x > limit),
+        "exclusiveMaximum": lambda x: bool(x < limit),
+    }
+    check = compare[keyword]
+    return lambda instance: not _number(instance) or check(instance)
+
+
 class _Compiler:
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.root = root
@@ -94,6 +112,15 @@ class _Compiler:
         self.compiling: set[str] = set()
 
     def ref(self, target: Any) -> Check:
+        if isinstance(target, str) and "#" in target and not target.startswith("#"):
+            # Another of our schemas (setup.schema.json#/$defs/account_id): compiled with it.
+            from iam_redshift._schemas import load_schema
+
+            other, _, local = target.partition("#")
+            if "/" in other or not other:
+                raise _Unsupported(f"$ref {target!r}")
+            compiler: _Compiler = _Compiler(load_schema(other))
+            return compiler.ref("#" + local)
         prefix = "#/$defs/"
         name = target[len(prefix) :] if isinstance(target, str) else ""
         if not target.startswith(prefix) or "/" in name or name not in self.root.get("$defs", {}):
@@ -135,6 +162,12 @@ class _Compiler:
             return lambda instance: not isinstance(instance, str) or search(instance) is not None
         if keyword == "minLength":
             return lambda instance: not isinstance(instance, str) or len(instance) >= value
+        if keyword == "maxLength":
+            return lambda instance: not isinstance(instance, str) or len(instance) <= value
+        if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            return _bound(keyword, value)
+        if keyword == "maxItems":
+            return lambda instance: not isinstance(instance, list) or len(instance) <= value
         if keyword == "minItems":
             return lambda instance: not isinstance(instance, list) or len(instance) >= value
         if keyword == "minProperties":

@@ -7,6 +7,7 @@ __all__ = [
     "ConfigError",
     "IamRedshiftError",
     "InputError",
+    "KnowledgeError",
     "SetupFileError",
     "UsageError",
 ]
@@ -39,6 +40,10 @@ class ConfigError(IamRedshiftError):
 
 class InputError(IamRedshiftError):
     """A path given to lint that names nothing, or a glob that matches nothing."""
+
+
+class KnowledgeError(IamRedshiftError):
+    """An action-knowledge index that cannot be used (missing, malformed, or of another format)."""
 
 
 class UsageError(IamRedshiftError):

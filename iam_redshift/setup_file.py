@@ -143,6 +143,11 @@ def describe_schema_error(error: ValidationError) -> str:
 
 def check_against_schema(data: Mapping[str, Any], *, schema: str, source: str) -> None:
     """Raise :class:`SetupFileError` for the most relevant violation of ``schema``."""
+    from iam_redshift._quick_schema import quick_validator
+
+    quick = quick_validator(schema)
+    if quick is not None and quick(data):
+        return  # valid: no need to import jsonschema (a tenth of a second) to say so
     from jsonschema.exceptions import best_match
 
     from iam_redshift._schemas import validator
@@ -174,6 +179,24 @@ def _target_from_mapping(role: Mapping[str, Any], where: str, table: str) -> Tar
     return target
 
 
+def _check_regions(role: Mapping[str, Any], where: str) -> None:
+    """A region that no partition has (``us-esat-1``) is a typo the schema's pattern lets
+    through: the partitions' regions come from the action-knowledge index."""
+    from iam_redshift import knowledge
+
+    for table in ("redshift", "redshift_serverless"):
+        target = role.get(table)
+        region = target.get("region") if isinstance(target, Mapping) else None
+        if isinstance(region, str) and not knowledge.region_known(region):
+            close = knowledge.closest_region(region)
+            hint = f"; did you mean {close!r}?" if close else ""
+            raise SetupError(
+                f"{where}.{table}.region",
+                region,
+                f"not a region of any AWS partition{hint}",
+            )
+
+
 def setup_from_mapping(
     data: Mapping[str, Any], *, source: str = "<setup>", schema: str | None = "setup.schema.json"
 ) -> Setup:
@@ -185,6 +208,7 @@ def setup_from_mapping(
         roles = []
         for index, entry in enumerate(data["access_roles"]):
             where = f"access_roles[{index}]"
+            _check_regions(entry, where)
             try:
                 target = _target_from_mapping(entry, where, "access_roles")
                 roles.append(AccessRole(entry["name"], entry.get("path", "/"), target))
@@ -192,6 +216,7 @@ def setup_from_mapping(
                 field = error.field.replace("access_roles[]", where)
                 raise SetupError(field, error.value, error.reason) from None
         instance = data["instance_role"]
+        _check_regions(instance, "instance_role")
         return Setup(
             account_id=data["account_id"],
             partition=data.get("partition", "aws"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from iam_redshift.engine.lint import lint_document, lint_source_file
+from iam_redshift.engine.contents import lint_document, lint_source_file
 from iam_redshift.sources.embedded import EmbeddedDocument, Placeholder, SourceFile
 from iam_redshift.sources.json_text import ParsedText, parse_json, resolve_pointer
 

@@ -265,3 +265,14 @@ def test_suppressed_findings_are_results_with_their_justification_when_asked(
     assert result["suppressions"] == [
         {"kind": "external", "justification": "kept for the migration"}
     ]
+
+
+def test_the_tool_says_which_action_data_the_findings_rest_on(tmp_path: Path) -> None:
+    path = tmp_path / "policy.json"
+    statement = {"Effect": "Allow", "Action": "redshift:GetClusterCredential", "Resource": "*"}
+    path.write_text(json.dumps({"Version": "2012-10-17", "Statement": [statement]}), "utf-8")
+    driver = sarif(str(path))["runs"][0]["tool"]["driver"]
+    assert driver["properties"]["actionDataDate"] == "2026-10"
+    names = {source["name"]: source for source in driver["properties"]["actionDataSources"]}
+    assert names["iam-floyd"] == {"name": "iam-floyd", "version": "0.851.0", "date": "2026-10"}
+    assert "2026-10" in results(sarif(str(path)))[0]["message"]["text"]

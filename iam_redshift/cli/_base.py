@@ -10,7 +10,7 @@ from typing import BinaryIO, TextIO
 
 from iam_redshift.errors import UsageError
 
-__all__ = ["Command", "Parser", "Streams"]
+__all__ = ["Command", "Parser", "Streams", "add_text_or_json"]
 
 
 @dataclass(frozen=True)
@@ -32,3 +32,13 @@ class Parser(argparse.ArgumentParser):
 
 #: A subcommand's handler: the parsed arguments and the streams in, the exit status out.
 Command = Callable[[argparse.Namespace, Streams], int]
+
+
+def add_text_or_json(parser: argparse.ArgumentParser, readers: str = "scripts") -> None:
+    """``--format text|json``: text to read, or JSON for ``readers`` (default text)."""
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help=f"text to read, or json for {readers} (default: %(default)s)",
+    )

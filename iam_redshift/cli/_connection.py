@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iam_redshift.cli._base import Parser
+from iam_redshift.cli._base import Parser, add_text_or_json
 from iam_redshift.errors import UsageError
 
 if TYPE_CHECKING:
@@ -57,12 +57,7 @@ def register(commands: Any) -> None:
         "setup", metavar="SETUP", help="setup file (TOML or JSON), or - for stdin"
     )
     connection.add_argument("role", metavar="ROLE", help="the access role's name")
-    connection.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text to read, or json for scripts (default: %(default)s)",
-    )
+    add_text_or_json(connection)
     connection.set_defaults(handler=run_connection)
 
     check = Parser(
@@ -107,12 +102,7 @@ def register(commands: Any) -> None:
     driver.add_argument(
         "--iam-disable-cache", type=_flag, metavar="true|false", help="IAMDisableCache"
     )
-    check.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text to read, or json for tools (default: %(default)s)",
-    )
+    add_text_or_json(check, "tools")
     check.set_defaults(handler=run_connection_check)
     connection.check_parser = check
 

@@ -83,6 +83,11 @@ def register(commands: Any) -> None:
         help="apply the configuration's exclude to paths given on the command line too (as "
         "pre-commit passes them); otherwise it applies to what directories and globs find",
     )
+    lint.add_argument(
+        "--knowledge",
+        metavar="DIR",
+        help="use the action-knowledge index in DIR (see 'iam-redshift knowledge')",
+    )
     lint.set_defaults(handler=run_lint)
 
 
@@ -109,6 +114,7 @@ def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
         kind=arguments.kind,
         stdin_name=arguments.stdin_filename,
         force_exclude=arguments.force_exclude,
+        knowledge=arguments.knowledge,
     )
     result = run(request, config, read_stdin=streams.stdin.read)
     for note in result.notes:

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from iam_redshift.cli._base import add_text_or_json
 from iam_redshift.errors import UsageError
 
 if TYPE_CHECKING:
@@ -20,12 +21,7 @@ def register(commands: Any) -> None:
         description="List the lint rules: code, name, default severity and summary. "
         "'iam-redshift explain CODE' prints one rule's documentation.",
     )
-    rules.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="output format (default: %(default)s)",
-    )
+    add_text_or_json(rules)
     rules.set_defaults(handler=run_rules)
 
     explain = commands.add_parser(

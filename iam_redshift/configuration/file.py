@@ -101,6 +101,8 @@ class Config:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     trust_policy_max_chars: int = TRUST_POLICY_DEFAULT_MAX
     suppress: tuple[Suppression, ...] = ()
+    #: The action-knowledge index to use (a directory), absolute; None: the default choice.
+    knowledge: str | None = None
 
     def options(self, **changes: Any) -> LintOptions:
         """The engine's options for this configuration (``changes`` add ``kind`` and the like).
@@ -262,6 +264,11 @@ def _key(prefix: str, where: str) -> str:
 
 
 def _check_schema(mapping: Mapping[str, Any], source: str, prefix: str) -> None:
+    from iam_redshift._quick_schema import quick_validator
+
+    quick = quick_validator("config.schema.json")
+    if quick is not None and quick(mapping):
+        return  # valid: no need to import jsonschema to say so
     from jsonschema.exceptions import best_match
 
     from iam_redshift._schemas import validator
@@ -368,4 +375,7 @@ def _config_from(
         exclude=exclude,
         trust_policy_max_chars=mapping.get("trust-policy-max-chars", TRUST_POLICY_DEFAULT_MAX),
         suppress=suppressions,
+        knowledge=(
+            os.path.join(root or "", mapping["knowledge"]) if "knowledge" in mapping else None
+        ),
     )

@@ -17,7 +17,7 @@ from iam_redshift.configuration.apply import Outcome, RunScope, Suppressed, appl
 from iam_redshift.configuration.file import Config, find_config, load_config
 from iam_redshift.document.policy import DocumentKind
 from iam_redshift.engine import LintOptions
-from iam_redshift.engine.lint import lint_file_contents
+from iam_redshift.engine.contents import lint_file_contents
 from iam_redshift.engine.paths import iter_lint_paths
 from iam_redshift.findings import Finding
 from iam_redshift.sources.discover import Plan, plan_paths, walk
@@ -48,6 +48,8 @@ class LintRequest:
     kind: DocumentKind | None = None
     stdin_name: str | None = None
     force_exclude: bool = False
+    #: An action-knowledge index to use for this run instead of the newest one (``--knowledge``).
+    knowledge: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,11 @@ def run_lint(
 ) -> LintRun:
     """Lint what ``request`` names, as ``config`` says. Raises
     :class:`~iam_redshift.errors.InputError` for a path that names nothing."""
+    from iam_redshift import knowledge
+
+    wanted = request.knowledge or config.knowledge
+    if wanted is not None or knowledge.index_pinned():  # a pin lasts one run
+        knowledge.use_index(wanted)
     options = replace(
         config.options(), instance_role_arn=request.instance_role_arn, kind=request.kind
     )

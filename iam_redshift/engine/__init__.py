@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from iam_redshift.engine.lint import iter_lint_contents, lint_bundle, lint_document
+from iam_redshift.engine.contents import iter_lint_contents, lint_bundle, lint_document
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.engine.paths import iter_lint_paths
 from iam_redshift.findings import Finding

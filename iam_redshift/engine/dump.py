@@ -104,7 +104,7 @@ def lint_dump(
 
 
 def _lint_documents(dump: AccountDump, options: LintOptions) -> list[Finding]:
-    # What engine.lint.lint_source_file does (that module calls this one, so it cannot be
+    # What engine.contents.lint_source_file does (that module calls this one, so it cannot be
     # called from here without a cycle).
     checker = Checker(options)
     findings: list[Finding] = []

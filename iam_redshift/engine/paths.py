@@ -13,8 +13,8 @@ from pathlib import Path
 
 from iam_redshift.bundle_io import listed_paths
 from iam_redshift.engine.checker import Checker
+from iam_redshift.engine.contents import iter_lint_contents, lint_file_contents
 from iam_redshift.engine.dump import looks_like_dump
-from iam_redshift.engine.lint import iter_lint_contents, lint_file_contents
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME

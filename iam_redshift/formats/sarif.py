@@ -97,6 +97,19 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     return descriptor
 
 
+def _knowledge_properties() -> dict[str, Any]:
+    """The action data the IR2xx/IR5xx rules relied on: its date and sources (SARIF 2.1.0,
+    3.8: a property bag), so a result can be read against the data of its day."""
+    from iam_redshift import knowledge
+
+    return {
+        "actionDataDate": knowledge.data_date(),
+        "actionDataSources": [
+            {"name": s.name, "version": s.version, "date": s.date} for s in knowledge.sources()
+        ],
+    }
+
+
 def _escape(text: str) -> str:
     """Plain text for a SARIF message with embedded links: brackets that are not links are
     escaped (SARIF 2.1.0, 3.11.6)."""
@@ -166,6 +179,7 @@ def write(report: Report) -> str:
                         "name": "iam-redshift",
                         "version": __version__,
                         "rules": descriptors,
+                        "properties": _knowledge_properties(),
                     }
                 },
                 "columnKind": "unicodeCodePoints",

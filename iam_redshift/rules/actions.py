@@ -2,7 +2,7 @@
 
 The knowledge (actions, their resource types and ARN formats, their condition keys) is the
 Service Authorization Reference as parliament and policyuniverse ship it, read through
-:mod:`iam_redshift._knowledge`. That data is older than AWS: a name it does not know may be
+:mod:`iam_redshift.knowledge`. That data is older than AWS: a name it does not know may be
 new rather than wrong, and every message says which data it relied on. These rules read the data
 only; parliament's own analyzer is never run (it reports trust policies as malformed).
 """
@@ -15,76 +15,40 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from iam_redshift import _knowledge as knowledge
+from iam_redshift import knowledge
 from iam_redshift.findings import Severity
-from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+from iam_redshift.rules._base import Example, Hit, LintContext, Related, Rule
+from iam_redshift.rules._common import (
+    ACTION,
+    ACTION_SYNTAX,
+    ACTIONS_TABLE,
+    DBUSER_ARN,
+    POLICY_CHECKS,
+    REDSHIFT_ACTIONS,
+    RESOURCE,
+    data_note,
+    example_policy,
+)
 from iam_redshift.rules.wildcards import expand, has_wildcard, listed
 
 if TYPE_CHECKING:
-    from iam_redshift.document.policy import PolicyDocument, Statement
-
-ACTIONS_TABLE = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/"
-    "reference_policies_actions-resources-contextkeys.html"
-)
-REDSHIFT_ACTIONS = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html"
-)
-POLICY_CHECKS = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
-)
-ACTION = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html"
-RESOURCE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
-)
-CONDITION = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html"
-)
-OPERATORS = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
-    "reference_policies_elements_condition_operators.html"
-)
-GLOBAL_KEYS = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"
-)
-MULTIVALUED = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
-    "reference_policies_condition-single-vs-multi-valued-context-keys.html"
-)
-
-_DBUSER = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"
-
-
-def _policy(*statements: dict[str, object]) -> dict[str, object]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-# The grammar (IR101) reports actions of any other shape.
-_ACTION_SYNTAX = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+")
-
-
-def _data_note() -> str:
-    return f"the action data ({knowledge.data_source()})"
+    from iam_redshift.document.policy import PolicyDocument, Value
 
 
 # -- IR501 --------------------------------------------------------------------------------------
 
+_REFRESH = "refresh the data with 'iam-redshift knowledge update'"
 
-@functools.cache
-def _known_prefixes() -> tuple[str, ...]:
-    return tuple(sorted({a.partition(":")[0].lower() for a in expand("*")}))
+# The caches below are keyed on text from the documents: bounded in entries, and only short
+# text is remembered (a 4 MB action name is looked at once and forgotten).
+_CACHED_TEXT = 256
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)
 def _service_actions(prefix: str) -> dict[str, str]:
-    """The actions of service ``prefix`` the data knows: lower-case name to canonical name."""
+    """The current actions of service ``prefix``: lower-case name to canonical name."""
     names = expand(f"{prefix}:*")
     return {n.partition(":")[2].lower(): n for n in names}
-
-
-def _service_known(prefix: str) -> bool:
-    # The union of both datasets: parliament's and policyuniverse's lists differ both ways.
-    return knowledge.service_known(prefix) or bool(_service_actions(prefix.lower()))
 
 
 def _closest(word: str, candidates: Iterable[str]) -> str | None:
@@ -94,6 +58,8 @@ def _closest(word: str, candidates: Iterable[str]) -> str | None:
     characters are compared: a slip of the finger or two leaves one of the two intact, and it
     keeps this cheap over services with hundreds of actions.
     """
+    if len(word) > _CACHED_TEXT:
+        return None  # no action or prefix is this long: nothing is close
     heads, tails = _by_ends(tuple(candidates))
     # The order of the pool does not matter: the best (ratio, candidate) pair wins.
     near = {*heads.get(word[:3], ()), *tails.get(word[-4:], ())}
@@ -116,52 +82,113 @@ def _by_ends(candidates: tuple[str, ...]) -> tuple[dict[str, list[str]], dict[st
     return heads, tails
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)
 def _closest_prefix(prefix: str) -> str | None:
-    return _closest(prefix, _known_prefixes())
+    return _closest(prefix, knowledge.service_prefixes())
 
 
-@functools.lru_cache(maxsize=65536)
-def _unknown_action(text: str) -> str | None:
-    """Why the Action value ``text`` names nothing the data knows, or None."""
-    if text == "*" or not _ACTION_SYNTAX.fullmatch(text):
+# What is wrong with one Action value: (kind, the service prefix, a hint or the source that
+# last listed a retired action). Kinds: "service" (no such prefix), "action" (no such action),
+# "pattern" (a pattern matching nothing), "retired" (an action AWS removed).
+_Problem = tuple[str, str, str]
+
+
+def _unknown_action(text: str) -> _Problem | None:
+    if len(text) > _CACHED_TEXT:
+        return _unknown_action_uncached(text)
+    return _unknown_action_cached(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _unknown_action_cached(text: str) -> _Problem | None:
+    return _unknown_action_uncached(text)
+
+
+def _unknown_action_uncached(text: str) -> _Problem | None:
+    """Why the Action value ``text`` names nothing current, or None."""
+    if text == "*" or not ACTION_SYNTAX.fullmatch(text):
         return None
     prefix, _, name = text.partition(":")
-    if not _service_known(prefix):
-        close = _closest_prefix(prefix.lower())
-        hint = f"did you mean {close!r}? " if close else ""
-        return (
-            f"{text}: no AWS service has the prefix {prefix!r} in {_data_note()}; {hint}"
-            "If the service is newer than that data, ignore this"
-        )
+    prefix = prefix.lower()
+    if not knowledge.service_known(prefix):
+        close = _closest_prefix(prefix)
+        return ("service", prefix, f"did you mean {close!r}? " if close else "")
     if has_wildcard(name):
         if expand(text) or knowledge.action_matches_known(text):
             return None
-        return (
-            f"{text} matches no {prefix.lower()} action in {_data_note()}, so it names nothing; "
-            "check the pattern. If the actions it should match are newer than the data, ignore "
-            "this"
-        )
+        return ("pattern", prefix, "")
     if knowledge.action_known(text):
         return None
-    actions = _service_actions(prefix.lower())
-    if name.lower() in actions:
-        return None
+    retired = knowledge.retired_action(text)
+    if retired is not None:
+        return ("retired", prefix, retired)
+    actions = _service_actions(prefix)
     close = _closest(name.lower(), actions)
-    hint = f"did you mean {actions[close]}? " if close else ""
+    return ("action", prefix, f"did you mean {actions[close]}? " if close else "")
+
+
+def _message(texts: list[str], problem: _Problem) -> str:
+    kind, prefix, detail = problem
+    note = data_note(prefix)
+    named = listed(texts)
+    one = len(texts) == 1
+    it, they = ("it", "it") if one else ("they", "them")
+    hint = f"; {detail}" if detail else ". "
+    if kind == "service":
+        return (
+            f"{named}: no AWS service has the prefix {prefix!r} in {note}{hint}"
+            f"If the service is newer than that data, {_REFRESH}, or ignore this"
+        )
+    if kind == "pattern":
+        return (
+            f"{named} {'matches' if one else 'match'} no {prefix} action in {note}, so "
+            f"{it} {'names' if one else 'name'} nothing; check the pattern. If the actions "
+            f"{it} should match are newer than the data, {_REFRESH}, or ignore this"
+        )
+    if kind == "retired":
+        return (
+            f"{named}: AWS has removed {'this action' if one else 'these actions'} ({note} no "
+            f"longer lists {they}; the last data to list {they} is {detail}), so the statement "
+            f"does nothing for {they}; remove {they}"
+        )
+    what = f"a {prefix} action" if one else f"{prefix} actions"
     return (
-        f"{text} is not a {prefix.lower()} action in {_data_note()}; {hint}"
-        "If it is newer than the data, ignore this"
+        f"{named} {'is' if one else 'are'} not {what} in {note}{hint}"
+        f"If {it} {'is' if one else 'are'} newer than the data, {_REFRESH}, or ignore this"
     )
 
 
 def _check_unknown_actions(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    # One finding per statement, element, service and kind of problem: a statement that lists
+    # twenty actions of a service newer than the data is one thing to fix, not twenty.
     for statement in document.statements:
         for element in ("Action", "NotAction"):
+            groups: dict[tuple[str, str, str], list[tuple[Value, _Problem]]] = {}
             for value in statement.strings(element):
                 problem = _unknown_action(value.text)
                 if problem is not None:
-                    yield Hit(value.pointer, problem)
+                    key = problem if problem[0] == "action" and problem[2] else problem[:2]
+                    groups.setdefault((*key, "")[:3], []).append((value, problem))
+            for found in groups.values():
+                first, problem = found[0]
+                if len(found) > 1 and problem[0] in ("action", "retired"):
+                    problem = (problem[0], problem[1], _joined_details(found))
+                related = tuple(
+                    Related(document.file, value.pointer, f"{value.text}: the same")
+                    for value, _ in found[1:]
+                )
+                yield Hit(
+                    first.pointer,
+                    _message([value.text for value, _ in found], problem),
+                    related=related,
+                )
+
+
+def _joined_details(found: list[tuple[Value, _Problem]]) -> str:
+    details = list(dict.fromkeys(problem[2] for _, problem in found if problem[2]))
+    if found[0][1][0] == "retired":
+        return " / ".join(details)
+    return "".join(details)
 
 
 UNKNOWN_ACTION = Rule(
@@ -178,14 +205,14 @@ UNKNOWN_ACTION = Rule(
     fix="Correct the spelling (the message suggests the closest known action), or ignore the "
     "finding for an action newer than the data.",
     bad=Example.document(
-        _policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredential", "Resource": _DBUSER}
+        example_policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredential", "Resource": DBUSER_ARN}
         ),
         note="the action is GetClusterCredentials",
     ),
     good=Example.document(
-        _policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": _DBUSER}
+        example_policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": DBUSER_ARN}
         )
     ),
     references=(ACTIONS_TABLE, ACTION, POLICY_CHECKS),
@@ -206,7 +233,6 @@ def _arn_type(arn: str) -> tuple[str, str]:
     return fields[2].lower(), re.split(r"[/:]", fields[5], maxsplit=1)[0].lower()
 
 
-@functools.lru_cache(maxsize=131072)
 def _resource_fits(action: str, resource: str) -> bool:
     """Whether ``resource`` can be of one of the action's resource types.
 
@@ -216,15 +242,33 @@ def _resource_fits(action: str, resource: str) -> bool:
     action's (``stack``, ``statemachine``) fits even where the rest of the format differs (a
     missing ``/id``, another case): this rule is about resource *types*.
     """
+    if not knowledge.has_details(action):
+        return True  # no resource types documented to compare with
+    formats = knowledge.arn_formats(action)
+    if len(resource) > _CACHED_TEXT:
+        return _formats_fit.__wrapped__(formats, resource)
+    # Keyed on the formats, not the action: s3:GetObject and s3:PutObject share theirs, so a
+    # statement of fifty s3 actions matches each resource a few times, not fifty.
+    return _formats_fit(formats, resource)
+
+
+@functools.lru_cache(maxsize=65536)
+def _formats_fit(formats: tuple[tuple[str, str, bool], ...], resource: str) -> bool:
+    if not formats:
+        return resource == "*"  # no resource-level permissions: the Resource must be "*"
     fields = resource.split(":", 5)
     widened = ":".join([*fields[:3], fields[3] or "*", fields[4] or "*", fields[5]])
-    if knowledge.resource_matches(action, widened):
+    if knowledge.resource_fits_formats(formats, widened):
         return True
     service, word = _arn_type(resource)
     if has_wildcard(word):
-        return True
+        # Any type of the same service may hide behind the wildcard; another service's never
+        # (iot:DeleteStream on arn:aws:s3:::afr-ota* names S3 buckets, not IoT streams).
+        return has_wildcard(service) or any(
+            _arn_type(arn_format)[0] == service for _, arn_format, _ in formats
+        )
     # A resource type without an ARN format has no type word to compare: only those with one.
-    for _, arn_format, _ in knowledge.arn_formats(action):
+    for _, arn_format, _ in formats:
         documented_service, documented_word = _arn_type(arn_format)
         if service == documented_service and word and word == documented_word:
             return True
@@ -242,7 +286,7 @@ def _check_resource_types(document: PolicyDocument, context: LintContext) -> Ite
         if not resources or not all(_checkable_resource(r) for r in resources):
             continue
         for value in statement.strings("Action"):
-            if not _ACTION_SYNTAX.fullmatch(value.text) or has_wildcard(value.text):
+            if not ACTION_SYNTAX.fullmatch(value.text) or has_wildcard(value.text):
                 continue
             action = knowledge.canonical_action(value.text)
             if action is None:
@@ -257,7 +301,7 @@ def _check_resource_types(document: PolicyDocument, context: LintContext) -> Ite
                 value.pointer,
                 f"{action} applies to {kinds}, and no Resource of this statement ({given}) is "
                 f"one, so the statement {effect} it; use an ARN of that form (formats from "
-                f"{knowledge.data_source()})",
+                f"{data_note(action.partition(':')[0])})",
             )
 
 
@@ -274,7 +318,7 @@ RESOURCE_TYPE = Rule(
     fix="Give the resource in the ARN format the Service Authorization Reference lists for the "
     "action (the message quotes it), or move the action to a statement with fitting resources.",
     bad=Example.document(
-        _policy(
+        example_policy(
             {
                 "Effect": "Allow",
                 "Action": "redshift:GetClusterCredentials",
@@ -283,8 +327,8 @@ RESOURCE_TYPE = Rule(
         )
     ),
     good=Example.document(
-        _policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": _DBUSER}
+        example_policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": DBUSER_ARN}
         )
     ),
     references=(ACTIONS_TABLE, REDSHIFT_ACTIONS, RESOURCE),
@@ -292,289 +336,68 @@ RESOURCE_TYPE = Rule(
     check_document=_check_resource_types,
 )
 
-# -- IR503 --------------------------------------------------------------------------------------
+# -- IR504 --------------------------------------------------------------------------------------
 
-#: Data types of the global condition keys whose type a typed operator can contradict (IAM
-#: User Guide, "AWS global condition context keys"), lower-cased. aws:EpochTime takes a date or
-#: a number of seconds. Keys not listed are strings or ARNs.
-GLOBAL_KEY_TYPES: dict[str, frozenset[str]] = {
-    "aws:currenttime": frozenset({"Date"}),
-    "aws:epochtime": frozenset({"Date", "Numeric"}),
-    "aws:tokenissuetime": frozenset({"Date"}),
-    "aws:multifactorauthage": frozenset({"Numeric"}),
-    "aws:multifactorauthpresent": frozenset({"Bool"}),
-    "aws:securetransport": frozenset({"Bool"}),
-    "aws:principalisawsservice": frozenset({"Bool"}),
-    "aws:viaawsservice": frozenset({"Bool"}),
-    "aws:assumedroot": frozenset({"Bool"}),
-    "aws:ec2instancesourceprivateipv4": frozenset({"IP address"}),
-    "aws:sourceip": frozenset({"IP address"}),
-    "aws:vpcsourceip": frozenset({"IP address"}),
-}
-
-#: Global keys documented as strings or ARNs (the templates end in "/"), lower-cased: a Date,
-#: Numeric, Bool or IP address operator never matches them. Other aws: keys (newer ones) are not
-#: type-checked.
-GLOBAL_STRING_KEYS = frozenset(
-    {
-        "aws:calledvia",
-        "aws:calledviafirst",
-        "aws:calledvialast",
-        "aws:federatedprovider",
-        "aws:principalaccount",
-        "aws:principalarn",
-        "aws:principalorgid",
-        "aws:principalorgpaths",
-        "aws:principalservicename",
-        "aws:principalservicenameslist",
-        "aws:principaltype",
-        "aws:referer",
-        "aws:requestedregion",
-        "aws:resourceaccount",
-        "aws:resourceorgid",
-        "aws:resourceorgpaths",
-        "aws:sourceaccount",
-        "aws:sourcearn",
-        "aws:sourceidentity",
-        "aws:sourceorgid",
-        "aws:sourceorgpaths",
-        "aws:sourcevpc",
-        "aws:sourcevpce",
-        "aws:tagkeys",
-        "aws:useragent",
-        "aws:userid",
-        "aws:username",
-        "aws:principaltag/",
-        "aws:requesttag/",
-        "aws:resourcetag/",
-    }
-)
-
-#: Global keys that can hold several values in one request: the only global keys a set
-#: operator (ForAllValues:, ForAnyValue:) fits (IAM User Guide, "Single-valued vs. multivalued
-#: context keys").
-MULTIVALUED_GLOBAL_KEYS = frozenset(
-    {
-        "aws:tagkeys",
-        "aws:calledvia",
-        "aws:principalservicenameslist",
-        "aws:principalorgpaths",
-        "aws:resourceorgpaths",
-        "aws:sourceorgpaths",
-    }
-)
-
-# The typed operator families: what each compares, and an example of each to suggest. String,
-# ARN and binary operators are left out: IAM compares any key's value as text with them.
-_TYPED_OPERATORS = {
-    "Date": ("Date", "DateGreaterThan"),
-    "Numeric": ("Numeric", "NumericLessThan"),
-    "Bool": ("Bool", "Bool"),
-    "IpAddress": ("IP address", "IpAddress"),
-    "NotIpAddress": ("IP address", "IpAddress"),
-}
+REGIONS = "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html"
 
 
-def _operator_type(operator: str) -> str | None:
-    """The value type a typed operator compares (Date, Numeric, Bool, IP address), else None."""
-    base = operator.rpartition(":")[2].removesuffix("IfExists")
-    for family, (value_type, _) in _TYPED_OPERATORS.items():
-        if base.startswith(family):
-            return value_type
-    return None
-
-
-@functools.lru_cache(maxsize=65536)
-def _keys_of(pattern: str) -> frozenset[str] | None:
-    """The condition keys (lower-cased) of the actions ``pattern`` names, or None when any of
-    them is unknown (then nothing can be said)."""
-    if has_wildcard(pattern):
-        actions: Iterable[str] = expand(pattern)
-        if not actions:
-            return None
-    else:
-        canonical = knowledge.canonical_action(pattern)
-        if canonical is None:
-            return None
-        actions = (canonical,)
-    keys: set[str] = set()
-    for action in actions:
-        keys |= knowledge.condition_keys(action)
-    return frozenset(keys)
-
-
-@functools.cache
-def _service_keys(prefix: str) -> frozenset[str]:
-    return _keys_of(f"{prefix}:*") or frozenset()
-
-
-def _fits_any(templates: frozenset[str], key: str) -> bool:
-    # Most keys are documented as they are written: a set look-up before the templates.
-    return key.lower() in templates or any(
-        knowledge.condition_key_matches(template, key) for template in _with_slots(templates)
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def _with_slots(templates: frozenset[str]) -> tuple[str, ...]:
-    """The templates a key can fit other than by being equal to it, ignoring case: those with a
-    slot (``${TagKey}``, ``<key>``, a trailing ``/`` or ``/tag-key``), and any not in lower
-    case. A statement supports hundreds of keys, few of them templates."""
-    return tuple(
-        template
-        for template in templates
-        if "$" in template
-        or "<" in template
-        or template.endswith(("/", "/tag-key"))
-        or template != template.lower()
-    )
-
-
-def _statement_keys(statement: Statement) -> tuple[frozenset[str], frozenset[str]] | None:
-    """(the condition keys the statement's actions support, their service prefixes), or None
-    when the statement's actions are not all known (or are NotAction, or "*")."""
-    if not statement.has("Action"):
+def _region_problem(arn: str) -> str | None:
+    """Why the region of the ARN ``arn`` is no region, or None (empty, wildcard, variable)."""
+    fields = arn.split(":", 4)
+    if len(fields) < 5 or fields[0] != "arn":
         return None
-    actions = [v.text for v in statement.strings("Action")]
-    if not actions or "*" in actions:
+    region = fields[3]
+    if not region or has_wildcard(region) or "$" in region or len(region) > 64:
         return None
-    keys: set[str] = set()
-    for action in actions:
-        found = _keys_of(action) if _ACTION_SYNTAX.fullmatch(action) else None
-        if found is None:
-            return None
-        keys |= found
-    return frozenset(keys), frozenset(a.partition(":")[0].lower() for a in actions)
-
-
-def _key_problem(
-    key: str, supported: frozenset[str], services: frozenset[str], actions: str
-) -> str | None:
-    lowered = key.lower()
-    prefix = lowered.partition(":")[0]
-    if prefix == "aws":
-        if knowledge.is_global_condition_key(key):
-            return None
-        return (
-            f"{key} is not a global condition key in {_data_note()}; check the spelling (the IAM "
-            "User Guide lists them under 'AWS global condition context keys')"
-        )
-    if knowledge.is_cross_service_condition_key(key) or _fits_any(supported, key):
+    if knowledge.region_known(region):
         return None
-    if not knowledge.service_known(prefix):
-        return None  # a service the data does not know: nothing to compare with
-    of_service = _service_keys(prefix)
-    if _fits_any(of_service, key):
-        if prefix in services:
-            return None  # a key of the statement's own service: trust the author over old data
-        return (
-            f"{key} is a condition key of {prefix} actions, but this statement's actions "
-            f"({actions}) never carry it, so the condition cannot match (an Allow then grants "
-            "nothing, a Deny never applies); use a key of these actions or a global aws: key"
-        )
-    # Not a key of its service at all: a typo when a known key is close, else perhaps newer
-    # than the data (say nothing).
-    close = difflib.get_close_matches(lowered, [t for t in of_service if "$" not in t], 1, 0.85)
-    if not close:
-        return None
+    close = knowledge.closest_region(region)
+    hint = f"; did you mean {close!r}?" if close else ""
     return (
-        f"{key} is not a condition key of {prefix} in {_data_note()}: did you mean "
-        f"{close[0]}? A key missing from the request makes the condition fail"
+        f"{region!r} in {arn} is not a region of any AWS partition "
+        f"({knowledge.region_data_note()}), so the ARN names nothing and the statement does "
+        f"nothing for it{hint}"
     )
 
 
-def _operator_problem(operator: str, key: str) -> str | None:
-    lowered = key.lower()
-    set_operator, colon, base = operator.rpartition(":")
-    if (
-        colon
-        and lowered.startswith("aws:")
-        and lowered not in MULTIVALUED_GLOBAL_KEYS
-        and knowledge.is_global_condition_key(key)
-    ):
-        return (
-            f"{set_operator}: compares sets of values, but {key} has a single value in a "
-            f"request; use {base} without {set_operator}: "
-            + (
-                "(ForAllValues: also matches requests that lack the key)"
-                if set_operator == "ForAllValues"
-                else "(a set operator on a single-valued key can be overly permissive)"
-            )
-        )
-    key_types = GLOBAL_KEY_TYPES.get(lowered)
-    if key_types is None and (
-        lowered in GLOBAL_STRING_KEYS or lowered.partition("/")[0] + "/" in GLOBAL_STRING_KEYS
-    ):
-        key_types = frozenset({"String"})
-    compared = _operator_type(operator)
-    if key_types is None or compared is None or compared in key_types:
-        return None
-    if not knowledge.is_global_condition_key(key):
-        return None  # reported as an unknown key instead
-    kind = sorted(key_types)[0]
-    suggestion = next(
-        (op for value_type, op in _TYPED_OPERATORS.values() if value_type == kind),
-        "a String operator such as StringEquals",
-    )
-    return (
-        f"{operator} compares {compared} values, but {key} is a {kind} key, so the condition "
-        f"never matches; use {suggestion}"
-        + (" (or another operator of that type)" if kind != "String" else "")
-    )
-
-
-def _check_condition_keys(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+def _check_regions(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.statements:
-        entries = statement.condition_keys()
-        if not entries:
-            continue
-        fit = _statement_keys(statement)
-        names = listed(v.text for v in statement.strings("Action"))
-        for operator, key, pointer in entries:
-            problem = _operator_problem(operator, key)
-            if problem is None and fit is not None:
-                problem = _key_problem(key, fit[0], fit[1], names)
-            if problem is not None:
-                yield Hit(pointer, problem)
+        for element in ("Resource", "NotResource"):
+            for value in statement.strings(element):
+                problem = _region_problem(value.text)
+                if problem is not None:
+                    yield Hit(value.pointer, problem)
 
 
-CONDITION_FIT = Rule(
-    code="IR503",
-    name="condition-key-mismatch",
+UNKNOWN_REGION = Rule(
+    code="IR504",
+    name="unknown-region",
     severity=Severity.WARNING,
-    summary="A condition key that the statement's actions do not support, or an operator that "
-    "does not fit the key.",
-    why="A condition on a key that is not in the request is false (for most operators): an "
-    "Allow statement then grants nothing and a Deny statement never applies, and IAM accepts "
-    "the policy without a word. Service keys only exist for that service's actions "
-    "(redshift:DbUser for redshift:GetClusterCredentials, not for s3:GetObject); a Date, "
-    "Numeric, Bool or IP operator on a key of another type never matches; ForAllValues: on a "
-    "single-valued key matches requests that lack the key. Trust policies are checked too "
-    "(sts:ExternalId fits sts:AssumeRole; keys of identity providers are left alone).",
-    fix="Use a condition key the statement's actions support (the Service Authorization "
-    "Reference lists them per action) or a global aws: key, with an operator of the key's type.",
+    summary="A resource ARN whose region is not a region of any AWS partition (us-esat-1).",
+    why="IAM accepts any text as an ARN's region, so a mistyped region goes unnoticed: the "
+    "ARN matches no resource, an Allow grants nothing on it (the role is denied at run time) "
+    "and a Deny protects nothing. The regions come from the partitions of the action data.",
+    fix="Correct the region (the message suggests the closest one), or use * for any region.",
     bad=Example.document(
-        _policy(
-            {
-                "Effect": "Allow",
-                "Action": "s3:GetObject",
-                "Resource": "arn:aws:s3:::analytics-bucket/*",
-                "Condition": {"StringEquals": {"redshift:DbUser": "etl_user"}},
-            }
-        )
-    ),
-    good=Example.document(
-        _policy(
+        example_policy(
             {
                 "Effect": "Allow",
                 "Action": "redshift:GetClusterCredentials",
-                "Resource": _DBUSER,
-                "Condition": {"StringEquals": {"redshift:DbUser": "etl_user"}},
+                "Resource": "arn:aws:redshift:us-esat-1:123456789012:dbuser:analytics/etl_user",
             }
+        ),
+        note="us-east-1, mistyped",
+    ),
+    good=Example.document(
+        example_policy(
+            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": DBUSER_ARN}
         )
     ),
-    references=(CONDITION, OPERATORS, GLOBAL_KEYS, MULTIVALUED, ACTIONS_TABLE, POLICY_CHECKS),
-    check_document=_check_condition_keys,
+    references=(REGIONS, RESOURCE),
+    check_document=_check_regions,
 )
 
-RULES = (UNKNOWN_ACTION, RESOURCE_TYPE, CONDITION_FIT)
+RULES = (UNKNOWN_ACTION, RESOURCE_TYPE, UNKNOWN_REGION)
+
+# Answers cached here come from the index in use: forget them when it changes.
+knowledge.caches_follow_the_index(__name__)

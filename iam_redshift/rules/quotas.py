@@ -19,12 +19,12 @@ from iam_redshift.model import (
     valid_role_path,
 )
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
+from iam_redshift.rules._common import QUOTAS
 
 if TYPE_CHECKING:
     from iam_redshift.document.manifest import ManifestView
     from iam_redshift.document.policy import PolicyDocument
 
-QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 CREATE_ROLE = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html"
 
 
@@ -84,12 +84,24 @@ def _check_managed_size(document: PolicyDocument, context: LintContext) -> Itera
     if document.role_kind is not None:
         return  # a bundle's permissions policies are inline: IR402's bundle check counts them
     size = policy_size(document.text)
-    if size > MANAGED_POLICY_MAX:
+    # How it will be attached is unknown: as an inline policy it may have up to 10,240 (IAM
+    # Access Analyzer's identity-policy check uses that quota), as a customer managed policy
+    # up to 6,144. Over the first nothing can hold it; over the second, only an inline policy.
+    if size > ROLE_INLINE_POLICIES_MAX:
         yield Hit(
             "",
-            f"this permissions policy has {size:,} characters (whitespace excluded); a managed "
-            f"policy may have at most {MANAGED_POLICY_MAX:,} (and a role's inline policies "
-            f"together {ROLE_INLINE_POLICIES_MAX:,}). Split it into several policies",
+            f"this permissions policy has {size:,} characters (whitespace excluded); IAM "
+            f"accepts at most {ROLE_INLINE_POLICIES_MAX:,} for a role's inline policies together "
+            f"and {MANAGED_POLICY_MAX:,} for a managed policy. Split it into several policies",
+        )
+    elif size > MANAGED_POLICY_MAX:
+        yield Hit(
+            "",
+            f"this permissions policy has {size:,} characters (whitespace excluded): too long "
+            f"for a customer managed policy (at most {MANAGED_POLICY_MAX:,}), though it fits a "
+            f"role's inline policies (at most {ROLE_INLINE_POLICIES_MAX:,} together). Attach it "
+            "inline, or split it to use it as managed policies",
+            severity=Severity.WARNING,
         )
 
 
@@ -122,11 +134,13 @@ POLICY_SIZE = Rule(
     code="IR402",
     name="permissions-policy-too-long",
     severity=Severity.ERROR,
-    summary="A role's inline policies together exceed 10,240 characters, or a managed policy "
-    "exceeds 6,144 (whitespace excluded).",
-    why="IAM rejects policies over these quotas, so the deployment fails. A loose permissions "
-    "document is measured as a managed policy; a bundle's permissions policies are inline "
-    "policies of their role and are measured together.",
+    summary="A role's inline policies together exceed 10,240 characters, or a loose "
+    "permissions policy exceeds 10,240 (an error) or 6,144, the managed-policy quota (a "
+    "warning), whitespace excluded.",
+    why="IAM rejects policies over these quotas, so the deployment fails. A bundle's "
+    "permissions policies are inline policies of their role and are measured together. A "
+    "loose permissions document may become either: over 10,240 characters it fits neither "
+    "(an error); over 6,144 it fits only as an inline policy (a warning).",
     fix="Split the permissions into several managed policies, or narrow them (fewer, scoped "
     "actions and resources).",
     bad=Example.document(

@@ -16,131 +16,42 @@ from typing import TYPE_CHECKING, Any
 
 from iam_redshift.findings import Severity
 from iam_redshift.matching import glob_match
-from iam_redshift.model import AccessRole, InstanceRole, RedshiftCluster, RedshiftServerless, Setup
+from iam_redshift.model import RedshiftCluster, RedshiftServerless, Setup
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Rule
+from iam_redshift.rules._common import REDSHIFT_ACTIONS
+from iam_redshift.rules._redshift import (
+    ACCESS_POLICY,
+    ACCOUNT,
+    ARN,
+    CHAINED_SESSION_MAX,
+    CREDENTIAL_ACTIONS,
+    DBGROUP,
+    DBNAME,
+    DBUSER,
+    DRIVER_COMPANIONS,
+    GET_CLUSTER_CREDENTIALS,
+    IAM_CREDENTIALS,
+    INSTANCE,
+    JDBC_OPTIONS,
+    PROVISIONED_CREDENTIALS,
+    REDSHIFT_ARN,
+    RESOURCE_POLICIES,
+    ROLE_CHAINING,
+    SERVERLESS_ACTIONS,
+    SERVERLESS_ARN,
+    SERVERLESS_CREDENTIALS,
+    TAKES,
+    WILDCARD,
+    WORKGROUP,
+    allow,
+    cluster_example_setup,
+    covers,
+    own_account,
+    policy,
+)
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Statement
-
-MGMT = "https://docs.aws.amazon.com/redshift/latest/mgmt"
-IAM_CREDENTIALS = f"{MGMT}/generating-iam-credentials-role-permissions.html"
-RESOURCE_POLICIES = f"{MGMT}/redshift-iam-access-control-identity-based.html"
-JDBC_OPTIONS = f"{MGMT}/jdbc-and-odbc-options-for-database-credentials.html"
-GET_CLUSTER_CREDENTIALS = (
-    "https://docs.aws.amazon.com/redshift/latest/APIReference/API_GetClusterCredentials.html"
-)
-REDSHIFT_ACTIONS = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html"
-)
-SERVERLESS_ACTIONS = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/"
-    "list_amazonredshiftserverless.html"
-)
-ROLE_CHAINING = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html"
-    "#iam-term-role-chaining"
-)
-
-#: The database-credential actions and the Redshift resource types each one takes (Service
-#: Authorization Reference for Amazon Redshift), lower-cased.
-TAKES: dict[str, frozenset[str]] = {
-    "redshift:getclustercredentials": frozenset({"dbuser", "dbname", "dbgroup"}),
-    "redshift:getclustercredentialswithiam": frozenset({"dbname"}),
-    "redshift:createclusteruser": frozenset({"dbuser"}),
-    "redshift:joingroup": frozenset({"dbgroup"}),
-}
-PROVISIONED_CREDENTIALS = (
-    "redshift:GetClusterCredentials",
-    "redshift:GetClusterCredentialsWithIAM",
-)
-SERVERLESS_CREDENTIALS = ("redshift-serverless:GetCredentials",)
-CREDENTIAL_ACTIONS = (
-    *PROVISIONED_CREDENTIALS,
-    "redshift:CreateClusterUser",
-    "redshift:JoinGroup",
-    *SERVERLESS_CREDENTIALS,
-)
-#: What a serverless driver calls beside GetCredentials, on the same workgroup ARN.
-_DRIVER_COMPANIONS = ("redshift-serverless:GetWorkgroup",)
-#: Temporary credentials from a chained role session, and Redshift's temporary database
-#: credentials, last at most an hour.
-CHAINED_SESSION_MAX = 3600
-
-_ACCOUNT = "123456789012"
-_ARN = f"arn:aws:redshift:us-east-1:{_ACCOUNT}"
-_DBUSER = f"{_ARN}:dbuser:analytics/etl_user"
-_DBNAME = f"{_ARN}:dbname:analytics/dev"
-_DBGROUP = f"{_ARN}:dbgroup:analytics/etl"
-_WORKGROUP = (
-    f"arn:aws:redshift-serverless:us-east-1:{_ACCOUNT}:workgroup/"
-    "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
-)
-_ACCESS_POLICY = "Redshift-Access-Role-1/permissions-policy.json"
-_INSTANCE = f"arn:aws:iam::{_ACCOUNT}:role/EC2-Redshift-Initiator-Role"
-_REDSHIFT_ARN = re.compile(
-    r"arn:(?P<partition>[^:]*):redshift:(?P<region>[^:]*):(?P<account>[^:]*):"
-    r"(?P<type>dbuser|dbname|dbgroup|cluster):(?P<rest>.*)",
-    re.DOTALL,
-)
-_SERVERLESS_ARN = re.compile(
-    r"arn:[^:]*:redshift-serverless:[^:]*:(?P<account>[^:]*):(?P<type>workgroup)/.*", re.DOTALL
-)
-_WILDCARD = re.compile(r"[*?]|\$\{")
-
-
-def _policy(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def _allow(action: str | list[str], resource: str | list[str], **extra: Any) -> dict[str, Any]:
-    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
-
-
-def _example_setup(**options: Any) -> Setup:
-    """One access role that logs on to cluster ``analytics`` as ``etl_user``."""
-    target = RedshiftCluster("us-east-1", "analytics", "dev", ("etl_user",), **options)
-    return Setup(
-        _ACCOUNT,
-        InstanceRole("EC2-Redshift-Initiator-Role"),
-        (AccessRole("Redshift-Access-Role-1", target=target),),
-        profile="least-privilege",
-    )
-
-
-def _covers(statement: Statement, actions: tuple[str, ...]) -> list[str]:
-    """The ``actions`` an Allow statement's Action element grants (``"*"`` alone excluded:
-    IR201 reports it)."""
-    if not statement.allows or statement.has("NotAction"):
-        return []
-    services = {a.partition(":")[0].lower() for a in actions}
-    patterns = [p for p in (v.text for v in statement.strings("Action")) if _may_cover(p, services)]
-    return [a for a in actions if any(glob_match(p, a, ignore_case=True) for p in patterns)]
-
-
-def _may_cover(pattern: str, services: set[str]) -> bool:
-    """Whether an Action pattern can cover an action of ``services`` at all: a cheap test
-    first, since an AWS managed policy can list hundreds of other services' actions."""
-    if pattern == "*":
-        return False
-    service = pattern.partition(":")[0].lower()
-    return service in services or "*" in service or "?" in service
-
-
-def _own_account(document: PolicyDocument, context: LintContext) -> str | None:
-    """The account of the role whose policy this is: its manifest entry, or the setup."""
-    if document.role_arn is not None:
-        fields = document.role_arn.split(":")
-        if len(fields) > 4 and fields[4].isdigit():
-            return fields[4]
-    if context.setup is not None:
-        return context.setup.account_id
-    if context.instance_role_arn is not None:
-        # Loose files: --instance-role says which account the pattern's roles live in.
-        fields = context.instance_role_arn.split(":")
-        if len(fields) > 4 and fields[4].isdigit():
-            return fields[4]
-    return None
-
 
 # -- IR601 -------------------------------------------------------------------------------------
 
@@ -207,14 +118,14 @@ COMPANION_GRANT = Rule(
     "the option from the setup and the ETL tool's connection settings.",
     bad=Example.bundle(
         {
-            _ACCESS_POLICY: _policy(
-                _allow("redshift:GetClusterCredentials", [_DBUSER, _DBNAME]),
+            ACCESS_POLICY: policy(
+                allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]),
             )
         },
         note='the setup lists db_groups = ["etl"], and the policy has no redshift:JoinGroup',
-        setup=_example_setup(db_groups=("etl",)),
+        setup=cluster_example_setup(db_groups=("etl",)),
     ),
-    good=Example.bundle({}, setup=_example_setup(db_groups=("etl",))),
+    good=Example.bundle({}, setup=cluster_example_setup(db_groups=("etl",))),
     references=(IAM_CREDENTIALS, GET_CLUSTER_CREDENTIALS, JDBC_OPTIONS),
     check_bundle=_check_companion_grants,
 )
@@ -223,7 +134,7 @@ COMPANION_GRANT = Rule(
 
 
 def _redshift_type(arn: str) -> str | None:
-    match = _REDSHIFT_ARN.fullmatch(arn)
+    match = REDSHIFT_ARN.fullmatch(arn)
     return match.group("type") if match else None
 
 
@@ -268,17 +179,17 @@ WRONG_RESOURCE_TYPE = Rule(
     "CreateClusterUser, dbname under GetClusterCredentials (or GetClusterCredentialsWithIAM), "
     "dbgroup under JoinGroup.",
     bad=Example.document(
-        _policy(
-            _allow("redshift:GetClusterCredentials", [_DBUSER, _DBNAME]),
-            _allow("redshift:CreateClusterUser", [_DBUSER, _DBGROUP]),
-            _allow("redshift:JoinGroup", _DBGROUP),
+        policy(
+            allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]),
+            allow("redshift:CreateClusterUser", [DBUSER, DBGROUP]),
+            allow("redshift:JoinGroup", DBGROUP),
         )
     ),
     good=Example.document(
-        _policy(
-            _allow("redshift:GetClusterCredentials", [_DBUSER, _DBNAME]),
-            _allow("redshift:CreateClusterUser", _DBUSER),
-            _allow("redshift:JoinGroup", _DBGROUP),
+        policy(
+            allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]),
+            allow("redshift:CreateClusterUser", DBUSER),
+            allow("redshift:JoinGroup", DBGROUP),
         )
     ),
     references=(REDSHIFT_ACTIONS, IAM_CREDENTIALS),
@@ -295,14 +206,14 @@ def foreign_credential_resources(
     """(pointer, ARN, its account, the role's account) of each Redshift credentials resource
     (dbuser, dbname, dbgroup, workgroup) of an Allow statement granting a credentials action
     whose account is not the role's own. IR307 leaves these to IR603."""
-    own = _own_account(document, context)
+    own = own_account(document, context)
     if own is None or document.kind != "permissions":
         return
     for statement in document.allow_statements():
-        if not _covers(statement, CREDENTIAL_ACTIONS):
+        if not covers(statement, CREDENTIAL_ACTIONS):
             continue
         for value in statement.strings("Resource"):
-            match = _REDSHIFT_ARN.fullmatch(value.text) or _SERVERLESS_ARN.fullmatch(value.text)
+            match = REDSHIFT_ARN.fullmatch(value.text) or SERVERLESS_ARN.fullmatch(value.text)
             if match is None or match.group("type") == "cluster":
                 continue
             account = match.group("account")
@@ -334,17 +245,17 @@ DBUSER_ACCOUNT = Rule(
     fix="Keep the credentials grant in the cluster's account: an access role there, which the "
     "instance role assumes, with dbuser, dbname and dbgroup ARNs of that account.",
     bad=Example.document(
-        _policy(
-            _allow(
+        policy(
+            allow(
                 "redshift:GetClusterCredentials",
                 "arn:aws:redshift:us-east-1:210987654321:dbuser:analytics/etl_user",
             )
         ),
         note="the roles are in account 123456789012",
-        instance_role=_INSTANCE,
+        instance_role=INSTANCE,
     ),
     good=Example.document(
-        _policy(_allow("redshift:GetClusterCredentials", _DBUSER)), instance_role=_INSTANCE
+        policy(allow("redshift:GetClusterCredentials", DBUSER)), instance_role=INSTANCE
     ),
     references=(GET_CLUSTER_CREDENTIALS, IAM_CREDENTIALS),
     kinds=frozenset({"permissions"}),
@@ -378,16 +289,16 @@ def _binds_database_user(statement: Statement) -> bool:
 
 def _check_unbound_user(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.allow_statements():
-        if not _covers(statement, ("redshift:GetClusterCredentials",)):
+        if not covers(statement, ("redshift:GetClusterCredentials",)):
             continue
         if _binds_database_user(statement):
             continue
         for value in statement.strings("Resource"):
-            match = _REDSHIFT_ARN.fullmatch(value.text)
+            match = REDSHIFT_ARN.fullmatch(value.text)
             if match is None or match.group("type") != "dbuser":
                 continue
             user = match.group("rest").rpartition("/")[2]
-            if "${redshift:dbuser}" in user.lower() or _WILDCARD.search(user):
+            if "${redshift:dbuser}" in user.lower() or WILDCARD.search(user):
                 which = (
                     "any database user they name in DbUser, a superuser included"
                     if user in ("*", "${redshift:DbUser}")
@@ -415,13 +326,13 @@ UNBOUND_USER = Rule(
     fix="Name the database users in the dbuser ARNs, or add a condition on aws:userid such as "
     '"StringEquals": {"aws:userid": "AROAEXAMPLEID:${redshift:DbUser}"}.',
     bad=Example.document(
-        _policy(_allow("redshift:GetClusterCredentials", f"{_ARN}:dbuser:analytics/*"))
+        policy(allow("redshift:GetClusterCredentials", f"{ARN}:dbuser:analytics/*"))
     ),
     good=Example.document(
-        _policy(
-            _allow(
+        policy(
+            allow(
                 "redshift:GetClusterCredentials",
-                f"{_ARN}:dbuser:analytics/${{redshift:DbUser}}",
+                f"{ARN}:dbuser:analytics/${{redshift:DbUser}}",
                 Condition={"StringEquals": {"aws:userid": "AROAEXAMPLEID:${redshift:DbUser}"}},
             )
         )
@@ -456,7 +367,7 @@ def _check_duration(document: PolicyDocument, context: LintContext) -> Iterator[
             base = operator.rpartition(":")[2].lower().removesuffix("ifexists")
             if actions is None or not base.startswith("numeric") or "not" in base:
                 continue
-            if not _covers(statement, actions):
+            if not covers(statement, actions):
                 continue
             block = statement.condition[operator]
             over = [n for n in _numbers(block[key]) if n > CHAINED_SESSION_MAX]
@@ -490,19 +401,19 @@ SESSION_DURATION = Rule(
     fix="Cap sts:DurationSeconds and redshift:DurationSeconds at 3600, and configure the tool's "
     "session duration (the driver's IAMDuration) to at most an hour.",
     bad=Example.document(
-        _policy(
-            _allow(
+        policy(
+            allow(
                 "sts:AssumeRole",
-                f"arn:aws:iam::{_ACCOUNT}:role/Redshift-Access-Role-1",
+                f"arn:aws:iam::{ACCOUNT}:role/Redshift-Access-Role-1",
                 Condition={"NumericLessThanEquals": {"sts:DurationSeconds": "43200"}},
             )
         )
     ),
     good=Example.document(
-        _policy(
-            _allow(
+        policy(
+            allow(
                 "sts:AssumeRole",
-                f"arn:aws:iam::{_ACCOUNT}:role/Redshift-Access-Role-1",
+                f"arn:aws:iam::{ACCOUNT}:role/Redshift-Access-Role-1",
                 Condition={"NumericLessThanEquals": {"sts:DurationSeconds": "3600"}},
             )
         )
@@ -515,8 +426,8 @@ SESSION_DURATION = Rule(
 
 
 def _check_mixed(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
-    provisioned = [s for s in document.allow_statements() if _covers(s, PROVISIONED_CREDENTIALS)]
-    serverless = [s for s in document.allow_statements() if _covers(s, SERVERLESS_CREDENTIALS)]
+    provisioned = [s for s in document.allow_statements() if covers(s, PROVISIONED_CREDENTIALS)]
+    serverless = [s for s in document.allow_statements() if covers(s, SERVERLESS_CREDENTIALS)]
     if not provisioned or not serverless:
         return
     statement = serverless[0]
@@ -551,12 +462,12 @@ MIXED_TARGETS = Rule(
     fix="Split the role: one access role per cluster or workgroup (a [access_roles.redshift] or "
     "[access_roles.redshift_serverless] table each, in the setup).",
     bad=Example.document(
-        _policy(
-            _allow("redshift:GetClusterCredentials", [_DBUSER, _DBNAME]),
-            _allow("redshift-serverless:GetCredentials", _WORKGROUP),
+        policy(
+            allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]),
+            allow("redshift-serverless:GetCredentials", WORKGROUP),
         )
     ),
-    good=Example.document(_policy(_allow("redshift-serverless:GetCredentials", _WORKGROUP))),
+    good=Example.document(policy(allow("redshift-serverless:GetCredentials", WORKGROUP))),
     references=(REDSHIFT_ACTIONS, SERVERLESS_ACTIONS),
     kinds=frozenset({"permissions"}),
     check_document=_check_mixed,
@@ -580,7 +491,7 @@ def credentials_on_star(
     actions = [v.text for v in statement.strings("Action")]
     if not actions or _target_of(document, context) is None:
         return False
-    allowed = (*CREDENTIAL_ACTIONS, *_DRIVER_COMPANIONS)
+    allowed = (*CREDENTIAL_ACTIONS, *DRIVER_COMPANIONS)
     if not all(any(glob_match(a, c, ignore_case=True) for c in allowed) for a in actions) or any(
         a == "*" for a in actions
     ):
@@ -632,12 +543,12 @@ CREDENTIALS_ON_STAR = Rule(
     fix="Name the dbuser, dbname and dbgroup ARNs (or the workgroup ARN) the setup gives; "
     "profile = 'least-privilege' renders them.",
     bad=Example.bundle(
-        {_ACCESS_POLICY: _policy(_allow("redshift:GetClusterCredentials", "*"))},
-        setup=_example_setup(),
+        {ACCESS_POLICY: policy(allow("redshift:GetClusterCredentials", "*"))},
+        setup=cluster_example_setup(),
     ),
     good=Example.bundle(
-        {_ACCESS_POLICY: _policy(_allow("redshift:GetClusterCredentials", [_DBUSER, _DBNAME]))},
-        setup=_example_setup(),
+        {ACCESS_POLICY: policy(allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]))},
+        setup=cluster_example_setup(),
     ),
     references=(IAM_CREDENTIALS, REDSHIFT_ACTIONS),
     kinds=frozenset({"permissions"}),

@@ -3,8 +3,8 @@ the role can need?
 
 Only Allow statements grant anything, so every rule here reads Allow statements only, and only in
 permissions policies (a trust policy's resource is the role itself). Action counts come from
-policyuniverse and resource-level support from the Service Authorization Reference data, both
-through :mod:`iam_redshift._knowledge`.
+the compiled action index and resource-level support from the Service Authorization Reference
+data, both through :mod:`iam_redshift.knowledge`.
 """
 
 from __future__ import annotations
@@ -15,57 +15,46 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from iam_redshift import _knowledge as knowledge
+from iam_redshift import knowledge
 from iam_redshift.document.policy import Value
 from iam_redshift.findings import Severity
 from iam_redshift.matching import glob_match
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+from iam_redshift.rules._common import (
+    ACTION,
+    ACTIONS_TABLE,
+    LEAST_PRIVILEGE,
+    NOT_ACTION,
+    NOT_RESOURCE,
+    POLICY_CHECKS,
+    REDSHIFT_ACTIONS,
+    RESOURCE,
+)
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Statement
 
-ACTION = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html"
-NOT_ACTION = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html"
-)
-RESOURCE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
-)
-NOT_RESOURCE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html"
-)
-LEAST_PRIVILEGE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege"
-)
-POLICY_CHECKS = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
-)
-ACTIONS_TABLE = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/"
-    "reference_policies_actions-resources-contextkeys.html"
-)
-REDSHIFT_ACTIONS = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html"
-)
 ASSUME_ROLE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_assumerole.html"
 PASS_ROLE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html"
 
 #: How many names a message lists before it says "and N more".
 SHOWN = 3
 
-_ACCESS_ROLE = "arn:aws:iam::123456789012:role/Redshift-Access-Role-1"
+ACCESS_ROLE_ARN = "arn:aws:iam::123456789012:role/Redshift-Access-Role-1"
 _DBUSER = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"
 
 
-def _policy(*statements: dict[str, object]) -> dict[str, object]:
+def policy(*statements: dict[str, object]) -> dict[str, object]:
+    """A policy document of ``statements``, for examples."""
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
-def _allow(action: object, resource: object, **more: object) -> dict[str, object]:
+def allow(action: object, resource: object, **more: object) -> dict[str, object]:
+    """An Allow statement, for examples."""
     return {"Effect": "Allow", "Action": action, "Resource": resource, **more}
 
 
-_GOOD = _policy(_allow("redshift:GetClusterCredentials", _DBUSER))
+_GOOD = policy(allow("redshift:GetClusterCredentials", _DBUSER))
 
 
 # -- shared helpers -----------------------------------------------------------------------------
@@ -80,7 +69,7 @@ def has_wildcard(text: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def expand(pattern: str) -> tuple[str, ...]:
-    """The canonical actions an Action value matches (policyuniverse's list; "*" is every
+    """The canonical actions an Action value matches (the index's current actions; "*" is every
     action): one lookup per distinct pattern, shared by every rule that asks."""
     return knowledge.expand_action(pattern)
 
@@ -113,7 +102,7 @@ def grants_action(statement: Statement, action: str) -> Value | None:
     return None
 
 
-_POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
+POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
 def _prefix_fits(literal: str, template: str) -> bool:
@@ -127,7 +116,7 @@ def may_match_role(resource: str) -> bool:
     if not has_wildcard(resource):
         return False
     # A policy variable (${aws:PrincipalAccount}) stands for one value without colons.
-    resource = _POLICY_VARIABLE.sub("x", resource)
+    resource = POLICY_VARIABLE.sub("x", resource)
     fields = resource.split(":", 5)
     if len(fields) == 6 and not any(has_wildcard(f) for f in fields[:5]):
         # The usual shape: wildcards only in the resource part.
@@ -207,7 +196,7 @@ ALL_ACTIONS = Rule(
     fix="List the actions the role needs in Action (for this pattern: the Redshift actions of "
     "the access role, sts:AssumeRole for the instance role).",
     bad=Example.document(
-        _policy(_allow("*", "arn:aws:redshift:us-east-1:123456789012:cluster:analytics")),
+        policy(allow("*", "arn:aws:redshift:us-east-1:123456789012:cluster:analytics")),
         note="every action of every service, even on one cluster",
     ),
     good=Example.document(_GOOD),
@@ -240,10 +229,10 @@ def _check_service_wildcard(document: PolicyDocument, context: LintContext) -> I
             count = len(expand(value.text))
             if count:
                 grants = f"grants all {_plural(count, f'{service.lower()} action')}"
-                source = " (policyuniverse data), and any AWS adds later"
+                source = f" ({knowledge.service_data_note(service)}), and any AWS adds later"
             else:
                 grants = f"grants every action of the {service!r} service"
-                source = " (a service the policyuniverse data does not know)"
+                source = " (a service the action data does not know)"
             yield Hit(
                 value.pointer,
                 f"{value.text} {grants}{source}; list the ones the role needs",
@@ -260,7 +249,7 @@ SERVICE_WILDCARD = Rule(
     "any action AWS adds to the service later. A role that reads data needs a handful of them.",
     fix="List the actions the role needs (for example redshift:GetClusterCredentials and "
     "redshift:DescribeClusters).",
-    bad=Example.document(_policy(_allow("redshift:*", _DBUSER))),
+    bad=Example.document(policy(allow("redshift:*", _DBUSER))),
     good=Example.document(_GOOD),
     references=(ACTION, LEAST_PRIVILEGE, REDSHIFT_ACTIONS),
     kinds=frozenset({"permissions"}),
@@ -285,7 +274,8 @@ def _check_partial_wildcard(document: PolicyDocument, context: LintContext) -> I
                 continue  # matches nothing known: IR501's to report
             yield Hit(
                 value.pointer,
-                f"{value.text} matches {_plural(len(matched), 'action')} (policyuniverse data): "
+                f"{value.text} matches {_plural(len(matched), 'action')} "
+                f"({knowledge.service_data_note(value.text.partition(':')[0])}): "
                 f"{listed(_action_names(matched))}, and any AWS adds later that fit the "
                 "pattern; list the ones the role needs",
             )
@@ -299,7 +289,7 @@ PARTIAL_WILDCARD = Rule(
     why="A pattern such as redshift:Get* or redshift:*Cluster* grants every action whose name "
     "fits, today's and any added later; it is easy to grant more than the review saw.",
     fix="List the actions the role needs by their full names.",
-    bad=Example.document(_policy(_allow("redshift:Get*", _DBUSER))),
+    bad=Example.document(policy(allow("redshift:Get*", _DBUSER))),
     good=Example.document(_GOOD),
     references=(ACTION, LEAST_PRIVILEGE),
     kinds=frozenset({"permissions"}),
@@ -393,73 +383,12 @@ STAR_RESOURCE = Rule(
     fix="Name the resources by ARN in the format the Service Authorization Reference gives for "
     'each action (keep "*" only for actions that support no resource type, such as '
     "redshift:DescribeClusters).",
-    bad=Example.document(_policy(_allow("redshift:GetClusterCredentials", "*"))),
+    bad=Example.document(policy(allow("redshift:GetClusterCredentials", "*"))),
     good=Example.document(_GOOD),
     references=(RESOURCE, ACTIONS_TABLE, REDSHIFT_ACTIONS, LEAST_PRIVILEGE),
     kinds=frozenset({"permissions"}),
     check_document=_check_star_resource,
 )
-
-# -- IR205 and IR207 ----------------------------------------------------------------------------
-
-
-def _check_role_action_on_wildcard(
-    document: PolicyDocument, action: str, consequence: str
-) -> Iterator[Hit]:
-    for statement in document.allow_statements():
-        through = grants_action(statement, action)
-        if through is None:
-            continue
-        via = "" if through.text.lower() == action.lower() else f" (through {through.text})"
-        for value in statement.strings("Resource"):
-            if may_match_role(value.text):
-                yield Hit(
-                    value.pointer,
-                    f"this statement allows {action}{via} on {value.text!r}, which matches "
-                    f"{'every role' if value.text == '*' else 'many roles'}: {consequence}",
-                )
-
-
-def _check_assume_role_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
-    return _check_role_action_on_wildcard(
-        document,
-        "sts:AssumeRole",
-        "the role holding this policy may assume any of them whose trust policy lets it in, "
-        "including roles created later. List the access roles' ARNs instead",
-    )
-
-
-ASSUME_ROLE_WILDCARD = Rule(
-    code="IR205",
-    name="assume-role-on-wildcard",
-    severity=Severity.SECURITY_WARNING,
-    summary="An Allow statement grants sts:AssumeRole (also through sts:*, sts:Assume* or *) "
-    "on a wildcard resource.",
-    why="The instance role should reach exactly its Redshift access roles. With a wildcard "
-    "resource it may assume any role whose trust policy trusts it or its account, so a trust "
-    "policy written carelessly elsewhere becomes a way in. (sts:AssumeRoleWithSAML and "
-    "sts:AssumeRoleWithWebIdentity are not covered: they are called without AWS credentials, "
-    "so a permissions policy does not grant them.)",
-    fix="List each access role's ARN in Resource (iam-redshift render does).",
-    bad=Example.document(
-        _policy(_allow("sts:AssumeRole", "arn:aws:iam::123456789012:role/*")),
-        note="every role in the account",
-    ),
-    good=Example.document(_policy(_allow("sts:AssumeRole", [_ACCESS_ROLE]))),
-    references=(ASSUME_ROLE, RESOURCE, LEAST_PRIVILEGE),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_assume_role_wildcard,
-)
-
-
-def _check_pass_role_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
-    return _check_role_action_on_wildcard(
-        document,
-        "iam:PassRole",
-        "the role holding this policy may hand any of them, however powerful, to an AWS "
-        "service. List the roles it passes by ARN instead",
-    )
-
 
 # -- IR206 --------------------------------------------------------------------------------------
 
@@ -487,7 +416,7 @@ NOT_RESOURCE_RULE = Rule(
     "against combining them.",
     fix="Name the resources the role needs in Resource.",
     bad=Example.document(
-        _policy(
+        policy(
             {
                 "Effect": "Allow",
                 "Action": "redshift:GetClusterCredentials",
@@ -501,37 +430,13 @@ NOT_RESOURCE_RULE = Rule(
     check_document=_check_not_resource,
 )
 
-PASS_ROLE_WILDCARD = Rule(
-    code="IR207",
-    name="pass-role-on-wildcard",
-    severity=Severity.SECURITY_WARNING,
-    summary="An Allow statement grants iam:PassRole on a wildcard resource.",
-    why="iam:PassRole lets a principal give a role to an AWS service (a Redshift cluster, an EC2 "
-    "instance). On a wildcard resource it can pass any matching role, including "
-    "administrator roles, and so act with their permissions through the service.",
-    fix="List the ARNs of the roles it passes (for Redshift: the roles attached to the "
-    "cluster), and add an iam:PassedToService condition.",
-    bad=Example.document(_policy(_allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"))),
-    good=Example.document(
-        _policy(
-            _allow(
-                "iam:PassRole",
-                _ACCESS_ROLE,
-                Condition={"StringEquals": {"iam:PassedToService": "redshift.amazonaws.com"}},
-            )
-        )
-    ),
-    references=(PASS_ROLE, POLICY_CHECKS, LEAST_PRIVILEGE),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_pass_role_wildcard,
-)
-
 RULES = (
     ALL_ACTIONS,
     SERVICE_WILDCARD,
     PARTIAL_WILDCARD,
     STAR_RESOURCE,
-    ASSUME_ROLE_WILDCARD,
     NOT_RESOURCE_RULE,
-    PASS_ROLE_WILDCARD,
 )
+
+# Answers cached here come from the index in use: forget them when it changes.
+knowledge.caches_follow_the_index(__name__)

@@ -43,6 +43,7 @@ __all__ = [
     "copied",
     "document_of",
     "mutation",
+    "other_account",
     "places_in",
     "specific_actions",
     "too_long",
@@ -207,3 +208,10 @@ def too_long(draw: st.DrawFn, bundle: Bundle, kind: str, limit: int, quota: str)
     return Change(
         {document.path: value}, f"{document.path}: {size} characters with a long Sid ({quota})"
     )
+
+
+def other_account(draw: st.DrawFn, account_id: str) -> str:
+    """A 12-digit account id other than ``account_id``, built directly (adding 1 to
+    10**12 - 1, modulo 10**12, always gives another account) rather than filtered."""
+    offset = draw(st.integers(1, 10**12 - 1))
+    return f"{(int(account_id) + offset) % 10**12:012d}"

@@ -20,6 +20,7 @@ from iam_redshift.strategies._edits import (
     copied,
     document_of,
     mutation,
+    other_account,
     places_in,
     specific_actions,
     too_long,
@@ -126,8 +127,7 @@ def resource_elsewhere(draw: st.DrawFn, bundle: Bundle) -> Change:
     else:
         place = draw(st.sampled_from(others))
         parts = place.text.split(":", 5)
-        offset = draw(st.integers(1, 10**12 - 1))
-        parts[4] = f"{(int(setup.account_id) + offset) % 10**12:012d}"
+        parts[4] = other_account(draw, setup.account_id)
     changed = ":".join(parts)
     return place.replaced(
         changed,

@@ -12,6 +12,7 @@ from iam_redshift.strategies._edits import (
     Mutation,
     copied,
     mutation,
+    other_account,
     places_in,
 )
 
@@ -45,8 +46,7 @@ def credentials_elsewhere(draw: st.DrawFn, bundle: Bundle) -> Change:
     ]
     place = draw(st.sampled_from(places))
     parts = place.text.split(":", 5)
-    offset = draw(st.integers(1, 10**12 - 1))
-    parts[4] = f"{(int(bundle.setup.account_id) + offset) % 10**12:012d}"
+    parts[4] = other_account(draw, bundle.setup.account_id)
     changed = ":".join(parts)
     return place.replaced(
         changed, f"statement {place.sid} names {changed!r}, outside the setup's account"

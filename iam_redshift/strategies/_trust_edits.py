@@ -26,6 +26,7 @@ from iam_redshift.strategies._edits import (
     copied,
     document_of,
     mutation,
+    other_account,
     too_long,
 )
 from iam_redshift.strategies.values import ROLE_NAME_CHARACTERS
@@ -87,10 +88,9 @@ def dropped_path(draw: st.DrawFn, bundle: Bundle) -> Change:
 
 
 @mutation(MUTATIONS, "IR301", "principal-other-account")
-def other_account(draw: st.DrawFn, bundle: Bundle) -> Change:
+def principal_other_account(draw: st.DrawFn, bundle: Bundle) -> Change:
     setup = bundle.setup
-    # Built directly: adding 1 to 10**12 - 1 (mod 10**12) always gives another account.
-    account = f"{(int(setup.account_id) + draw(st.integers(1, 10**12 - 1))) % 10**12:012d}"
+    account = other_account(draw, setup.account_id)
     arn = role_arn(setup.partition, account, setup.instance_role.name, setup.instance_role.path)
     return _principal_arn(draw, bundle, arn, f"in another account ({account})")
 

@@ -192,15 +192,6 @@ def role_arns(
 
 # -- Redshift targets (the least-privilege profile) ---------------------------------------------
 
-#: Region prefixes of the partitions other than ``aws`` (botocore's endpoints.json regionRegex).
-_PARTITION_REGION_PREFIXES: Final[Mapping[str, str]] = {
-    "aws-cn": "cn",
-    "aws-us-gov": "us-gov",
-    "aws-iso": "us-iso",
-    "aws-iso-b": "us-isob",
-    "aws-iso-e": "eu-isoe",
-    "aws-iso-f": "us-isof",
-}
 #: A few real regions of each partition, drawn first (what failing examples shrink to).
 _REAL_REGIONS: Final[Mapping[str, tuple[str, ...]]] = {
     "aws": ("us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1", "mx-central-1"),
@@ -211,23 +202,16 @@ _REAL_REGIONS: Final[Mapping[str, tuple[str, ...]]] = {
     "aws-iso-e": ("eu-isoe-west-1",),
     "aws-iso-f": ("us-isof-south-1", "us-isof-east-1"),
 }
-# Commercial prefixes followed by one word can never match another partition's pattern (those
-# all need two words after ``us-``, or start with ``cn-``).
-_COMMERCIAL_PREFIXES: Final = ("us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx")
 
 
 @functools.cache
 def _regions(partition: str) -> SearchStrategy[str]:
-    """Regions of ``partition``: real ones, and future ones of the same shape."""
-    prefix = _PARTITION_REGION_PREFIXES.get(partition)
-    prefixes = st.sampled_from(_COMMERCIAL_PREFIXES) if prefix is None else st.just(prefix)
-    future = st.builds(
-        "{}-{}-{}".format,
-        prefixes,
-        st.text(string.ascii_lowercase, min_size=1, max_size=12),
-        st.integers(1, 99),
-    )
-    return st.sampled_from(_REAL_REGIONS[partition]) | future
+    """Regions of ``partition``: the real ones of the action index (a setup file naming any
+    other is refused), a few common ones first."""
+    from iam_redshift.knowledge import known_regions
+
+    known = known_regions(partition) or _REAL_REGIONS[partition]
+    return st.sampled_from(_REAL_REGIONS[partition]) | st.sampled_from(known)
 
 
 def _cluster_id(first: str, chunks: list[str]) -> str:

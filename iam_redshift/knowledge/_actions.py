@@ -1,0 +1,279 @@
+"""Services and actions: is an action known, retired, of which access level, and which actions
+does a wildcard pattern cover."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+
+from iam_redshift.knowledge._base import (
+    _CACHED_TEXT,
+    _LONGEST_ACTION,
+    _PATTERN_CACHE,
+    _STAR_RUN,
+    _WILDCARDS,
+    ResourceType,
+    _index,
+    _service,
+)
+from iam_redshift.knowledge._index import Service
+from iam_redshift.matching import glob_regex
+
+
+def service_prefixes() -> tuple[str, ...]:
+    """Every service prefix the index knows, sorted."""
+    index = _index()
+    return tuple(sorted(index.prefixes)) if index is not None else ()
+
+
+def service_known(prefix: str) -> bool:
+    """Whether ``prefix`` (``"redshift"``, any case) is a service prefix the index knows."""
+    if not isinstance(prefix, str):
+        return False
+    index = _index()
+    return index is not None and prefix.lower() in index.prefixes
+
+
+def _lookup(action: str) -> tuple[Service, str, dict[str, object]] | None:
+    if len(action) <= _CACHED_TEXT:
+        return _lookup_cached(action)
+    return _lookup_uncached(action)
+
+
+@functools.lru_cache(maxsize=_PATTERN_CACHE)
+def _lookup_cached(action: str) -> tuple[Service, str, dict[str, object]] | None:
+    return _lookup_uncached(action)
+
+
+def _lookup_uncached(action: str) -> tuple[Service, str, dict[str, object]] | None:
+    prefix, colon, name = action.partition(":")
+    if not colon:
+        return None
+    service = _service(prefix.lower())
+    if service is None:
+        return None
+    found = service.actions.get(name.lower())
+    return (service, found[0], found[1]) if found is not None else None
+
+
+def action_known(action: str) -> bool:
+    """Whether ``action`` (``"svc:Name"``, any case, no wildcard) is a current action.
+
+    A pattern with ``*`` or ``?`` is not an action name and gives ``False``: see
+    :func:`action_matches_known`. A retired action gives ``False``: see :func:`retired_action`.
+    """
+    return isinstance(action, str) and _lookup(action) is not None
+
+
+def canonical_action(action: str) -> str | None:
+    """The documented spelling of a current action (``"redshift:GetClusterCredentials"``), or
+    ``None``."""
+    if not isinstance(action, str):
+        return None
+    found = _lookup(action)
+    return f"{found[0].prefix}:{found[1]}" if found is not None else None
+
+
+def retired_action(action: str) -> str | None:
+    """For an action that AWS has removed (older data lists it, the freshest source of its
+    service does not): the source that last listed it, as ``"parliament 1.6.4 (2025-02-27)"``;
+    otherwise ``None``."""
+    if not isinstance(action, str):
+        return None
+    prefix, _, name = action.partition(":")
+    service = _service(prefix.lower())
+    index = _index()
+    if service is None or index is None:
+        return None
+    found = service.retired.get(name.lower())
+    return index.label(found[1]) if found is not None else None
+
+
+def has_details(action: str) -> bool:
+    """Whether the index documents the action's resource types and condition keys (a current
+    action that only a names-only source lists has none to check against)."""
+    if not isinstance(action, str):
+        return False
+    found = _lookup(action)
+    return found is not None and "resources" in found[2]
+
+
+def access_level(action: str) -> str | None:
+    """The access level of a current action (``"Write"``, ``"Permissions management"``...)."""
+    if not isinstance(action, str):
+        return None
+    found = _lookup(action)
+    return str(found[2].get("access")) if found is not None else None
+
+
+def _cacheable(*texts: str) -> bool:
+    return all(len(text) <= _CACHED_TEXT for text in texts)
+
+
+@functools.lru_cache(maxsize=_PATTERN_CACHE)
+def _facts(action: str) -> tuple[ResourceType, ...] | None:
+    found = _lookup(action)
+    if found is None:
+        return None
+    service, _, facts = found
+    types: list[ResourceType] = []
+    rows = facts.get("resources")
+    if not isinstance(rows, list):
+        return ()
+    for row in rows:
+        table = service.resources.get(row[0], {})
+        arns = table.get("arns") or [""]
+        types.append(
+            ResourceType(
+                name=str(row[0]),
+                arn_format=str(arns[0]),
+                required=bool(row[1]),
+                condition_keys=tuple(str(k) for k in table.get("keys", ())),
+            )
+        )
+    return tuple(types)
+
+
+def resource_types(action: str) -> tuple[ResourceType, ...]:
+    """The resource types of a current action, in documented order; ``()`` when the action has
+    none (it supports only ``"Resource": "*"``), is unknown, or is not documented in detail."""
+    if not isinstance(action, str) or not _cacheable(action):
+        return ()
+    return _facts(action.lower()) or ()
+
+
+@functools.lru_cache(maxsize=_PATTERN_CACHE)
+def _arn_formats(action: str) -> tuple[tuple[str, str, bool], ...]:
+    found = _lookup(action)
+    if found is None:
+        return ()
+    service, _, facts = found
+    rows = facts.get("resources")
+    if not isinstance(rows, list):
+        return ()
+    result: list[tuple[str, str, bool]] = []
+    for row in rows:
+        for arn in service.resources.get(row[0], {}).get("arns", ()):
+            result.append((str(row[0]), str(arn), bool(row[1])))
+    return tuple(result)
+
+
+def arn_formats(action: str) -> tuple[tuple[str, str, bool], ...]:
+    """(resource type, ARN format, required) for each ARN format of each resource type of a
+    current action, in documented order; ``()`` when there is none or the action is unknown."""
+    if not isinstance(action, str) or not _cacheable(action):
+        return ()
+    return _arn_formats(action.lower())
+
+
+def supports_resource_level(action: str) -> bool:
+    """Whether the action can be granted on specific resources: at least one of its resource
+    types has an ARN format. ``redshift:GetClusterCredentials``: yes; ``iam:ListRoles``: no."""
+    if not isinstance(action, str):
+        return False
+    prefix, _, name = action.partition(":")
+    service = _service(prefix.lower())
+    return service is not None and name.lower() in service.scopable
+
+
+# --- wildcard patterns ------------------------------------------------------------------------
+
+
+def _has_wildcard(text: str) -> bool:
+    return not _WILDCARDS.isdisjoint(text)
+
+
+def _normalise_pattern(pattern: str) -> str | None:
+    """The pattern, lower-cased, with each run of ``*`` as one (the same set of names); ``None``
+    when it has more literal characters than any action name, so matches nothing. This keeps
+    matching linear in the pattern: 20,000 stars are one star."""
+    pattern = _STAR_RUN.sub("*", pattern.lower())
+    if len(pattern) - pattern.count("*") > _LONGEST_ACTION + 64:
+        return None
+    return pattern
+
+
+def _candidates(pattern: str) -> Iterator[Service]:
+    prefix, colon, _ = pattern.partition(":")
+    index = _index()
+    if index is None:
+        return
+    if colon and not _has_wildcard(prefix):
+        service = index.service(prefix)
+        if service is not None:
+            yield service
+        return
+    regex = glob_regex(prefix if colon else "*")
+    for known in sorted(index.prefixes):
+        if regex.match(known):
+            service = index.service(known)
+            if service is not None:
+                yield service
+
+
+def _matches(pattern: str) -> Iterator[tuple[Service, str]]:
+    """(service, lower-cased full name) of every current action a normalised pattern covers."""
+    head = pattern[: min(i for i in (pattern.find("*"), pattern.find("?"), len(pattern)) if i >= 0)]
+    simple = pattern == f"{head}*"
+    regex = None if simple else glob_regex(pattern)
+    for service in _candidates(pattern):
+        for name in service.names:
+            if not name.startswith(head):
+                continue
+            if simple or (regex is not None and regex.match(name)):
+                yield service, name
+
+
+@functools.lru_cache(maxsize=_PATTERN_CACHE)
+def _expand_wildcard(pattern: str) -> tuple[str, ...]:
+    found = []
+    for service, name in _matches(pattern):
+        found.append(f"{service.prefix}:{service.actions[name.partition(':')[2]][0]}")
+    return tuple(sorted(found))
+
+
+def expand_action(pattern: str) -> tuple[str, ...]:
+    """The sorted, documented spellings of the current actions an action pattern matches.
+
+    ``*`` and ``?`` are IAM's wildcards and nothing else is; matching ignores case; ``"*"`` is
+    every action. ``()`` when nothing matches.
+    """
+    if not isinstance(pattern, str):
+        return ()
+    if not _has_wildcard(pattern):
+        name = canonical_action(pattern)
+        return (name,) if name is not None else ()
+    normalised = _normalise_pattern(pattern)
+    if normalised is None:
+        return ()
+    if not _cacheable(normalised):
+        return tuple(sorted(_expand_wildcard.__wrapped__(normalised)))
+    return _expand_wildcard(normalised)
+
+
+@functools.lru_cache(maxsize=_PATTERN_CACHE)
+def _matches_known_wildcard(pattern: str) -> bool:
+    return next(_matches(pattern), None) is not None
+
+
+def action_matches_known(pattern: str) -> bool:
+    """Whether an action pattern (wildcards allowed, any case) matches at least one current
+    action; for a pattern without wildcards, the same as :func:`action_known`."""
+    if not isinstance(pattern, str):
+        return False
+    if not _has_wildcard(pattern):
+        return action_known(pattern)
+    normalised = _normalise_pattern(pattern)
+    if normalised is None:
+        return False
+    if not _cacheable(normalised):
+        return bool(_matches_known_wildcard.__wrapped__(normalised))
+    return _matches_known_wildcard(normalised)
+
+
+def service_action_count(prefix: str) -> int:
+    """How many current actions the service has; ``0`` for an unknown or wildcard prefix."""
+    if not isinstance(prefix, str) or _has_wildcard(prefix):
+        return 0
+    service = _service(prefix.lower())
+    return len(service.actions) if service is not None else 0

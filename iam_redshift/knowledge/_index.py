@@ -1,0 +1,229 @@
+"""Finding, choosing and reading a knowledge index (``index.json`` + ``services/*.json``).
+
+Three places hold an index: the package's own (``data/``, built by ``tools/build_knowledge.py``),
+the user's cache (written by ``iam-redshift knowledge update``), and one pinned by the user
+(``--knowledge PATH`` or the ``knowledge`` configuration key). A pinned index is used as it is;
+otherwise the newer (by data date) of the shipped and the cached one. The top-level file is
+small and read on first use; a service's file is read when a rule first asks about that service.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from iam_redshift.errors import KnowledgeError
+
+__all__ = [
+    "Index",
+    "KnowledgeError",
+    "Service",
+    "active",
+    "cache_dir",
+    "load_index",
+    "pin",
+    "pinned",
+    "shipped_dir",
+]
+
+FORMAT: Final = "iam-redshift-knowledge/1"
+
+#: A service file is a few hundred KB at most; anything much larger is not ours.
+_MAX_SERVICE_BYTES: Final = 8 * 1024 * 1024
+_MAX_INDEX_BYTES: Final = 4 * 1024 * 1024
+
+
+def shipped_dir() -> Path:
+    """The index that comes with the package."""
+    return Path(__file__).resolve().parent / "data"
+
+
+def cache_dir() -> Path:
+    """Where ``knowledge update`` writes: the user's cache directory, by platform convention
+    (``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux, ``~/Library/Caches`` on macOS,
+    ``%LOCALAPPDATA%`` on Windows), then ``iam-redshift/knowledge``."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "iam-redshift" / "Cache" / "knowledge"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "iam-redshift" / "knowledge"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "iam-redshift" / "knowledge"
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service's facts as the index stores them, with look-up tables by lower-cased name."""
+
+    prefix: str
+    name: str
+    source: str
+    actions: dict[str, tuple[str, dict[str, Any]]]  # lower-cased name -> (documented, facts)
+    names: tuple[str, ...]  # lower-cased "prefix:name" of every current action, sorted
+    resources: dict[str, dict[str, Any]]
+    conditions: dict[str, tuple[str, str]]  # lower-cased key -> (documented, type)
+    retired: dict[str, tuple[str, str]]  # lower-cased name -> (documented, source id)
+    scopable: frozenset[str]  # lower-cased names of the actions with an ARN format
+
+
+@dataclass
+class Index:
+    """A loaded index: the top-level file now, each service's file on first use."""
+
+    root: Path
+    header: dict[str, Any]
+    _services: dict[str, Service | None] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def date(self) -> str:
+        """The date of the index's freshest data (``"2026-10"``)."""
+        return str(self.header.get("date", ""))
+
+    @property
+    def prefixes(self) -> dict[str, dict[str, str]]:
+        """Every service prefix the index knows, with its name and source."""
+        services: dict[str, dict[str, str]] = self.header["services"]
+        return services
+
+    @property
+    def sources(self) -> dict[str, dict[str, str]]:
+        """Each source's name, version, date, license and what it supplies, by id."""
+        sources: dict[str, dict[str, str]] = self.header["sources"]
+        return sources
+
+    @property
+    def partitions(self) -> dict[str, list[str]]:
+        """Each partition's regions."""
+        partitions: dict[str, list[str]] = self.header["partitions"]
+        return partitions
+
+    def label(self, source: str) -> str:
+        """``"iam-floyd 0.851.0 (2026-10)"``."""
+        facts = self.sources.get(source, {})
+        return f"{facts.get('name', source)} {facts.get('version', '?')} ({facts.get('date', '?')})"
+
+    def service(self, prefix: str) -> Service | None:
+        """The facts of the service ``prefix`` (lower-cased), read on first use; ``None`` for
+        a prefix the index does not know. Only known prefixes are remembered, so the memory
+        this takes is bounded by the index, not by the documents linted."""
+        if prefix not in self.prefixes:
+            return None
+        found = self._services.get(prefix)
+        if found is None and prefix not in self._services:
+            with self._lock:
+                if prefix not in self._services:
+                    self._services[prefix] = self._read_service(prefix)
+                found = self._services[prefix]
+        return found
+
+    def _read_service(self, prefix: str) -> Service | None:
+        path = self.root / "services" / f"{prefix}.json"
+        try:
+            record = _read_json(path, _MAX_SERVICE_BYTES)
+            return _service(prefix, self.prefixes[prefix], record)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # a damaged file: the service is as good as unknown, nothing raised
+
+
+def _service(prefix: str, entry: dict[str, str], record: dict[str, Any]) -> Service:
+    actions = {name.lower(): (name, facts) for name, facts in record["actions"].items()}
+    resources = dict(record["resources"])
+    scopable = frozenset(
+        name
+        for name, (_, facts) in actions.items()
+        if any(resources.get(row[0], {}).get("arns") for row in facts.get("resources") or ())
+    )
+    return Service(
+        prefix=prefix,
+        name=str(entry.get("name", prefix)),
+        source=str(record["source"]),
+        actions=actions,
+        names=tuple(sorted(f"{prefix}:{name}" for name in actions)),
+        resources=resources,
+        conditions={
+            key.lower(): (key, str(kind)) for key, kind in dict(record["conditions"]).items()
+        },
+        retired={name.lower(): (name, str(src)) for name, src in dict(record["retired"]).items()},
+        scopable=scopable,
+    )
+
+
+def _read_json(path: Path, limit: int) -> Any:
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{path.name} is larger than {limit} bytes")
+    return json.loads(data.decode("utf-8"))
+
+
+def load_index(root: Path) -> Index:
+    """The index in the directory ``root``; :class:`KnowledgeError` naming it if it is not
+    one this version can read."""
+    root = Path(root)
+    where = str(root)
+    if not root.is_dir():
+        raise KnowledgeError(where, "not a directory holding a knowledge index")
+    try:
+        header = _read_json(root / "index.json", _MAX_INDEX_BYTES)
+    except FileNotFoundError:
+        raise KnowledgeError(where, "no index.json: not a knowledge index") from None
+    except (OSError, ValueError) as error:
+        raise KnowledgeError(where, f"index.json cannot be read: {error}") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        found = header.get("format") if isinstance(header, dict) else None
+        raise KnowledgeError(where, f"index.json has the format {found!r}, not {FORMAT!r}")
+    for key in ("services", "sources", "partitions"):
+        if not isinstance(header.get(key), dict):
+            raise KnowledgeError(where, f"index.json has no {key!r} object")
+    return Index(root=root, header=header)
+
+
+_PINNED: list[Path] = []
+_ACTIVE: list[Index] = []
+_LOCK = threading.Lock()
+
+
+def pin(path: Path | None) -> None:
+    """Use the index in ``path`` from now on (``None``: choose again, shipped or cached).
+
+    Raises :class:`KnowledgeError` naming ``path`` when it is not a usable index.
+    """
+    with _LOCK:
+        _ACTIVE.clear()
+        _PINNED.clear()
+        if path is not None:
+            index = load_index(path)
+            _PINNED.append(Path(path))
+            _ACTIVE.append(index)
+
+
+def pinned() -> Path | None:
+    """The pinned index's directory, if one is pinned."""
+    return _PINNED[0] if _PINNED else None
+
+
+def active() -> Index:
+    """The index in use: the pinned one, else the newer of the shipped and the cached one
+    (a cached index that cannot be read is passed over)."""
+    if _ACTIVE:
+        return _ACTIVE[0]
+    with _LOCK:
+        if not _ACTIVE:
+            _ACTIVE.append(_choose())
+        return _ACTIVE[0]
+
+
+def _choose() -> Index:
+    shipped = load_index(shipped_dir())
+    try:
+        cached = load_index(cache_dir())
+    except KnowledgeError:
+        return shipped
+    return cached if cached.date > shipped.date else shipped

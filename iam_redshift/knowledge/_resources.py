@@ -1,0 +1,175 @@
+"""Resources: which resource types and ARN formats an action takes, and whether a Resource
+value can be one of them (matching stays linear in the input)."""
+
+from __future__ import annotations
+
+import functools
+
+from iam_redshift.knowledge._actions import _arn_formats, _cacheable, _lookup
+from iam_redshift.knowledge._base import (
+    _ARN_VARIABLE,
+    _BRACKETS,
+    _LONGEST_ARN,
+    _POLICY_VARIABLE,
+    _RESOURCE_CACHE,
+    _STAR_RUN,
+)
+
+# --- resources ---------------------------------------------------------------------------------
+
+
+def _globs_intersect(first: str, second: str) -> bool:
+    """Whether two ``*``-globs can match a common string (parliament's is_glob_match, in
+    polynomial time): literal heads and tails must agree; then a glob ending in ``*`` meets one
+    starting with ``*`` (the first's match, then the second's); else a plain match or a table."""
+    head = 0
+    while head < min(len(first), len(second)) and "*" not in (first[head], second[head]):
+        if first[head] != second[head]:
+            return False
+        head += 1
+    first, second = first[head:], second[head:]
+    tail = 0
+    while tail < min(len(first), len(second)) and "*" not in (first[-1 - tail], second[-1 - tail]):
+        if first[-1 - tail] != second[-1 - tail]:
+            return False
+        tail += 1
+    if tail:
+        first, second = first[:-tail], second[:-tail]
+    if not first or not second:
+        return not (first + second).strip("*")
+    if (first[-1] == "*" and second[0] == "*") or (second[-1] == "*" and first[0] == "*"):
+        return True
+    if "*" not in second:
+        return _star_fits(first, second)
+    if "*" not in first:
+        return _star_fits(second, first)
+    return _globs_table(first, second)
+
+
+def _globs_table(first: str, second: str) -> bool:
+    """The general case of :func:`_globs_intersect`, by dynamic programming: O(len * len)."""
+    n, m = len(first), len(second)
+    row = [False] * (m + 1)  # row[j]: first[i:] and second[j:] can meet, for i = n
+    row[m] = True
+    for j in range(m - 1, -1, -1):
+        row[j] = second[j] == "*" and row[j + 1]
+    for i in range(n - 1, -1, -1):
+        below, row = row, [False] * (m + 1)
+        star = first[i] == "*"
+        row[m] = star and below[m]
+        for j in range(m - 1, -1, -1):
+            if star:
+                row[j] = below[j] or row[j + 1]
+            elif second[j] == "*":
+                row[j] = row[j + 1] or below[j]
+            else:
+                row[j] = first[i] == second[j] and below[j + 1]
+    return row[0]
+
+
+def _star_fits(pattern: str, text: str) -> bool:
+    """Whether ``text`` fits a glob whose only wildcard is ``*``: the literal head and tail in
+    place, the pieces between them found in order, leftmost first (linear in both)."""
+    pieces = pattern.split("*")
+    head, tail = pieces[0], pieces[-1]
+    if len(pieces) == 1:
+        return text == pattern
+    if len(text) < len(head) + len(tail) or not text.startswith(head) or not text.endswith(tail):
+        return False
+    position, end = len(head), len(text) - len(tail)
+    for piece in pieces[1:-1]:
+        found = text.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
+def _arn_head_fits(arn_format: str, resource: str) -> bool:
+    """Partition, service, region and account each equal, or ``*`` (the documented one only
+    against a non-empty one), and six parts at least."""
+    format_parts = arn_format.split(":", 5)
+    resource_parts = resource.split(":", 5)
+    if len(format_parts) < 6 or len(resource_parts) < 6:
+        return False
+    for documented, given in zip(format_parts[:5], resource_parts[:5], strict=True):
+        if given in ("*", documented) or (documented == "*" and given != ""):
+            continue
+        return False
+    return True
+
+
+def _resource_id(arn: str) -> str:
+    parts = arn.split(":", 5)
+    return parts[5] if len(parts) == 6 else ""
+
+
+def _arn_match(resource_type: str, arn_format: str, resource: str) -> bool:
+    """Whether a Resource entry can name a resource of an ARN format (both as globs)."""
+    if arn_format == "*" or resource == "*":
+        return True
+    if "bucket" in resource_type and "/" in resource:
+        return False  # a bucket's ARN has no "/"
+    if not _arn_head_fits(arn_format, resource):
+        return False
+    given_id = _BRACKETS.sub("*", _resource_id(resource))
+    return _globs_intersect(_resource_id(arn_format), given_id)
+
+
+@functools.cache  # bounded by the index: ARN formats only
+def _arn_glob(arn_format: str) -> str:
+    """An ARN format as a glob: each ``${Variable}`` becomes ``*``."""
+    return _ARN_VARIABLE.sub("*", arn_format)
+
+
+def _normalise_resource(resource: str) -> str:
+    """A policy variable may stand for anything, so it becomes ``*``; so does ``?`` (broader is
+    the safe side here); a run of ``*`` is one."""
+    return _STAR_RUN.sub("*", _POLICY_VARIABLE.sub("*", resource).replace("?", "*"))
+
+
+def _resource_matches(action: str, resource: str) -> bool:
+    found = _lookup(action)
+    if found is None or "resources" not in found[2]:
+        return True  # unknown, or not documented in detail: no claim
+    return resource_fits_formats(_arn_formats(action), resource)
+
+
+def resource_fits_formats(formats: tuple[tuple[str, str, bool], ...], resource: str) -> bool:
+    """Whether a Resource entry can name a resource of one of ``formats`` (as
+    :func:`arn_formats` gives them): :func:`resource_matches` for an action's formats, for
+    callers that group actions sharing theirs. ``()`` fits only ``"*"``."""
+    if resource == "*":
+        return True
+    if not formats:
+        return False  # no resource-level permissions: the Resource must be "*"
+    normalised = _normalise_resource(resource)
+    if len(normalised) > _LONGEST_ARN:
+        return True  # longer than any ARN: not ours to judge here, and not worth the time
+    return any(
+        _arn_match(name, _arn_glob(arn_format), normalised) for name, arn_format, _ in formats
+    )
+
+
+@functools.lru_cache(maxsize=_RESOURCE_CACHE)
+def _resource_matches_cached(action: str, resource: str) -> bool:
+    return _resource_matches(action, resource)
+
+
+def resource_matches(action: str, resource: str) -> bool:
+    """Whether a Resource entry (an ARN, wildcards and policy variables allowed) can name a
+    resource of one of the action's resource types.
+
+    ``"*"`` always matches. An action without resource types (no resource-level permissions)
+    needs ``"*"``, so any other entry gives ``False``. An unknown action, one not documented in
+    detail, or no index gives ``True`` (no claim of a mismatch). Partition, service, region and
+    account must fit; then the resource part, as two globs that must overlap; ``${...}``
+    variables and ``?`` count as ``*``.
+    """
+    if not isinstance(action, str) or not isinstance(resource, str):
+        return True
+    if resource == "*":
+        return True
+    if _cacheable(action, resource):
+        return _resource_matches_cached(action.lower(), resource)
+    return _resource_matches(action.lower(), resource)

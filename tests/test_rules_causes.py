@@ -1,0 +1,135 @@
+"""Issue 10's "causes found": where the rules said far more than IAM Access Analyzer does.
+
+Each test failed before its fix (IR207's are in test_rules_wildcards.py).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from iam_redshift.cli import main
+from iam_redshift.engine import lint_document
+from iam_redshift.findings import Finding
+from tests.conftest import REPO
+
+
+def policy(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def of(code: str, document: dict[str, Any]) -> list[Finding]:
+    return [f for f in lint_document(document, file="policy.json") if f.code == code]
+
+
+# -- IR402: 10,240 for a loose document of unknown attachment, 6,144 a warning ----------------
+
+
+def _sized(characters: int) -> dict[str, Any]:
+    base = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/"})
+    size = len("".join(json.dumps(base).split()))
+    padded = policy(
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::b/" + "k" * (characters - size),
+        }
+    )
+    assert len("".join(json.dumps(padded).split())) == characters
+    return padded
+
+
+@pytest.mark.parametrize(
+    ("characters", "severity"),
+    [(6_144, None), (6_145, "warning"), (10_240, "warning"), (10_241, "error")],
+)
+def test_loose_permissions_policy_sizes(characters: int, severity: str | None) -> None:
+    found = of("IR402", _sized(characters))
+    assert [f.severity.value for f in found] == ([severity] if severity else [])
+    if severity == "warning":
+        assert "customer managed policy" in found[0].message
+
+
+# -- IR502: a wildcard type word of another service is no excuse --------------------------------
+
+
+def test_another_services_arn_with_a_wildcard_is_ir502() -> None:
+    # Issue 10: on arn:aws:s3:::afr-ota it fired, on arn:aws:s3:::afr-ota* it said nothing.
+    for resource in ("arn:aws:s3:::afr-ota", "arn:aws:s3:::afr-ota*"):
+        value = policy({"Effect": "Allow", "Action": "iot:DeleteStream", "Resource": resource})
+        (found,) = of("IR502", value)
+        assert "stream" in found.message
+
+
+def test_a_wildcard_type_word_of_the_same_service_still_fits() -> None:
+    value = policy(
+        {
+            "Effect": "Allow",
+            "Action": "redshift:GetClusterCredentials",
+            "Resource": "arn:aws:redshift:us-east-1:123456789012:db*",
+        }
+    )
+    assert of("IR502", value) == []
+
+
+# -- IR503: a global key AWS uses, and String operators on Bool keys -----------------------------
+
+
+def _conditioned(condition: dict[str, Any]) -> dict[str, Any]:
+    return policy(
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": condition}
+    )
+
+
+def test_principal_org_master_account_id_is_a_global_key() -> None:
+    # AWS's own AWSSSOServiceRolePolicy uses it; Access Analyzer accepts it.
+    condition = {"StringEquals": {"aws:PrincipalOrgMasterAccountId": "${aws:PrincipalAccount}"}}
+    assert of("IR503", _conditioned(condition)) == []
+
+
+@pytest.mark.parametrize(
+    ("operator", "key"),
+    [
+        ("StringEquals", "aws:ViaAWSService"),
+        ("StringEqualsIfExists", "aws:SecureTransport"),
+        ("StringLike", "aws:MultiFactorAuthPresent"),
+    ],
+)
+def test_a_string_operator_on_a_bool_key_is_ir503(operator: str, key: str) -> None:
+    (found,) = of("IR503", _conditioned({operator: {key: "true"}}))
+    assert "Bool" in found.message
+
+
+def test_the_bool_operator_on_a_bool_key_is_fine() -> None:
+    assert of("IR503", _conditioned({"Bool": {"aws:ViaAWSService": "true"}})) == []
+
+
+# -- a mistyped region ---------------------------------------------------------------------------
+
+
+def test_a_region_typo_in_a_least_privilege_setup_exits_2_naming_the_key(tmp_path: Path) -> None:
+    text = (REPO / "examples" / "least-privilege.toml").read_text(encoding="utf-8")
+    assert 'region = "us-east-1"' in text
+    setup = tmp_path / "setup.toml"
+    setup.write_text(text.replace('region = "us-east-1"', 'region = "us-esat-1"'), "utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["render", str(setup), "-o", str(tmp_path / "out")], stdout=out, stderr=err)
+    assert status == 2
+    assert "access_roles[0].redshift.region" in err.getvalue()
+    assert "did you mean 'us-east-1'?" in err.getvalue()
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_region_typo_in_a_documents_arn_is_ir504() -> None:
+    arn = "arn:aws:redshift:us-esat-1:123456789012:dbuser:analytics/etl_user"
+    value = policy({"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": arn})
+    (found,) = of("IR504", value)
+    assert "did you mean 'us-east-1'?" in found.message
+    assert "botocore 1.44.8 (2026-11)" in found.message
+    for fine in ("us-east-1", "*", "", "${aws:RequestedRegion}", "us-*"):
+        ok = arn.replace("us-esat-1", fine)
+        assert of("IR504", policy({"Effect": "Allow", "Action": "s3:*", "Resource": ok})) == []
