@@ -16,7 +16,8 @@ from pathlib import Path
 from iam_redshift.configuration.apply import Outcome, RunScope, Suppressed, apply_config
 from iam_redshift.configuration.file import Config, find_config, load_config
 from iam_redshift.document.policy import DocumentKind
-from iam_redshift.engine import LintOptions, lint_document
+from iam_redshift.engine import LintOptions
+from iam_redshift.engine.contents import lint_file_contents
 from iam_redshift.engine.paths import iter_lint_paths
 from iam_redshift.findings import Finding
 from iam_redshift.sources.discover import Plan, plan_paths, walk
@@ -103,7 +104,7 @@ def _lint_plan(plan: Plan, options: LintOptions, config: Config) -> list[Finding
     findings: list[Finding] = []
     if plan.stdin is not None:
         name, data = plan.stdin
-        findings.extend(lint_document(data, file=name, options=options))
+        findings.extend(lint_file_contents(data, file=name, options=options))  # dump or document
     for target in plan.targets:
         findings.extend(iter_lint_paths([target], options=options, exclude=config.excluded))
     return findings

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from iam_redshift.engine.bundle import lint_manifest_bundle
 from iam_redshift.engine.checker import Checker
+from iam_redshift.engine.dump import lint_dump
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME
@@ -21,7 +22,13 @@ if TYPE_CHECKING:
     from iam_redshift.render import Bundle
     from iam_redshift.sources.embedded import SourceFile
 
-__all__ = ["iter_lint_contents", "lint_bundle", "lint_document", "lint_source_file"]
+__all__ = [
+    "iter_lint_contents",
+    "lint_bundle",
+    "lint_document",
+    "lint_file_contents",
+    "lint_source_file",
+]
 
 
 def lint_document(
@@ -71,7 +78,17 @@ def iter_lint_contents(
         content = files[rel]
         if content is None:
             continue
-        yield from lint_document(content, file=display(rel), options=options)
+        yield from lint_file_contents(content, file=display(rel), options=options)
+
+
+def lint_file_contents(
+    data: str | bytes, *, file: str, options: LintOptions | None = None
+) -> list[Finding]:
+    """Lint one file's contents: every document of an account-authorization-details dump, or
+    else the file as one policy document."""
+    # The one place a file's format decides how it is linted (dumps: issue 12).
+    dumped = lint_dump(data, file=file, options=options)
+    return dumped if dumped is not None else lint_document(data, file=file, options=options)
 
 
 def lint_bundle(

@@ -12,13 +12,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from iam_redshift.engine.checker import Checker
-from iam_redshift.engine.contents import iter_lint_contents, lint_document
+from iam_redshift.engine.contents import iter_lint_contents, lint_file_contents
+from iam_redshift.engine.dump import looks_like_dump
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME
 from iam_redshift.render.writer import JOURNAL_NAME
+from iam_redshift.sources.account_dump import MAX_DUMP_BYTES
 from iam_redshift.sources.discover import Excluded
 from iam_redshift.sources.files import ReadProblem, read_limited
+from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
 from iam_redshift.sources.manifest import listed_paths
 
 __all__ = ["iter_lint_paths"]
@@ -51,9 +54,15 @@ def iter_lint_paths(
 
 def _lint_file(path: str, options: LintOptions, root: str | None) -> list[Finding]:
     data = read_limited(path, root=root)
+    if (
+        not isinstance(data, ReadProblem)
+        and len(data) > MAX_DOCUMENT_BYTES
+        and looks_like_dump(data)
+    ):
+        data = read_limited(path, root=root, limit=MAX_DUMP_BYTES)  # dumps may be larger
     if isinstance(data, ReadProblem):
         return Checker(options).unreadable(path, data.reason)
-    return lint_document(data, file=path, options=options)
+    return lint_file_contents(data, file=path, options=options)  # a dump, else one document
 
 
 def _lint_directory(root: str, options: LintOptions, exclude: Excluded) -> Iterator[Finding]:

@@ -2,7 +2,8 @@
 
 The registry is an explicit mapping built from each family's ``RULES`` tuple:
 
-- IR1xx (:mod:`~iam_redshift.rules.grammar`): reading and IAM's policy grammar.
+- IR1xx (:mod:`~iam_redshift.rules.grammar`): reading and IAM's policy grammar;
+  IR11x (:mod:`~iam_redshift.rules.account`): account-authorization-details dumps.
 - IR2xx: wildcard scope (:mod:`~iam_redshift.rules.wildcards`), and wildcards over roles in
   sts:AssumeRole and iam:PassRole (:mod:`~iam_redshift.rules.roles`).
 - IR3xx: principals, one document at a time (:mod:`~iam_redshift.rules.trust`) and the
@@ -32,6 +33,7 @@ __all__ = ["FAMILIES", "all_rules", "find_rules", "get_rule"]
 #: The modules that hold rules, in code order.
 FAMILIES = (
     "grammar",
+    "account",
     "wildcards",
     "roles",
     "trust",
