@@ -16,7 +16,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from iam_redshift.evaluation import Decision, Policy, Request, StatementRef, Verdict, evaluate
+from iam_redshift.evaluation import (
+    Decision,
+    Policy,
+    Request,
+    StatementRef,
+    Verdict,
+    evaluate,
+    statements,
+    string_values,
+)
 from iam_redshift.graph.model import (
     AccountGraph,
     Edge,
@@ -24,7 +33,7 @@ from iam_redshift.graph.model import (
     Grant,
     Node,
 )
-from iam_redshift.matching import glob_match
+from iam_redshift.matching import action_matches, glob_match
 from iam_redshift.sources.account_dump import AccountDump, DumpPolicy, Principal
 
 __all__ = [
@@ -51,44 +60,12 @@ _OUTSIDE = {
 }
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
-def statements(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(pointer, statement) of every statement object of a policy document."""
-    value = document.get("Statement") if isinstance(document, dict) else None
-    if isinstance(value, dict):
-        yield "/Statement", value
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            if isinstance(item, dict):
-                yield f"/Statement/{index}", item
-
-
-def _action_match(pattern: str, action: str) -> bool:
-    # Most patterns name another service: compare the service prefix before any matching.
-    service, colon, _ = pattern.partition(":")
-    if (
-        colon
-        and "*" not in service
-        and "?" not in service
-        and service.lower() != action.partition(":")[0].lower()
-    ):
-        return False
-    return glob_match(pattern, action, ignore_case=True)
-
-
 def action_covers(statement: Mapping[str, Any], action: str) -> bool:
     """Whether a statement's Action (or NotAction) covers ``action`` (case-insensitive)."""
     if "Action" in statement:
-        return any(_action_match(p, action) for p in _strings(statement["Action"]))
+        return any(action_matches(p, action) for p in string_values(statement["Action"]))
     if "NotAction" in statement:
-        return not any(_action_match(p, action) for p in _strings(statement["NotAction"]))
+        return not any(action_matches(p, action) for p in string_values(statement["NotAction"]))
     return False
 
 
@@ -148,7 +125,9 @@ def _assume_patterns(policy: Policy) -> list[str]:
     for _, statement in statements(policy.document):
         if statement.get("Effect") != "Allow" or not action_covers(statement, ASSUME_ROLE):
             continue
-        found.extend(["*"] if "NotResource" in statement else _strings(statement.get("Resource")))
+        found.extend(
+            ["*"] if "NotResource" in statement else string_values(statement.get("Resource"))
+        )
     return found
 
 
@@ -206,7 +185,7 @@ class Builder:
                     if "NotResource" in statement:
                         found.append((action, "*"))
                     else:
-                        found.extend((action, r) for r in _strings(statement.get("Resource")))
+                        found.extend((action, r) for r in string_values(statement.get("Resource")))
             self.grant_cache[policy.file] = found
         return found
 
@@ -275,7 +254,7 @@ class Builder:
             if not isinstance(principal, dict):
                 continue
             for kind, values in principal.items():
-                for value in _strings(values):
+                for value in string_values(values):
                     if kind == "AWS":
                         if value == "*":
                             self.anyone.add(role)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from iam_redshift.evaluation import statements, string_values
 from iam_redshift.findings import Finding
 from iam_redshift.graph.build import (
     ASSUME_ROLE,
@@ -20,7 +21,6 @@ from iam_redshift.graph.build import (
     Builder,
     action_covers,
     may_assume,
-    statements,
 )
 from iam_redshift.graph.model import Risk
 from iam_redshift.matching import glob_match
@@ -32,21 +32,13 @@ __all__ = ["check_pairs"]
 _EC2 = ("ec2.amazonaws.com", "ec2.amazonaws.com.cn")
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
 def _trusts_ec2(document: Any) -> bool:
     for _, statement in statements(document):
         principal = statement.get("Principal")
         if (
             statement.get("Effect") == "Allow"
             and isinstance(principal, dict)
-            and any(v.lower() in _EC2 for v in _strings(principal.get("Service")))
+            and any(v.lower() in _EC2 for v in string_values(principal.get("Service")))
         ):
             return True
     return False
@@ -67,7 +59,7 @@ def _named(document: Any) -> tuple[str, list[str]]:
             elif isinstance(principal, dict) and isinstance(principal.get("AWS"), list):
                 pointer += "/AWS/0"
         if isinstance(principal, dict):
-            names.extend(_strings(principal.get("AWS")))
+            names.extend(string_values(principal.get("AWS")))
         elif isinstance(principal, str):
             names.append(principal)
     return pointer, names

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from iam_redshift import knowledge
 from iam_redshift.document.policy import Value
 from iam_redshift.findings import Severity
-from iam_redshift.matching import glob_match
+from iam_redshift.matching import action_matches
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
 from iam_redshift.rules._common import (
     ACTION,
@@ -72,21 +72,6 @@ def expand(pattern: str) -> tuple[str, ...]:
     """The canonical actions an Action value matches (the index's current actions; "*" is every
     action): one lookup per distinct pattern, shared by every rule that asks."""
     return knowledge.expand_action(pattern)
-
-
-def action_matches(pattern: str, action: str) -> bool:
-    """Whether the Action value ``pattern`` covers ``action`` (action names ignore case)."""
-    if "*" not in pattern and "?" not in pattern:
-        return pattern.lower() == action.lower()  # most values: no pattern to compile
-    service, colon, _ = pattern.partition(":")
-    if (
-        colon
-        and "*" not in service
-        and "?" not in service
-        and service.lower() != action.partition(":")[0].lower()
-    ):
-        return False  # another service's pattern (ec2:Describe*): no pattern to compile
-    return glob_match(pattern, action, ignore_case=True)
 
 
 def grants_action(statement: Statement, action: str) -> Value | None:

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from iam_redshift.setup_file import json_type
 from iam_redshift.sources.embedded import EmbeddedDocument, SourceFile
 from iam_redshift.sources.json_text import ParsedText, Unreadable
 
@@ -170,7 +171,7 @@ def decode_document(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, dict):
         return value, None
     if not isinstance(value, str):
-        return None, f"a policy document must be an object or a string, not {_type(value)}"
+        return None, f"a policy document must be an object or a string, not {json_type(value)}"
     text = value.strip()
     if text.startswith("%7B") or text.startswith("%7b") or ("%22" in text and "{" not in text):
         text = urllib.parse.unquote(text)
@@ -179,24 +180,12 @@ def decode_document(value: Any) -> tuple[Any, str | None]:
     except (ValueError, RecursionError) as error:
         return None, f"the document's text is not JSON ({_short(error)})"
     if not isinstance(decoded, dict):
-        return None, f"the document's text holds {_type(decoded)}, not an object"
+        return None, f"the document's text holds {json_type(decoded)}, not an object"
     return decoded, None
 
 
 def _short(error: BaseException) -> str:
     return str(error).split("\n", 1)[0][:120]
-
-
-def _type(value: Any) -> str:
-    return {
-        dict: "an object",
-        list: "an array",
-        str: "a string",
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)
 
 
 def _too_deep(value: Any) -> bool:
@@ -285,14 +274,16 @@ def _items(dump: AccountDump, page: Mapping[str, Any], key: str, prefix: str) ->
     if value is None:
         return
     if not isinstance(value, list):
-        dump.problems.append((f"{prefix}/{key}", f"{key} is {_type(value)}, not an array"))
+        dump.problems.append((f"{prefix}/{key}", f"{key} is {json_type(value)}, not an array"))
         return
     for index, item in enumerate(value):
         pointer = f"{prefix}/{key}/{index}"
         if isinstance(item, dict):
             yield pointer, item
         else:
-            dump.problems.append((pointer, f"an entry of {key} is {_type(item)}, not an object"))
+            dump.problems.append(
+                (pointer, f"an entry of {key} is {json_type(item)}, not an object")
+            )
 
 
 def _text(item: Mapping[str, Any], key: str) -> str | None:
