@@ -12,7 +12,7 @@ import fnmatch
 import functools
 import re
 
-__all__ = ["glob_match", "glob_regex"]
+__all__ = ["action_matches", "glob_match", "glob_regex"]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -25,3 +25,18 @@ def glob_regex(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
 def glob_match(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
     """Whether ``pattern`` (with IAM's ``*`` and ``?``) covers all of ``text``."""
     return glob_regex(pattern, ignore_case=ignore_case).match(text) is not None
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    """Whether the Action value ``pattern`` covers ``action`` (action names ignore case)."""
+    if "*" not in pattern and "?" not in pattern:
+        return pattern.lower() == action.lower()  # most values: no pattern to compile
+    service, colon, _ = pattern.partition(":")
+    if (
+        colon
+        and "*" not in service
+        and "?" not in service
+        and service.lower() != action.partition(":")[0].lower()
+    ):
+        return False  # another service's pattern (ec2:Describe*): no pattern to compile
+    return glob_match(pattern, action, ignore_case=True)

@@ -118,15 +118,58 @@ def _where(path: Any) -> str:
     return text or "(top level)"
 
 
+#: A value echoed in an error message is cut to this many characters: a 900 KB account id
+#: makes a useless one-line message.
+MAX_ECHOED_CHARS = 100
+
+
+def echo(value: object) -> str:
+    """``repr(value)`` for an error message, cut to :data:`MAX_ECHOED_CHARS` with a note of how
+    long it was."""
+    text = repr(value)
+    if len(text) <= MAX_ECHOED_CHARS:
+        return text
+    size = f"{len(value)} characters" if isinstance(value, str) else f"{len(text)} characters"
+    return f"{text[: MAX_ECHOED_CHARS - 20]}... ({size})"
+
+
+def _did_you_mean(unknown: str, known: list[str]) -> str:
+    """`` (did you mean 'account_id'?)`` when ``unknown`` is close to one of ``known``."""
+    import difflib
+
+    close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _unknown_keys(error: ValidationError, schema: Mapping[str, Any]) -> list[str]:
+    allowed = schema.get("properties", {})
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    return sorted(str(k) for k in instance if k not in allowed)
+
+
 def describe_schema_error(error: ValidationError) -> str:
     """One line for a schema violation: the key, what is wrong, and what is expected."""
     where = _where(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(schema.get("properties", {}))
-        extra = sorted(k for k in error.instance if k not in allowed)
-        return f"{where}: unknown key {', '.join(map(repr, extra))} (allowed: {', '.join(allowed)})"
+        extra = _unknown_keys(error, schema)
+        keys = ", ".join(echo(k) + _did_you_mean(k, allowed) for k in extra[:5])
+        more = f" and {len(extra) - 5} more" if len(extra) > 5 else ""
+        return f"{where}: unknown key {keys}{more} (allowed: {', '.join(allowed)})"
     if error.validator == "required":
+        required = [str(k) for k in schema.get("required", [])]
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        missing = [k for k in required if k not in instance][:1]
+        if missing:
+            # A typo in a required key shows up as that key missing: name the typo.
+            typos = [k for k in _unknown_keys(error, schema) if _did_you_mean(k, missing)]
+            if typos:
+                return (
+                    f"{where}: unknown key {echo(typos[0])} (did you mean {missing[0]!r}?); "
+                    f"{missing[0]!r} is missing"
+                )
+            return f"{where}: {missing[0]!r} is missing"
         return f"{where}: {error.message.replace('is a required property', 'is missing')}"
     if error.validator == "type":
         return f"{where}: expected {error.validator_value}, got {json_type(error.instance)}"
@@ -134,11 +177,15 @@ def describe_schema_error(error: ValidationError) -> str:
         return f"{where}: must not be empty"
     if error.validator == "enum" and isinstance(error.validator_value, list):
         options = ", ".join(map(repr, error.validator_value))
-        return f"{where}: {error.instance!r} is not one of {options}"
+        return f"{where}: {echo(error.instance)} is not one of {options}"
     description = schema.get("description")
     if description:
-        return f"{where}: {error.instance!r} is not valid. {description}"
-    return f"{where}: {error.message}"
+        return f"{where}: {echo(error.instance)} is not valid. {description}"
+    message = error.message
+    if len(message) > 2 * MAX_ECHOED_CHARS:
+        # jsonschema's own messages start with the value; keep what it says about it.
+        message = message.replace(repr(error.instance), echo(error.instance))
+    return f"{where}: {message}"
 
 
 def check_against_schema(data: Mapping[str, Any], *, schema: str, source: str) -> None:
@@ -200,8 +247,12 @@ def _check_regions(role: Mapping[str, Any], where: str) -> None:
 def setup_from_mapping(
     data: Mapping[str, Any], *, source: str = "<setup>", schema: str | None = "setup.schema.json"
 ) -> Setup:
-    """Build a :class:`Setup` from a decoded setup file (or manifest), schema first (None: the
-    caller has checked it already)."""
+    """Build a :class:`Setup` from a decoded setup file (or manifest), schema first.
+
+    ``schema=None`` skips the schema, for a caller that only wants to know whether ``data`` is
+    what a render writes and checks that more strictly (byte for byte) afterwards: it must then
+    expect ``LookupError``, ``TypeError`` and ``AttributeError`` for data of the wrong shape.
+    """
     if schema is not None:
         check_against_schema(data, schema=schema, source=source)
     try:
@@ -230,7 +281,9 @@ def setup_from_mapping(
             access_roles=tuple(roles),
         )
     except SetupError as error:
-        raise SetupFileError(source, str(error)) from None
+        raise SetupFileError(
+            source, f"{error.field}: {error.reason} (got {echo(error.value)})"
+        ) from None
 
 
 def parse_setup(data: bytes, *, source: str = "<setup>") -> Setup:

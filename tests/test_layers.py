@@ -43,7 +43,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("document view", ("iam_redshift.document", "iam_redshift.evaluation")),
     ("rules", ("iam_redshift.rules",)),
-    ("engine", ("iam_redshift.engine",)),
+    ("engine", ("iam_redshift.engine", "iam_redshift.graph")),
     ("configuration", ("iam_redshift.configuration",)),
     ("formats", ("iam_redshift.formats",)),
     ("cli", ("iam_redshift.cli", "iam_redshift.__main__")),

@@ -18,12 +18,13 @@ from hypothesis import strategies as st
 from iam_redshift import knowledge
 from iam_redshift.engine import LintOptions, lint_document
 from iam_redshift.findings import Finding
+from iam_redshift.rules.roles import RULES as ROLE_RULES
 from iam_redshift.rules.wildcards import RULES, action_matches, has_wildcard, may_match_role
 from tests.conftest import EXAMPLE, run_cli
 
 DBUSER = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"
 ACCESS_ROLE = "arn:aws:iam::123456789012:role/Redshift-Access-Role-1"
-IR2_CODES = [rule.code for rule in RULES]
+IR2_CODES = sorted(rule.code for rule in (*RULES, *ROLE_RULES))
 
 
 def statement(action: Any = "redshift:GetClusterCredentials", resource: Any = DBUSER, **more: Any):

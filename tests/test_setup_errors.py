@@ -145,3 +145,82 @@ def test_model_errors_name_field_and_value() -> None:
     with pytest.raises(SetupError) as info:
         AccessRole("ok", "no-slash")
     assert info.value.field == "access_roles[].path"
+
+
+# A typo in a required key reads as that key missing; the message names the typo too
+# (issue 14, item 16).
+TYPO_CASES = [
+    ("account", GOOD.replace("account_id", "acount_id"), "acount_id", "account_id", ""),
+    (
+        "roles",
+        GOOD.replace("[[access_roles]]", "[[acess_roles]]"),
+        "acess_roles",
+        "access_roles",
+        "",
+    ),
+    (
+        "cluster",
+        'profile = "least-privilege"\n'
+        + GOOD
+        + '[access_roles.redshift]\nregion = "us-east-1"\nclustr = "analytics"\ndb_name = "dev"\n'
+        'db_users = ["etl"]\n',
+        "clustr",
+        "cluster",
+        "access_roles[0].redshift: ",
+    ),
+    ("optional", 'partiton = "aws"\n' + GOOD, "partiton", "partition", "(top level): "),
+]
+
+
+@pytest.mark.parametrize("case", TYPO_CASES, ids=[c[0] for c in TYPO_CASES])
+def test_a_typo_in_a_key_is_named_with_the_key_it_resembles(
+    tmp_path: Path, case: tuple[str, str, str, str, str]
+) -> None:
+    name, content, typo, meant, where = case
+    setup = tmp_path / f"{name}.toml"
+    setup.write_text(content, encoding="utf-8")
+    result = run_cli("render", str(setup))
+    assert result.code == 2
+    assert f"{where}unknown key {typo!r} (did you mean {meant!r}?)" in result.err
+
+
+def test_an_unknown_key_unlike_any_gets_no_suggestion(tmp_path: Path) -> None:
+    setup = tmp_path / "setup.toml"
+    setup.write_text("colour = 'red'\n" + GOOD, encoding="utf-8")
+    result = run_cli("render", str(setup))
+    assert result.code == 2
+    assert "did you mean" not in result.err
+
+
+# A 900 KB value is echoed cut short, on one line of reasonable length (issue 14, item 13).
+HUGE = "1" * 900_000
+HUGE_CASES = [
+    ("account", GOOD.replace("123456789012", HUGE), "account_id"),
+    ("role-name", GOOD.replace("Access-1", "A" * 900_000), "access_roles[0].name"),
+    ("key", f"{'k' * 900_000} = 1\n" + GOOD, "unknown key"),
+    ("partition", f'partition = "{HUGE}"\n' + GOOD, "partition"),
+    ("path", GOOD.replace('name = "Initiator"', f'name = "Initiator"\npath = "/{HUGE}/"'), "path"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "key"), HUGE_CASES, ids=[c[0] for c in HUGE_CASES])
+def test_a_huge_value_is_echoed_cut_short(
+    tmp_path: Path, name: str, content: str, key: str
+) -> None:
+    setup = tmp_path / f"{name}.toml"
+    setup.write_text(content, encoding="utf-8")
+    result = run_cli("render", str(setup))
+    assert result.code == 2
+    assert len(result.err.splitlines()) == 1
+    assert key in result.err
+    assert len(result.err) < 1000, result.err[:300]
+    assert "characters)" in result.err
+
+
+def test_echo_keeps_short_values_whole() -> None:
+    from iam_redshift.setup_file import MAX_ECHOED_CHARS, echo
+
+    assert echo("A" * 65) == repr("A" * 65)
+    long = echo("x" * 10_000)
+    assert len(long) <= MAX_ECHOED_CHARS + 30
+    assert long.endswith("... (10000 characters)")

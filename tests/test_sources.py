@@ -165,3 +165,16 @@ def test_read_limited_stops_one_byte_past_the_limit(tmp_path: Path) -> None:
     directory = read_limited(tmp_path)
     assert isinstance(directory, ReadProblem)
     assert "a directory" in directory.reason
+
+
+def test_a_bundle_with_an_interrupted_renders_journal_says_so(tmp_path: Path) -> None:
+    bundle = tmp_path / "out"
+    write_tree(bundle, render_bundle(example_setup()).files())
+    assert run_cli("lint", "--isolated", str(bundle)).code == 0
+    (bundle / ".iam-redshift.journal").write_text("{}")
+    result = run_cli("lint", "--isolated", "--format", "json", str(bundle))
+    assert result.code == 1
+    (finding,) = json.loads(result.out)["findings"]
+    assert finding["code"] == "IR107"
+    assert finding["file"].endswith("iam-redshift.json")
+    assert "interrupted" in finding["message"]

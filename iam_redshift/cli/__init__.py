@@ -30,7 +30,7 @@ EXIT_BROKEN_PIPE = 141
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every subcommand; each sets ``handler`` to the function that runs it."""
-    from iam_redshift.cli import _connection, _knowledge, _lint, _render, _rules
+    from iam_redshift.cli import _connection, _graph, _knowledge, _lint, _render, _rules
 
     parser = Parser(
         prog=PROG,
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     _lint.register(commands)
     _rules.register(commands)
     _connection.register(commands)
+    _graph.register(commands)
     _knowledge.register(commands)
     return parser
 

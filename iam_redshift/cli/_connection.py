@@ -171,9 +171,9 @@ def _bundle_of(manifest: dict[str, Any], documents: dict[str, Any], source: str)
 def read_bundle(argument: str) -> Bundle:
     """The bundle named on the command line: a rendered directory, the JSON ``render`` prints,
     or a setup file (rendered in memory). Reads stay inside the directory."""
-    from iam_redshift.bundle_io import safe_relative
     from iam_redshift.render import MANIFEST_NAME, render_bundle
     from iam_redshift.setup_file import parse_setup
+    from iam_redshift.sources.manifest import safe_relative
 
     path = Path(argument)
     if path.is_dir():

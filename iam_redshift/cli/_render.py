@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,13 +17,23 @@ if TYPE_CHECKING:
 
 #: The example setup shipped with the package: the source page's own names.
 EXAMPLE_NAME = "matillion.toml"
+#: The example ``init --profile`` writes for each profile.
+PROFILE_EXAMPLES = {"seed": EXAMPLE_NAME, "least-privilege": "least-privilege.toml"}
 #: What ``render --format`` offers: the bundle itself, or a deployable template of it.
 RENDER_FORMATS = ("json", "cloudformation", "terraform")
 
 
-def example_setup_text() -> str:
-    """The text of ``examples/matillion.toml``, as shipped inside the package."""
-    return (files("iam_redshift") / "examples" / EXAMPLE_NAME).read_text(encoding="utf-8")
+def example_setup_text(profile: str = "seed", *, as_json: bool = False) -> str:
+    """The example setup of ``profile`` (``examples/matillion.toml`` for the seed), as shipped
+    inside the package; with ``as_json``, the same keys as a JSON setup file (TOML's comments
+    have no place in JSON)."""
+    name = PROFILE_EXAMPLES[profile]
+    text = (files("iam_redshift") / "examples" / name).read_text(encoding="utf-8")
+    if not as_json:
+        return text
+    from iam_redshift.setup_file import parse_mapping
+
+    return json.dumps(parse_mapping(text.encode("utf-8"), source=name), indent=2) + "\n"
 
 
 def register(commands: Any) -> None:
@@ -55,7 +66,9 @@ def register(commands: Any) -> None:
     init = commands.add_parser(
         "init",
         help="write an example setup file to edit",
-        description="Write the example setup (the source page's names) to PATH for you to edit.",
+        description="Write an example setup to PATH for you to edit: TOML, or JSON when PATH "
+        "ends in .json. --profile seed (the default) is the source page's setup; "
+        "--profile least-privilege scopes every role to the cluster or workgroup it reaches.",
     )
     init.add_argument(
         "path",
@@ -63,6 +76,12 @@ def register(commands: Any) -> None:
         nargs="?",
         default="iam-redshift.toml",
         help="where to write it (default: %(default)s)",
+    )
+    init.add_argument(
+        "--profile",
+        choices=tuple(PROFILE_EXAMPLES),
+        default="seed",
+        help="which example to write (default: %(default)s)",
     )
     init.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
     init.set_defaults(handler=run_init)
@@ -97,7 +116,8 @@ def run_render(arguments: argparse.Namespace, streams: Streams) -> int:
     from iam_redshift.bundle_io import write_files, write_generated_file
     from iam_redshift.render import render_bundle
 
-    bundle = render_bundle(read_setup(arguments.setup, streams))
+    setup = read_setup(arguments.setup, streams)
+    bundle = render_bundle(setup)
     if arguments.format != "json":
         name, text = _deployable(bundle, arguments.format)
         if arguments.output is None:
@@ -109,9 +129,22 @@ def run_render(arguments: argparse.Namespace, streams: Streams) -> int:
     if arguments.output is None:
         streams.stdout.write(bundle.to_json())
         return 0
+    _check_folder_names(setup, "<stdin>" if arguments.setup == "-" else arguments.setup)
     written_files = write_files(bundle.files(), arguments.output, force=arguments.force)
     streams.stdout.write(f"wrote {len(written_files)} files to {arguments.output}\n")
     return 0
+
+
+def _check_folder_names(setup: Setup, source: str) -> None:
+    """A setup error, naming the key, for a role whose folder would clash with the manifest."""
+    from iam_redshift.errors import SetupFileError
+    from iam_redshift.model import SetupError
+    from iam_redshift.render.bundle import check_folder_names
+
+    try:
+        check_folder_names(setup)
+    except SetupError as error:
+        raise SetupFileError(source, str(error)) from None
 
 
 def run_init(arguments: argparse.Namespace, streams: Streams) -> int:
@@ -121,7 +154,8 @@ def run_init(arguments: argparse.Namespace, streams: Streams) -> int:
     target = Path(arguments.path)
     if target.exists() and not arguments.force:
         raise UsageError(arguments.path, "already exists (use --force to overwrite it)")
-    write_text_atomically(target, example_setup_text())
+    as_json = target.name.lower().endswith(".json")
+    write_text_atomically(target, example_setup_text(arguments.profile, as_json=as_json))
     streams.stdout.write(
         f"wrote {arguments.path}; edit it, then run: iam-redshift render {arguments.path}\n"
     )

@@ -16,8 +16,8 @@ from pathlib import Path
 from iam_redshift.configuration.apply import Outcome, RunScope, Suppressed, apply_config
 from iam_redshift.configuration.file import Config, find_config, load_config
 from iam_redshift.document.policy import DocumentKind
-from iam_redshift.engine import LintOptions, lint_document
-from iam_redshift.engine.contents import Skipped, lint_file_data
+from iam_redshift.engine import LintOptions
+from iam_redshift.engine.contents import Skipped, lint_file_contents, lint_file_data
 from iam_redshift.engine.paths import iter_lint_paths
 from iam_redshift.errors import InputError
 from iam_redshift.findings import Finding
@@ -124,7 +124,8 @@ def _lint_plan(
     if plan.stdin is not None:
         name, data = plan.stdin
         if options.input_type in (None, "policy"):
-            findings.extend(lint_document(data, file=name, options=options))
+            # A dump, else one document, as before: stdin has no name to recognise it by.
+            findings.extend(lint_file_contents(data, file=name, options=options))
         else:
             linted = lint_file_data(name, data, options=options, input_type=options.input_type)
             if isinstance(linted, Skipped):

@@ -56,6 +56,9 @@ class ManifestView:
     setup: Setup | None
     entries: tuple[ManifestEntry, ...] = ()
     unreadable: frozenset[str] = frozenset()
+    #: A render was killed after it committed (its journal is still there): the documents may
+    #: be part old, part new until the next render finishes it.
+    interrupted: bool = False
 
     def roles(self) -> dict[str, tuple[str, str]]:
         """Role name to (role kind, role ARN), as the setup gives them."""

@@ -10,6 +10,7 @@ from iam_redshift.document.policy import PolicyDocument
 from iam_redshift.engine.checker import Checker
 from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME
+from iam_redshift.render.writer import JOURNAL_NAME
 from iam_redshift.rules._base import BundleContext
 
 __all__ = ["lint_manifest_bundle"]
@@ -58,7 +59,7 @@ def lint_manifest_bundle(
             continue
         documents.append(document)
         findings.extend(checker.check_document(document, context))
-    manifest = replace(manifest, unreadable=frozenset(missing))
+    manifest = replace(manifest, unreadable=frozenset(missing), interrupted=JOURNAL_NAME in files)
     findings.extend(checker.check_manifest(manifest))
     bundle = BundleContext(manifest_file, parsed, setup, tuple(documents), tuple(unreadable))
     findings.extend(checker.check_bundle(bundle))

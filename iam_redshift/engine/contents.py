@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from iam_redshift.engine.bundle import lint_manifest_bundle
 from iam_redshift.engine.checker import Checker
+from iam_redshift.engine.dump import lint_dump
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME
+from iam_redshift.render.writer import JOURNAL_NAME
 from iam_redshift.rules._base import BundleContext
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ __all__ = [
     "iter_lint_contents",
     "lint_bundle",
     "lint_document",
+    "lint_file_contents",
     "lint_file_data",
     "lint_source_file",
 ]
@@ -76,7 +79,7 @@ def iter_lint_contents(
         bundle_findings, claimed = lint_manifest_bundle(Checker(options), files, display)
         yield from sorted(bundle_findings, key=Finding.sort_key)
     for rel in sorted(files):
-        if rel in claimed or rel == MANIFEST_NAME:
+        if rel in claimed or rel in (MANIFEST_NAME, JOURNAL_NAME):
             continue
         content = files[rel]
         if content is None:
@@ -88,6 +91,16 @@ def iter_lint_contents(
                 skipped.append(linted)
             continue
         yield from linted
+
+
+def lint_file_contents(
+    data: str | bytes, *, file: str, options: LintOptions | None = None
+) -> list[Finding]:
+    """Lint one file's contents: every document of an account-authorization-details dump, or
+    else the file as one policy document."""
+    # The one place a file's format decides how it is linted (dumps: issue 12).
+    dumped = lint_dump(data, file=file, options=options)
+    return dumped if dumped is not None else lint_document(data, file=file, options=options)
 
 
 def lint_bundle(
@@ -135,12 +148,17 @@ def lint_file_data(
     options: LintOptions | None = None,
     input_type: str | None = None,
 ) -> list[Finding] | Skipped:
-    """Lint one file's contents as what it is: a policy document, a CloudFormation template, a
-    Terraform plan or JSON configuration (``input_type`` forces one). Anything else is
-    :class:`Skipped`, for the caller to report as it sees fit."""
+    """Lint one file's contents as what it is: a policy document, an account-authorization-details
+    dump, a CloudFormation template, a Terraform plan or JSON configuration (``input_type``
+    forces a reader). Anything else is :class:`Skipped`, for the caller to report as it sees
+    fit."""
     from iam_redshift.sources.recognise import read_source, recognise
 
     options = options or LintOptions()
+    if input_type is None:
+        dumped = lint_dump(data, file=file, options=options)
+        if dumped is not None:
+            return dumped
     recognised = recognise(file, data, input_type)
     if recognised.kind == "policy":
         return lint_document(data, file=file, options=options)

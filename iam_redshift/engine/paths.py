@@ -11,15 +11,19 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from iam_redshift.bundle_io import listed_paths
 from iam_redshift.engine.checker import Checker
 from iam_redshift.engine.contents import Skipped, iter_lint_contents, lint_file_data
+from iam_redshift.engine.dump import looks_like_dump
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.errors import InputError
 from iam_redshift.findings import Finding
 from iam_redshift.render.bundle import MANIFEST_NAME
+from iam_redshift.render.writer import JOURNAL_NAME
+from iam_redshift.sources.account_dump import MAX_DUMP_BYTES
 from iam_redshift.sources.discover import Excluded
 from iam_redshift.sources.files import ReadProblem, read_limited
+from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
+from iam_redshift.sources.manifest import listed_paths
 from iam_redshift.sources.recognise import is_candidate
 
 __all__ = ["iter_lint_paths"]
@@ -58,6 +62,12 @@ def _lint_file(
     path: str, options: LintOptions, root: str | None, skipped: list[Skipped] | None
 ) -> list[Finding]:
     data = read_limited(path, root=root)
+    if (
+        not isinstance(data, ReadProblem)
+        and len(data) > MAX_DOCUMENT_BYTES
+        and looks_like_dump(data)
+    ):
+        data = read_limited(path, root=root, limit=MAX_DUMP_BYTES)  # dumps may be larger
     if isinstance(data, ReadProblem):
         return Checker(options).unreadable(path, data.reason)
     linted = lint_file_data(path, data, options=options, input_type=options.input_type)
@@ -117,6 +127,8 @@ def _bundle_files(directory: str, names: list[str]) -> dict[str, bytes | None]:
         return None if isinstance(data, ReadProblem) else data
 
     files: dict[str, bytes | None] = {MANIFEST_NAME: read(MANIFEST_NAME)}
+    if os.path.lexists(os.path.join(directory, JOURNAL_NAME)):
+        files[JOURNAL_NAME] = b""  # an interrupted render: the manifest rule says so
     for rel in listed_paths(files[MANIFEST_NAME]) or ():
         files[rel] = read(rel)
     for name in sorted(names):

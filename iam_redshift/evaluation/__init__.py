@@ -24,6 +24,8 @@ from iam_redshift.evaluation.evaluate import (
     Verdict,
     evaluate,
     statement_applies,
+    statements,
+    string_values,
 )
 from iam_redshift.evaluation.variables import ContextValue, Substituted, substitute
 
@@ -40,5 +42,7 @@ __all__ = [
     "evaluate_condition",
     "known_operator",
     "statement_applies",
+    "statements",
+    "string_values",
     "substitute",
 ]

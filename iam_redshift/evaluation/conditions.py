@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import operator as op
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -116,18 +117,6 @@ _OPERATORS: dict[str, tuple[Callable[[str, str], bool], bool]] = {
     "stringnotequalsignorecase": (lambda p, r: plain_text(p).casefold() == r.casefold(), True),
     "stringlike": (wildcard_match, False),
     "stringnotlike": (wildcard_match, True),
-    "numericequals": (_ordered(_number, lambda r, p: r == p), False),
-    "numericnotequals": (_ordered(_number, lambda r, p: r == p), True),
-    "numericlessthan": (_ordered(_number, lambda r, p: r < p), False),
-    "numericlessthanequals": (_ordered(_number, lambda r, p: r <= p), False),
-    "numericgreaterthan": (_ordered(_number, lambda r, p: r > p), False),
-    "numericgreaterthanequals": (_ordered(_number, lambda r, p: r >= p), False),
-    "dateequals": (_ordered(_date, lambda r, p: r == p), False),
-    "datenotequals": (_ordered(_date, lambda r, p: r == p), True),
-    "datelessthan": (_ordered(_date, lambda r, p: r < p), False),
-    "datelessthanequals": (_ordered(_date, lambda r, p: r <= p), False),
-    "dategreaterthan": (_ordered(_date, lambda r, p: r > p), False),
-    "dategreaterthanequals": (_ordered(_date, lambda r, p: r >= p), False),
     "bool": (lambda p, r: plain_text(p).lower() == r.lower(), False),
     "binaryequals": (lambda p, r: plain_text(p) == r, False),
     "ipaddress": (_ip, False),
@@ -137,6 +126,24 @@ _OPERATORS: dict[str, tuple[Callable[[str, str], bool], bool]] = {
     "arnnotequals": (_arn_like, True),
     "arnnotlike": (_arn_like, True),
 }
+
+# The Numeric and Date operators: the same six comparisons of parsed values (the request's
+# value on the left: NumericLessThan is true when the request's number is less).
+_COMPARISONS: dict[str, tuple[Callable[[Any, Any], bool], bool]] = {
+    "equals": (op.eq, False),
+    "notequals": (op.eq, True),
+    "lessthan": (op.lt, False),
+    "lessthanequals": (op.le, False),
+    "greaterthan": (op.gt, False),
+    "greaterthanequals": (op.ge, False),
+}
+_OPERATORS.update(
+    {
+        f"{kind}{name}": (_ordered(parse, compare), negated)
+        for kind, parse in (("numeric", _number), ("date", _date))
+        for name, (compare, negated) in _COMPARISONS.items()
+    }
+)
 
 #: Operators whose values may hold policy variables (IAM User Guide, "Condition operators").
 _VARIABLES = ("string", "arn")

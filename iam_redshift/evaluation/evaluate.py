@@ -10,7 +10,7 @@ condition", never guessed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
@@ -111,8 +111,9 @@ class Decision:
         return self.verdict is Verdict.ALLOWED
 
 
-def _statements(policy: Policy) -> Iterable[tuple[str, dict[str, Any]]]:
-    document = policy.document
+def statements(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(pointer, statement) of every statement object of a policy document (``Statement`` may
+    be one object or a list; what is not an object is left out)."""
     value = document.get("Statement") if isinstance(document, dict) else None
     if isinstance(value, dict):
         yield "/Statement", value
@@ -120,6 +121,15 @@ def _statements(policy: Policy) -> Iterable[tuple[str, dict[str, Any]]]:
         for index, item in enumerate(value):
             if isinstance(item, dict):
                 yield f"/Statement/{index}", item
+
+
+def string_values(value: Any) -> list[str]:
+    """The strings of an element written as one string or a list (other items left out)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
 
 
 def _strings(value: Any) -> list[str] | None:
@@ -267,7 +277,7 @@ def _match(
 def _matches(policy: Policy, request: Request, context: Mapping[str, ContextValue]) -> list[_Match]:
     version = policy.document.get("Version") if isinstance(policy.document, dict) else None
     found = []
-    for pointer, statement in _statements(policy):
+    for pointer, statement in statements(policy.document):
         effect = statement.get("Effect")
         if effect not in ("Allow", "Deny"):
             continue

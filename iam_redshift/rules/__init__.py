@@ -2,12 +2,15 @@
 
 The registry is an explicit mapping built from each family's ``RULES`` tuple:
 
-- IR1xx (:mod:`~iam_redshift.rules.grammar`): reading and IAM's policy grammar.
-- IR2xx (:mod:`~iam_redshift.rules.wildcards`): wildcard scope.
+- IR1xx (:mod:`~iam_redshift.rules.grammar`): reading and IAM's policy grammar;
+  IR11x (:mod:`~iam_redshift.rules.account`): account-authorization-details dumps.
+- IR2xx: wildcard scope (:mod:`~iam_redshift.rules.wildcards`), and wildcards over roles in
+  sts:AssumeRole and iam:PassRole (:mod:`~iam_redshift.rules.roles`).
 - IR3xx: principals, one document at a time (:mod:`~iam_redshift.rules.trust`) and the
   documents of a bundle against each other (:mod:`~iam_redshift.rules.cross_document`).
 - IR4xx (:mod:`~iam_redshift.rules.quotas`): IAM's size and naming quotas.
-- IR5xx (:mod:`~iam_redshift.rules.actions`): action knowledge (typos, resource and condition fit).
+- IR5xx: action knowledge: typos, resource fit and regions (:mod:`~iam_redshift.rules.actions`),
+  condition fit (:mod:`~iam_redshift.rules.conditions`).
 - IR6xx (:mod:`~iam_redshift.rules.redshift`): Redshift IAM authentication.
 - IR000 and IR9xx (:mod:`~iam_redshift.rules.meta`): a rule's own failure, and the linter's
   configuration (unused suppressions).
@@ -30,11 +33,14 @@ __all__ = ["FAMILIES", "all_rules", "find_rules", "get_rule"]
 #: The modules that hold rules, in code order.
 FAMILIES = (
     "grammar",
+    "account",
     "wildcards",
+    "roles",
     "trust",
     "cross_document",
     "quotas",
     "actions",
+    "conditions",
     "redshift",
     "meta",
 )

@@ -20,9 +20,6 @@ JDBC_OPTIONS = f"{MGMT}/jdbc-and-odbc-options-for-database-credentials.html"
 GET_CLUSTER_CREDENTIALS = (
     "https://docs.aws.amazon.com/redshift/latest/APIReference/API_GetClusterCredentials.html"
 )
-REDSHIFT_ACTIONS = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html"
-)
 SERVERLESS_ACTIONS = (
     "https://docs.aws.amazon.com/service-authorization/latest/reference/"
     "list_amazonredshiftserverless.html"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+from iam_redshift.rules._common import QUOTAS
 from iam_redshift.sources.json_text import escape_pointer
 
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 
 GRAMMAR = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html"
 ELEMENTS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html"
-QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 
 _TRUST: dict[str, Any] = {
     "Version": "2012-10-17",
@@ -403,6 +403,13 @@ CHARACTERS = Rule(
 
 
 def _check_manifest(manifest: ManifestView) -> Iterator[Hit]:
+    if manifest.interrupted:
+        yield Hit(
+            "",
+            "manifest: a render into this directory was interrupted after it committed (its "
+            "journal .iam-redshift.journal is still here), so the documents may be part old, "
+            "part new: run the same 'iam-redshift render' again to finish it",
+        )
     for problem in manifest.problems:
         if not problem.about_roles:
             yield Hit(problem.pointer, problem.message)

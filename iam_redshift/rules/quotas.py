@@ -19,12 +19,12 @@ from iam_redshift.model import (
     valid_role_path,
 )
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
+from iam_redshift.rules._common import QUOTAS
 
 if TYPE_CHECKING:
     from iam_redshift.document.manifest import ManifestView
     from iam_redshift.document.policy import PolicyDocument
 
-QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 CREATE_ROLE = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html"
 
 

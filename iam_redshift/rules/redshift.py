@@ -18,6 +18,7 @@ from iam_redshift.findings import Severity
 from iam_redshift.matching import glob_match
 from iam_redshift.model import RedshiftCluster, RedshiftServerless, Setup
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Rule
+from iam_redshift.rules._common import REDSHIFT_ACTIONS
 from iam_redshift.rules._redshift import (
     ACCESS_POLICY,
     ACCOUNT,
@@ -33,7 +34,6 @@ from iam_redshift.rules._redshift import (
     INSTANCE,
     JDBC_OPTIONS,
     PROVISIONED_CREDENTIALS,
-    REDSHIFT_ACTIONS,
     REDSHIFT_ARN,
     RESOURCE_POLICIES,
     ROLE_CHAINING,

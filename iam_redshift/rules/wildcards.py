@@ -18,54 +18,43 @@ from typing import TYPE_CHECKING
 from iam_redshift import knowledge
 from iam_redshift.document.policy import Value
 from iam_redshift.findings import Severity
-from iam_redshift.matching import glob_match
+from iam_redshift.matching import action_matches
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+from iam_redshift.rules._common import (
+    ACTION,
+    ACTIONS_TABLE,
+    LEAST_PRIVILEGE,
+    NOT_ACTION,
+    NOT_RESOURCE,
+    POLICY_CHECKS,
+    REDSHIFT_ACTIONS,
+    RESOURCE,
+)
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Statement
 
-ACTION = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html"
-NOT_ACTION = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html"
-)
-RESOURCE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
-)
-NOT_RESOURCE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html"
-)
-LEAST_PRIVILEGE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege"
-)
-POLICY_CHECKS = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
-)
-ACTIONS_TABLE = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/"
-    "reference_policies_actions-resources-contextkeys.html"
-)
-REDSHIFT_ACTIONS = (
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html"
-)
 ASSUME_ROLE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_assumerole.html"
 PASS_ROLE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html"
 
 #: How many names a message lists before it says "and N more".
 SHOWN = 3
 
-_ACCESS_ROLE = "arn:aws:iam::123456789012:role/Redshift-Access-Role-1"
+ACCESS_ROLE_ARN = "arn:aws:iam::123456789012:role/Redshift-Access-Role-1"
 _DBUSER = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"
 
 
-def _policy(*statements: dict[str, object]) -> dict[str, object]:
+def policy(*statements: dict[str, object]) -> dict[str, object]:
+    """A policy document of ``statements``, for examples."""
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
-def _allow(action: object, resource: object, **more: object) -> dict[str, object]:
+def allow(action: object, resource: object, **more: object) -> dict[str, object]:
+    """An Allow statement, for examples."""
     return {"Effect": "Allow", "Action": action, "Resource": resource, **more}
 
 
-_GOOD = _policy(_allow("redshift:GetClusterCredentials", _DBUSER))
+_GOOD = policy(allow("redshift:GetClusterCredentials", _DBUSER))
 
 
 # -- shared helpers -----------------------------------------------------------------------------
@@ -85,21 +74,6 @@ def expand(pattern: str) -> tuple[str, ...]:
     return knowledge.expand_action(pattern)
 
 
-def action_matches(pattern: str, action: str) -> bool:
-    """Whether the Action value ``pattern`` covers ``action`` (action names ignore case)."""
-    if "*" not in pattern and "?" not in pattern:
-        return pattern.lower() == action.lower()  # most values: no pattern to compile
-    service, colon, _ = pattern.partition(":")
-    if (
-        colon
-        and "*" not in service
-        and "?" not in service
-        and service.lower() != action.partition(":")[0].lower()
-    ):
-        return False  # another service's pattern (ec2:Describe*): no pattern to compile
-    return glob_match(pattern, action, ignore_case=True)
-
-
 def grants_action(statement: Statement, action: str) -> Value | None:
     """The Action value through which ``statement`` grants ``action`` (for NotAction, the
     NotAction element itself when it does not exclude ``action``), or None."""
@@ -113,7 +87,7 @@ def grants_action(statement: Statement, action: str) -> Value | None:
     return None
 
 
-_POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
+POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
 def _prefix_fits(literal: str, template: str) -> bool:
@@ -127,7 +101,7 @@ def may_match_role(resource: str) -> bool:
     if not has_wildcard(resource):
         return False
     # A policy variable (${aws:PrincipalAccount}) stands for one value without colons.
-    resource = _POLICY_VARIABLE.sub("x", resource)
+    resource = POLICY_VARIABLE.sub("x", resource)
     fields = resource.split(":", 5)
     if len(fields) == 6 and not any(has_wildcard(f) for f in fields[:5]):
         # The usual shape: wildcards only in the resource part.
@@ -207,7 +181,7 @@ ALL_ACTIONS = Rule(
     fix="List the actions the role needs in Action (for this pattern: the Redshift actions of "
     "the access role, sts:AssumeRole for the instance role).",
     bad=Example.document(
-        _policy(_allow("*", "arn:aws:redshift:us-east-1:123456789012:cluster:analytics")),
+        policy(allow("*", "arn:aws:redshift:us-east-1:123456789012:cluster:analytics")),
         note="every action of every service, even on one cluster",
     ),
     good=Example.document(_GOOD),
@@ -260,7 +234,7 @@ SERVICE_WILDCARD = Rule(
     "any action AWS adds to the service later. A role that reads data needs a handful of them.",
     fix="List the actions the role needs (for example redshift:GetClusterCredentials and "
     "redshift:DescribeClusters).",
-    bad=Example.document(_policy(_allow("redshift:*", _DBUSER))),
+    bad=Example.document(policy(allow("redshift:*", _DBUSER))),
     good=Example.document(_GOOD),
     references=(ACTION, LEAST_PRIVILEGE, REDSHIFT_ACTIONS),
     kinds=frozenset({"permissions"}),
@@ -300,7 +274,7 @@ PARTIAL_WILDCARD = Rule(
     why="A pattern such as redshift:Get* or redshift:*Cluster* grants every action whose name "
     "fits, today's and any added later; it is easy to grant more than the review saw.",
     fix="List the actions the role needs by their full names.",
-    bad=Example.document(_policy(_allow("redshift:Get*", _DBUSER))),
+    bad=Example.document(policy(allow("redshift:Get*", _DBUSER))),
     good=Example.document(_GOOD),
     references=(ACTION, LEAST_PRIVILEGE),
     kinds=frozenset({"permissions"}),
@@ -394,132 +368,12 @@ STAR_RESOURCE = Rule(
     fix="Name the resources by ARN in the format the Service Authorization Reference gives for "
     'each action (keep "*" only for actions that support no resource type, such as '
     "redshift:DescribeClusters).",
-    bad=Example.document(_policy(_allow("redshift:GetClusterCredentials", "*"))),
+    bad=Example.document(policy(allow("redshift:GetClusterCredentials", "*"))),
     good=Example.document(_GOOD),
     references=(RESOURCE, ACTIONS_TABLE, REDSHIFT_ACTIONS, LEAST_PRIVILEGE),
     kinds=frozenset({"permissions"}),
     check_document=_check_star_resource,
 )
-
-# -- IR205 and IR207 ----------------------------------------------------------------------------
-
-
-def _check_role_action_on_wildcard(
-    document: PolicyDocument, action: str, consequence: str
-) -> Iterator[Hit]:
-    for statement in document.allow_statements():
-        through = grants_action(statement, action)
-        if through is None:
-            continue
-        via = "" if through.text.lower() == action.lower() else f" (through {through.text})"
-        for value in statement.strings("Resource"):
-            if may_match_role(value.text):
-                yield Hit(
-                    value.pointer,
-                    f"this statement allows {action}{via} on {value.text!r}, which matches "
-                    f"{'every role' if value.text == '*' else 'many roles'}: {consequence}",
-                )
-
-
-def _check_assume_role_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
-    return _check_role_action_on_wildcard(
-        document,
-        "sts:AssumeRole",
-        "the role holding this policy may assume any of them whose trust policy lets it in, "
-        "including roles created later. List the access roles' ARNs instead",
-    )
-
-
-ASSUME_ROLE_WILDCARD = Rule(
-    code="IR205",
-    name="assume-role-on-wildcard",
-    severity=Severity.SECURITY_WARNING,
-    summary="An Allow statement grants sts:AssumeRole (also through sts:*, sts:Assume* or *) "
-    "on a wildcard resource.",
-    why="The instance role should reach exactly its Redshift access roles. With a wildcard "
-    "resource it may assume any role whose trust policy trusts it or its account, so a trust "
-    "policy written carelessly elsewhere becomes a way in. (sts:AssumeRoleWithSAML and "
-    "sts:AssumeRoleWithWebIdentity are not covered: they are called without AWS credentials, "
-    "so a permissions policy does not grant them.)",
-    fix="List each access role's ARN in Resource (iam-redshift render does).",
-    bad=Example.document(
-        _policy(_allow("sts:AssumeRole", "arn:aws:iam::123456789012:role/*")),
-        note="every role in the account",
-    ),
-    good=Example.document(_policy(_allow("sts:AssumeRole", [_ACCESS_ROLE]))),
-    references=(ASSUME_ROLE, RESOURCE, LEAST_PRIVILEGE),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_assume_role_wildcard,
-)
-
-
-def _restricts_passed_service(statement: Statement) -> bool:
-    """Whether the statement conditions iam:PassRole on ``iam:PassedToService``: with any
-    operator but an ``...IfExists`` one (which also matches requests without the key) or
-    ``Null``."""
-    for operator, key, _ in statement.condition_keys():
-        base = operator.rpartition(":")[2]
-        counts = base != "Null" and not base.endswith("IfExists")
-        if counts and key.lower() == "iam:passedtoservice":
-            return True
-    return False
-
-
-_ROLE_ARN = re.compile(r"arn:([^:*?]+):iam::([^:]*):role/(.*)", re.DOTALL)
-
-
-def _pass_role_scope(resource: str) -> str | None:
-    """How widely an iam:PassRole Resource value reaches: ``None`` for one role (no
-    wildcard, or only the account's: PassRole passes roles of the caller's own account only),
-    ``"prefix"`` for the roles whose path and name start with a literal text
-    (``role/service-role/Glue*``), ``"any"`` for roles of any name."""
-    if not may_match_role(resource):
-        return None
-    match = _ROLE_ARN.fullmatch(_POLICY_VARIABLE.sub("x", resource))
-    if match is None:
-        return "any"
-    name = match.group(3)
-    if not has_wildcard(name):
-        return None  # arn:aws:iam::*:role/NAME: in the caller's account, one role
-    literal = re.split(r"[*?]", name, maxsplit=1)[0]
-    return "prefix" if literal.rstrip("/") else "any"
-
-
-def _pass_role_hits(document: PolicyDocument, scope: str) -> Iterator[Hit]:
-    for statement in document.allow_statements():
-        through = grants_action(statement, "iam:PassRole")
-        if through is None or _restricts_passed_service(statement):
-            continue
-        via = "" if through.text.lower() == "iam:passrole" else f" (through {through.text})"
-        for value in statement.strings("Resource"):
-            if _pass_role_scope(value.text) != scope:
-                continue
-            if scope == "any":
-                yield Hit(
-                    value.pointer,
-                    f"this statement allows iam:PassRole{via} on {value.text!r}, which matches "
-                    f"{'every role' if value.text == '*' else 'roles of any name'}, with no "
-                    "iam:PassedToService condition: the role holding this policy may hand any "
-                    "of them, however powerful, to any AWS service. List the roles it passes "
-                    "by ARN, or add an iam:PassedToService condition",
-                )
-            else:
-                yield Hit(
-                    value.pointer,
-                    f"this statement allows iam:PassRole{via} on {value.text!r}, every role "
-                    "whose name starts so, with no iam:PassedToService condition: roles created "
-                    "later with such a name can be passed to any AWS service. Add an "
-                    "iam:PassedToService condition naming the service, or list the roles",
-                )
-
-
-def _check_pass_role_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
-    return _pass_role_hits(document, "any")
-
-
-def _check_pass_role_prefix(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
-    return _pass_role_hits(document, "prefix")
-
 
 # -- IR206 --------------------------------------------------------------------------------------
 
@@ -547,7 +401,7 @@ NOT_RESOURCE_RULE = Rule(
     "against combining them.",
     fix="Name the resources the role needs in Resource.",
     bad=Example.document(
-        _policy(
+        policy(
             {
                 "Effect": "Allow",
                 "Action": "redshift:GetClusterCredentials",
@@ -561,74 +415,12 @@ NOT_RESOURCE_RULE = Rule(
     check_document=_check_not_resource,
 )
 
-PASS_ROLE_WILDCARD = Rule(
-    code="IR207",
-    name="pass-role-on-wildcard",
-    severity=Severity.SECURITY_WARNING,
-    summary="An Allow statement grants iam:PassRole on roles of any name, with no "
-    "iam:PassedToService condition.",
-    why="iam:PassRole lets a principal give a role to an AWS service (a Redshift cluster, an EC2 "
-    "instance). On a wildcard resource, and without an iam:PassedToService condition, it can "
-    "pass any matching role, including administrator roles, to any service, and so act with "
-    "their permissions through the service. A wildcard in the account only "
-    "(arn:aws:iam::*:role/NAME) is one role, since a principal can pass only roles of its own "
-    "account; a condition on iam:PassedToService (not an ...IfExists one, which also matches "
-    "requests without the key) limits which services get them. A name-prefix wildcard "
-    "(role/Glue*) is reported as IR208 instead.",
-    fix="List the ARNs of the roles it passes (for Redshift: the roles attached to the "
-    "cluster), and add an iam:PassedToService condition.",
-    bad=Example.document(_policy(_allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"))),
-    good=Example.document(
-        _policy(
-            _allow(
-                "iam:PassRole",
-                _ACCESS_ROLE,
-                Condition={"StringEquals": {"iam:PassedToService": "redshift.amazonaws.com"}},
-            )
-        )
-    ),
-    references=(PASS_ROLE, POLICY_CHECKS, LEAST_PRIVILEGE),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_pass_role_wildcard,
-)
-
-PASS_ROLE_PREFIX = Rule(
-    code="IR208",
-    name="pass-role-on-name-prefix",
-    severity=Severity.WARNING,
-    summary="An Allow statement grants iam:PassRole on the roles whose name starts with a "
-    "prefix (role/Redshift-*), with no iam:PassedToService condition.",
-    why="A name prefix limits which roles can be passed, but not to which service: any role "
-    "created later with a matching name can be handed to any AWS service that accepts a role. "
-    "An iam:PassedToService condition closes that; so does listing the roles.",
-    fix='Add a condition such as "StringEquals": {"iam:PassedToService": '
-    '"redshift.amazonaws.com"}, or list the roles\' ARNs.',
-    bad=Example.document(
-        _policy(_allow("iam:PassRole", "arn:aws:iam::123456789012:role/Redshift-Access-*"))
-    ),
-    good=Example.document(
-        _policy(
-            _allow(
-                "iam:PassRole",
-                "arn:aws:iam::123456789012:role/Redshift-Access-*",
-                Condition={"StringEquals": {"iam:PassedToService": "redshift.amazonaws.com"}},
-            )
-        )
-    ),
-    references=(PASS_ROLE, POLICY_CHECKS, LEAST_PRIVILEGE),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_pass_role_prefix,
-)
-
 RULES = (
     ALL_ACTIONS,
     SERVICE_WILDCARD,
     PARTIAL_WILDCARD,
     STAR_RESOURCE,
-    ASSUME_ROLE_WILDCARD,
     NOT_RESOURCE_RULE,
-    PASS_ROLE_WILDCARD,
-    PASS_ROLE_PREFIX,
 )
 
 # Answers cached here come from the index in use: forget them when it changes.

@@ -80,7 +80,7 @@ def below_named(target: str, excluded: Excluded) -> Excluded:
 
 def listed_in(manifest: Path) -> tuple[str, ...]:
     """The document paths a bundle's manifest lists, or none if it is unusable."""
-    from iam_redshift.bundle_io import listed_paths
+    from iam_redshift.sources.manifest import listed_paths
 
     data = read_limited(manifest)
     return () if isinstance(data, ReadProblem) else listed_paths(data) or ()

@@ -21,10 +21,12 @@ entry point), so ``st.from_type(Setup)`` and ``st.builds(...)`` with model-typed
 from :func:`setups` and friends.
 
 By job: :mod:`~iam_redshift.strategies.values` (names, ARNs, targets, roles, setups, bundles),
-:mod:`~iam_redshift.strategies.documents` (permissions and trust policies) and
-:mod:`~iam_redshift.strategies.mutations` (broken bundles, made by the edits in
-``_trust_edits`` and ``_policy_edits``). They use only the public API of iam-redshift. This
-is the only package that imports Hypothesis: ``import iam_redshift`` does not.
+:mod:`~iam_redshift.strategies.documents` (permissions and trust policies),
+:mod:`~iam_redshift.strategies.dumps` (account-authorization-details dumps with known answers,
+and large synthetic ones) and :mod:`~iam_redshift.strategies.mutations` (broken bundles, made
+by the edits in ``_trust_edits`` and ``_policy_edits``). They use only the public API of
+iam-redshift. This is the only package that imports Hypothesis: ``import iam_redshift`` does
+not.
 """
 
 from __future__ import annotations
@@ -41,7 +43,14 @@ except ModuleNotFoundError as missing:
     ) from missing
 
 from iam_redshift.strategies.documents import permissions_policies, trust_policies
+from iam_redshift.strategies.dumps import (
+    CONDITIONS,
+    GeneratedDump,
+    account_dumps,
+    bundle_dump,
+)
 from iam_redshift.strategies.mutations import BROKEN_BUNDLE_CODES, BrokenBundle, broken_bundles
+from iam_redshift.strategies.synthetic import synthetic_dump
 from iam_redshift.strategies.values import (
     ROLE_NAME_CHARACTERS,
     ROLE_PATH_CHARACTERS,
@@ -60,12 +69,16 @@ from iam_redshift.strategies.values import (
 
 __all__ = [
     "BROKEN_BUNDLE_CODES",
+    "CONDITIONS",
     "ROLE_NAME_CHARACTERS",
     "ROLE_PATH_CHARACTERS",
     "BrokenBundle",
+    "GeneratedDump",
     "access_roles",
+    "account_dumps",
     "account_ids",
     "broken_bundles",
+    "bundle_dump",
     "bundles",
     "instance_roles",
     "partitions",
@@ -76,5 +89,6 @@ __all__ = [
     "role_names",
     "role_paths",
     "setups",
+    "synthetic_dump",
     "trust_policies",
 ]
