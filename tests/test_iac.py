@@ -78,8 +78,8 @@ def test_a_folder_of_bundle_templates_and_tool_files_lints_each_source_once(here
     places = [(f["file"], f["pointer"], f["code"], f["message"]) for f in findings]
     assert len(places) == len(set(places))
     assert result.err == (
-        "iam-redshift: skipped 2 files that are not an IAM policy, bundle, CloudFormation "
-        "template or Terraform plan (--verbose lists them)\n"
+        "iam-redshift: skipped 2 files that are not an IAM policy, bundle, account dump, "
+        "CloudFormation template or Terraform plan (--verbose lists them)\n"
     )
     verbose = run_cli("lint", "--verbose", ".")
     assert "skipped package.json: not a policy document" in verbose.err

@@ -101,8 +101,8 @@ def run_lint(
         count = len(skipped)
         notes.append(
             f"skipped {count} file{'s' if count != 1 else ''} that "
-            f"{'are' if count != 1 else 'is'} not an IAM policy, bundle, CloudFormation template "
-            "or Terraform plan (--verbose lists them)"
+            f"{'are' if count != 1 else 'is'} not an IAM policy, bundle, account dump, "
+            "CloudFormation template or Terraform plan (--verbose lists them)"
         )
     if not plan.anything:
         return LintRun(findings, [], notes, anything=False, skipped=skipped)

@@ -167,7 +167,7 @@ def lint_file_data(
             return Skipped(file, f"cannot be read: {recognised.problem.reason}")
         if recognised.kind == "manifest":
             return Skipped(file, "a bundle manifest outside its bundle's folder")
-        return Skipped(file, "not a policy document, bundle, template or plan")
+        return Skipped(file, "not a policy document, bundle, dump, template or plan")
     source = read_source(file, recognised)
     if source is None:
         return Checker(options).unreadable(

@@ -76,8 +76,9 @@ def _lint_file(
     if skipped is None:  # named on the command line: the user expects it to be linted
         raise InputError(
             path,
-            f"{linted.reason}; iam-redshift lints IAM policy documents, bundles, CloudFormation "
-            "templates (JSON or YAML) and Terraform plans and JSON configurations "
+            f"{linted.reason}; iam-redshift lints IAM policy documents, bundles, account "
+            "dumps, CloudFormation templates (JSON or YAML) and Terraform plans and JSON "
+            "configurations "
             "(--input-type forces a reader)",
         )
     skipped.append(linted)
