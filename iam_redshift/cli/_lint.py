@@ -29,7 +29,8 @@ def register(commands: Any) -> None:
         "or - for stdin. Configuration comes from --config, or from the nearest "
         ".iam-redshift.toml or pyproject.toml [tool.iam-redshift] table above the current "
         "directory. Exit status: 0 nothing at or above the failing severity, 1 findings at or "
-        "above it, 2 usage error, missing path or bad configuration.",
+        "above it, 2 usage error, missing path, nothing to lint (see --allow-empty) or bad "
+        "configuration.",
     )
     lint.add_argument(
         "paths", metavar="PATH", nargs="+", help="file, directory, glob, or - for stdin"
@@ -83,6 +84,13 @@ def register(commands: Any) -> None:
         help="apply the configuration's exclude to paths given on the command line too (as "
         "pre-commit passes them); otherwise it applies to what directories and globs find",
     )
+    lint.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="let a run pass when a path finds nothing to lint (an empty directory or stdin, a "
+        "glob whose matches are all excluded); without it that is an error (exit status 2), "
+        "since a mistyped path must not pass as 'no findings'",
+    )
     lint.set_defaults(handler=run_lint)
 
 
@@ -109,6 +117,7 @@ def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
         kind=arguments.kind,
         stdin_name=arguments.stdin_filename,
         force_exclude=arguments.force_exclude,
+        allow_empty=arguments.allow_empty,
     )
     result = run(request, config, read_stdin=streams.stdin.read)
     for note in result.notes:

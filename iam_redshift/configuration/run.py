@@ -18,6 +18,7 @@ from iam_redshift.configuration.file import Config, find_config, load_config
 from iam_redshift.document.policy import DocumentKind
 from iam_redshift.engine import LintOptions, lint_document
 from iam_redshift.engine.paths import iter_lint_paths
+from iam_redshift.errors import InputError
 from iam_redshift.findings import Finding
 from iam_redshift.sources.discover import Plan, plan_paths, walk
 from iam_redshift.sources.files import ReadProblem, read_limited
@@ -47,6 +48,9 @@ class LintRequest:
     kind: DocumentKind | None = None
     stdin_name: str | None = None
     force_exclude: bool = False
+    #: Let a path that finds nothing to lint (an empty directory or stdin, a glob whose matches
+    #: are all excluded) pass with a note; otherwise it is an :class:`InputError`.
+    allow_empty: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,8 @@ def run_lint(
     read_stdin: Callable[[], bytes] = lambda: b"",
 ) -> LintRun:
     """Lint what ``request`` names, as ``config`` says. Raises
-    :class:`~iam_redshift.errors.InputError` for a path that names nothing."""
+    :class:`~iam_redshift.errors.InputError` for a path that names nothing, or that finds
+    nothing to lint unless ``request.allow_empty``."""
     options = replace(
         config.options(), instance_role_arn=request.instance_role_arn, kind=request.kind
     )
@@ -78,6 +83,12 @@ def run_lint(
         read_stdin=read_stdin,
         stdin_name=request.stdin_name or "<stdin>",
     )
+    if plan.empty and not request.allow_empty:
+        # eslint's rule: a path that finds nothing is most likely a mistyped CI path, and a
+        # run that lints nothing must not pass as "no findings".
+        path, why = plan.empty[0]
+        raise InputError(path, f"nothing to lint: {why} (pass --allow-empty to accept that)")
+    plan.notes.extend(f"nothing to lint: {path}: {why}" for path, why in plan.empty)
     findings = _lint_plan(plan, options, config)
     if not plan.anything:
         return LintRun(findings, [], plan.notes, anything=False)

@@ -57,16 +57,28 @@ def fingerprint(finding: Finding, base: str | None) -> str:
     (sizes, counts) and spacing normalised."""
     message = _SPACE.sub(" ", _NUMBER.sub("0", finding.message)).strip()
     key = "\0".join((finding.code, repository_path(finding.file, base), finding.pointer, message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a lone surrogate (from a policy or a file name) still hashes, the same way
+    # every time, where plain UTF-8 would raise.
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _quote(path: str, safe: str) -> str:
+    """``path`` percent-encoded for a URI. A name holding an undecodable byte (read by Python as
+    a surrogate escape) gets back that byte (``%FF``); any other lone surrogate, which no file
+    name can hold, is percent-encoded from its escape."""
+    try:
+        return quote(path, safe=safe, errors="surrogateescape")
+    except UnicodeEncodeError:
+        return quote(path, safe=safe, errors="backslashreplace")
 
 
 def _uri(file: str, base: str | None) -> dict[str, str]:
     path = repository_path(file, base)
     if path.startswith("/"):
-        return {"uri": "file://" + quote(path, safe="/")}
+        return {"uri": "file://" + _quote(path, safe="/")}
     if re.match(r"[A-Za-z]:/", path):
-        return {"uri": "file:///" + quote(path, safe="/:")}
-    return {"uri": quote(path, safe="/"), "uriBaseId": _SRCROOT}
+        return {"uri": "file:///" + _quote(path, safe="/:")}
+    return {"uri": _quote(path, safe="/"), "uriBaseId": _SRCROOT}
 
 
 def _physical(location: Location, base: str | None) -> dict[str, Any]:
