@@ -44,7 +44,8 @@ def register(commands: Any) -> None:
     lint.add_argument(
         "--instance-role",
         metavar="ARN",
-        help="the instance role's ARN: loose trust policies must name exactly this principal",
+        help="the instance role's ARN: loose trust policies must name exactly this principal "
+        "(wins over the configuration's instance-role)",
     )
     lint.add_argument(
         "--kind",
@@ -104,13 +105,15 @@ def fails(findings: list[Finding], fail_on: str) -> bool:
 
 def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
     """Lint the paths and print the findings; the exit status says whether any fails."""
-    from iam_redshift.configuration import LintRequest, resolve_config
+    from iam_redshift.configuration import LintRequest, repository_root, resolve_config
     from iam_redshift.configuration import run_lint as run
     from iam_redshift.formats import render_findings
 
     if arguments.instance_role is not None:
         _check_instance_role(arguments.instance_role)
     config = resolve_config(config=arguments.config, isolated=arguments.isolated)
+    for warning in config.warnings:
+        streams.stderr.write(f"iam-redshift: warning: {warning}\n")
     request = LintRequest(
         paths=arguments.paths,
         instance_role_arn=arguments.instance_role,
@@ -129,7 +132,11 @@ def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
                 arguments.format,
                 result.findings,
                 suppressed=result.suppressed if arguments.show_suppressed else None,
-                base=os.getcwd(),
+                # Code scanning and workflow annotations name files from the repository root,
+                # whichever folder CI runs in; people read paths from where they are.
+                base=repository_root(config)
+                if arguments.format in ("sarif", "github")
+                else os.getcwd(),
             )
         )
     fail_on = arguments.fail_on or config.fail_on or DEFAULT_FAIL_ON

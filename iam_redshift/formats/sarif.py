@@ -1,9 +1,11 @@
 """``--format sarif``: a SARIF 2.1.0 log that GitHub code scanning accepts.
 
 One run; the driver lists every rule of the catalogue with its documentation; each result has a
-physical location relative to the repository root (``uriBaseId`` ``%SRCROOT%``, forward
-slashes), ``relatedLocations`` for cross-document findings (linked from the message, so code
-scanning shows them), and a ``partialFingerprints`` entry that does not depend on line numbers,
+physical location relative to the repository root (``uriBaseId`` ``%SRCROOT%``, declared in
+``originalUriBaseIds``, forward slashes; the command line passes the repository root, not
+the current directory, so that paths and fingerprints are the same from any folder),
+``relatedLocations`` for cross-document findings (linked from the message, so code scanning
+shows them), and a ``partialFingerprints`` entry that does not depend on line numbers,
 so an alert keeps its identity when unrelated lines move. With ``--show-suppressed`` suppressed
 findings are results too, with a ``suppressions`` entry holding the reason.
 
@@ -178,6 +180,18 @@ def write(report: Report) -> str:
                         "name": "iam-redshift",
                         "version": __version__,
                         "rules": descriptors,
+                    }
+                },
+                # Relative URIs are relative to %SRCROOT%: the repository root (see
+                # repository_root), which code scanning maps to the checkout. Its location on
+                # this machine is left out, so that the log is the same on every machine.
+                "originalUriBaseIds": {
+                    _SRCROOT: {
+                        "description": {
+                            "text": "The repository root (the folder holding .git), else the "
+                            "folder of the configuration file, else the folder the linter "
+                            "ran in."
+                        }
                     }
                 },
                 "columnKind": "unicodeCodePoints",

@@ -11,12 +11,12 @@ import glob
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from iam_redshift.errors import InputError
 from iam_redshift.render.bundle import MANIFEST_NAME
 from iam_redshift.sources.files import ReadProblem, read_limited
+from iam_redshift.sources.globs import glob_matches
 
 __all__ = [
     "MANIFEST_NAME",
@@ -40,10 +40,11 @@ def _never(_: str) -> bool:
 
 
 def matches_path(path: str, pattern: str) -> bool:
-    """Whether the file ``path`` matches the glob ``pattern`` (``*`` crosses ``/``; a pattern
-    also matches at any depth, so ``trust-policy.json`` matches ``out/Role/trust-policy.json``)."""
-    posix = path.replace(os.sep, "/")
-    return fnmatchcase(posix, pattern) or fnmatchcase(posix, f"*/{pattern}")
+    """Whether the file ``path`` matches the glob ``pattern``, with gitignore's rules for
+    ``**/`` and a leading ``/`` (see :mod:`iam_redshift.sources.globs`; ``*`` crosses ``/``; a
+    pattern also matches at any depth, so ``trust-policy.json`` matches
+    ``out/Role/trust-policy.json``, and ``**/*.json`` matches ``a.json``)."""
+    return glob_matches(path.replace(os.sep, "/"), pattern)
 
 
 def is_glob(path: str) -> bool:
