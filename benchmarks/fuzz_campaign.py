@@ -38,14 +38,13 @@ sys.path.insert(0, str(REPO))
 
 from iam_redshift import LintOptions, iter_lint_contents, lint_document  # noqa: E402
 from iam_redshift.cli import main  # noqa: E402
-from tests.fuzz_inputs import hostile_bundle, hostile_document, hostile_file_name  # noqa: E402
+from tests.fuzz_inputs import STARS, cli_case, hostile_bundle, hostile_document  # noqa: E402
 
 #: A document slower than this is a hang; the alarm stops it so the campaign goes on.
 HANG_SECONDS = 20
-_STARS = re.compile(rb"\*{50,}")
+_STARS = STARS
 #: A finding of IR000 (a rule that failed) in any output format.
 _IR000 = re.compile(r'IR000 \[|"code": "IR000"|"ruleId": "IR000"|title=IR000')
-FORMATS = ("text", "json", "sarif", "github")
 
 
 class Hang(Exception):
@@ -147,44 +146,12 @@ def library(tally: Tally, count: int, seed: int, limit: float) -> None:
             _check_findings(tally, what, findings)
 
 
-def _cli_case(rng: random.Random, directory: Path) -> tuple[list[str], bytes, bool]:
-    """Arguments, stdin and whether a known star pattern is in the input."""
-    fmt = rng.choice(FORMATS)
-    roll = rng.random()
-    common = ["lint", "--isolated", "--format", fmt]
-    if rng.random() < 0.2:
-        common += ["--instance-role", "arn:aws:iam::123456789012:role/I"]
-    if rng.random() < 0.03:
-        common += ["--instance-role", rng.choice(("\udcff", "arn:aws:iam::1:user/u", ""))]
-    if rng.random() < 0.03:
-        return [*common, "-"], rng.choice((b"", b" \n", b"\xef\xbb\xbf")), False
-    if roll < 0.4:
-        data = hostile_document(rng)
-        name = directory / hostile_file_name(rng)
-        name.write_bytes(data)
-        return [*common, str(name)], b"", bool(_STARS.search(data))
-    if roll < 0.7:
-        data = hostile_document(rng)
-        return [*common, "--allow-empty", "-"], data, bool(_STARS.search(data))
-    files = hostile_bundle(rng)
-    bundle = directory / "bundle"
-    for rel, content in files.items():
-        target = bundle / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if content is not None:
-            target.write_bytes(content)
-        else:
-            target.mkdir(exist_ok=True)  # a directory where a document should be: unreadable
-    star = any(_STARS.search(d) for d in files.values() if d is not None)
-    return [*common, "--allow-empty", str(bundle)], b"", star
-
-
 def cli(tally: Tally, count: int, seed: int, limit: float, subprocesses: int) -> None:
     for index in range(count + subprocesses):
         rng = random.Random(seed + 10_000_000 + index)
         in_process = index < count
         with tempfile.TemporaryDirectory() as temporary:
-            arguments, stdin, star = _cli_case(rng, Path(temporary))
+            arguments, stdin, star = cli_case(rng, Path(temporary))
             what = f"cli-{'main' if in_process else 'subprocess'}:{seed + 10_000_000 + index}"
             tally.inputs["cli in-process" if in_process else "cli subprocess"] += 1
             if in_process:

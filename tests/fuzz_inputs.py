@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import random
+import re
+from pathlib import Path
 from typing import Any
 
 from iam_redshift import AccessRole, InstanceRole, Setup, render_bundle
@@ -79,6 +81,10 @@ HOSTILE_STRINGS = (
     "\u00a0",
     "\t\n\r",
 )
+#: Every output format of ``iam-redshift lint``.
+FORMATS = ("text", "json", "sarif", "github")
+#: A run of 50 or more "*": slow on "Resource": "*" until issue 14 item 2 is fixed elsewhere.
+STARS = re.compile(rb"\*{50,}")
 ELEMENTS = (
     "Version",
     "Id",
@@ -275,3 +281,37 @@ def hostile_file_name(rng: random.Random) -> str:
     """A relative file name ending in .json that a file system can hold (no NUL, no '/')."""
     stem = rng.choice(("a", "\udcff", "é", " ", "-", "--x", "\u200b", "😀", "x" * 200, "[x]", "*"))
     return f"{stem}.json"
+
+
+def cli_case(rng: random.Random, directory: Path) -> tuple[list[str], bytes, bool]:
+    """A fuzzed command line in ``directory``: its arguments, its stdin, and whether a known
+    slow input (a run of 50 or more ``*``, issue 14 item 2) is in it. Files, stdin and bundles,
+    in every output format, now and then with a bad ``--instance-role`` or an empty stdin."""
+    fmt = rng.choice(FORMATS)
+    roll = rng.random()
+    common = ["lint", "--isolated", "--format", fmt]
+    if rng.random() < 0.2:
+        common += ["--instance-role", "arn:aws:iam::123456789012:role/I"]
+    if rng.random() < 0.03:
+        common += ["--instance-role", rng.choice(("\udcff", "arn:aws:iam::1:user/u", ""))]
+    if rng.random() < 0.03:
+        return [*common, "-"], rng.choice((b"", b" \n", b"\xef\xbb\xbf")), False
+    if roll < 0.4:
+        data = hostile_document(rng)
+        name = directory / hostile_file_name(rng)
+        name.write_bytes(data)
+        return [*common, str(name)], b"", bool(STARS.search(data))
+    if roll < 0.7:
+        data = hostile_document(rng)
+        return [*common, "--allow-empty", "-"], data, bool(STARS.search(data))
+    files = hostile_bundle(rng)
+    bundle = directory / "bundle"
+    for rel, content in files.items():
+        target = bundle / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if content is not None:
+            target.write_bytes(content)
+        else:
+            target.mkdir(exist_ok=True)  # a directory where a document should be: unreadable
+    star = any(STARS.search(d) for d in files.values() if d is not None)
+    return [*common, "--allow-empty", str(bundle)], b"", star
