@@ -37,8 +37,10 @@ class SafeWriter(io.TextIOBase):
         return len(text)
 
     def flush(self) -> None:
-        """Flush the stream below."""
-        self.stream.flush()
+        """Flush the stream below (unless it is closed: this wrapper is flushed once more
+        when it is collected, maybe after its caller closed the stream)."""
+        if not getattr(self.stream, "closed", False):
+            self.stream.flush()
 
     def writable(self) -> bool:
         """Always: this is an output stream."""
