@@ -64,12 +64,15 @@ def safe_text(text: str) -> str:
 
 
 def repository_path(file: str, base: str | None) -> str:
-    """``file`` relative to ``base`` with forward slashes when it lies below ``base``; else as
-    it is (forward slashes). Names that are not paths (``<stdin>``) pass through."""
+    """``file`` (absolute, or relative to the current directory, as findings name files)
+    relative to ``base`` with forward slashes when it lies below ``base``; else absolute
+    (forward slashes). Names that are not paths (``<stdin>``) pass through."""
     posix = file.replace(os.sep, "/")
     if base is None or file.startswith("<"):
         return posix
-    absolute = os.path.abspath(os.path.join(base, file))
+    # Not joined onto base: the base may be the repository root while the run is in a folder
+    # below it, and the file is named from where the run is.
+    absolute = os.path.abspath(file)
     try:
         relative = os.path.relpath(absolute, base)
     except ValueError:  # another drive, on Windows
