@@ -100,7 +100,7 @@ def _compile(pattern: str) -> tuple[_Token, ...]:
     return tuple(tokens)
 
 
-def _closure(tokens: tuple[_Token, ...], states: set[int]) -> set[int]:
+def _closure(tokens: tuple[_Token, ...], states: set[int]) -> frozenset[int]:
     """``states`` with every state reachable without consuming a character."""
     pending = list(states)
     while pending:
@@ -117,27 +117,63 @@ def _closure(tokens: tuple[_Token, ...], states: set[int]) -> set[int]:
             if reached not in states:
                 states.add(reached)
                 pending.append(reached)
-    return states
+    return frozenset(states)
 
 
-def glob_matches(path: str, pattern: str) -> bool:
-    """Whether the relative path ``path`` (forward slashes) matches the glob ``pattern``."""
-    tokens = _compile(pattern)
-    states = _closure(tokens, {0})
-    for character in path:
+#: How many (states, character) steps one pattern remembers: each remembered step makes the
+#: next same step a dictionary look-up; past the bound, steps are worked out each time (still
+#: linear), so a hostile pattern cannot grow memory without bound.
+_STEPS_PER_PATTERN = 4096
+
+
+class _Automaton:
+    """A compiled glob run as a set of states per character, its steps remembered."""
+
+    def __init__(self, pattern: str) -> None:
+        self.tokens = _compile(pattern)
+        self.start = _closure(self.tokens, {0})
+        self.steps: dict[tuple[frozenset[int], str], frozenset[int]] = {}
+
+    def step(self, states: frozenset[int], character: str) -> frozenset[int]:
+        known = self.steps.get((states, character))
+        if known is not None:
+            return known
         following: set[int] = set()
         for state in states:
-            if state >= len(tokens):
+            if state >= len(self.tokens):
                 continue
-            token = tokens[state]
+            token = self.tokens[state]
             if token.kind == "star":
                 following.add(state)
             elif token.takes(character):
                 following.add(state + 1)
-        if not following:
-            return False
-        states = _closure(tokens, following)
-    return len(tokens) in states
+        reached = _closure(self.tokens, following)
+        if len(self.steps) < _STEPS_PER_PATTERN:
+            self.steps[(states, character)] = reached
+        return reached
+
+    def matches(self, path: str) -> bool:
+        states = self.start
+        for character in path:
+            states = self.step(states, character)
+            if not states:
+                return False
+        return len(self.tokens) in states
+
+
+@functools.lru_cache(maxsize=256)
+def _automaton(pattern: str) -> _Automaton:
+    return _Automaton(pattern)
+
+
+def glob_matches(path: str, pattern: str) -> bool:
+    """Whether the relative path ``path`` (forward slashes) matches the glob ``pattern``."""
+    if not any(c in pattern for c in "*?["):
+        # A plain name (".git", "legacy/old.json"): at any depth, or anchored by a leading "/".
+        if pattern.startswith("/"):
+            return path == pattern.lstrip("/")
+        return path == pattern or path.endswith("/" + pattern)
+    return _automaton(pattern).matches(path)
 
 
 def regex_like(pattern: str) -> str | None:
