@@ -68,7 +68,6 @@ class Tally:
         self.star_slowest = 0.0
         self.star_inputs = 0
         self.subprocess_slowest = 0.0
-        self.star_hangs: list[str] = []
         self.replays: dict[str, Any] = {}
         self.exits: Counter[int] = Counter()
         self.seconds: Counter[str] = Counter()
@@ -82,9 +81,10 @@ class Tally:
             self.subprocess_slowest = max(self.subprocess_slowest, seconds)
             return
         if known_star:
+            # Counted apart for the report only: since issue 14's item 2 was fixed, long runs of
+            # "*" are held to the same limit as every other input.
             self.star_inputs += 1
             self.star_slowest = max(self.star_slowest, seconds)
-            return
         if seconds > self.slowest[0]:
             self.slowest = (seconds, what)
         if seconds > limit:
@@ -109,10 +109,7 @@ def _run(
     try:
         return call(*args, **kwargs)
     except Hang:
-        if known_star:
-            tally.star_hangs.append(what)
-        else:
-            tally.fail(what, f"hang: over {HANG_SECONDS} s")
+        tally.fail(what, f"hang: over {HANG_SECONDS} s")
     except Exception:
         tally.fail(what, traceback.format_exc())
     finally:
@@ -249,10 +246,9 @@ def main_campaign() -> int:
         "slow_inputs": len(tally.slow),
         "slow_examples": sorted(tally.slow, reverse=True)[:10],
         "slowest": {"seconds": round(tally.slowest[0], 3), "input": tally.slowest[1]},
-        "known_star_pattern": {
+        "long_star_runs": {
             "inputs": tally.star_inputs,
             "slowest_seconds": round(tally.star_slowest, 3),
-            "stopped_at_hang_limit": tally.star_hangs,
         },
         "slow_inputs_replayed": {
             what: round(seconds, 3) for what, seconds in tally.replays.items()
