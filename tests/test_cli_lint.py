@@ -83,17 +83,44 @@ def test_usage_errors_exit_2_with_one_line(here: Path, args: tuple[str, ...], me
     assert result.err.count("\n") == 1
 
 
-def test_a_directory_with_no_policy_files_is_nothing_to_lint(here: Path) -> None:
+def test_a_directory_with_no_policy_files_is_an_error_unless_allowed(here: Path) -> None:
+    # A mistyped CI path must not pass as "no findings" (eslint's behaviour).
     write_tree(here, {"docs/readme.md": "# no policies here\n"})
     result = run_cli("lint", "docs")
-    assert (result.code, result.out) == (0, "")
-    assert result.err == "iam-redshift: nothing to lint: docs holds no *.json files\n"
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "iam-redshift: error: docs: nothing to lint: it holds no *.json file the configuration "
+        "does not exclude (pass --allow-empty to accept that)\n"
+    )
+    allowed = run_cli("lint", "--allow-empty", "docs")
+    assert (allowed.code, allowed.out) == (0, "")
+    assert allowed.err == (
+        "iam-redshift: nothing to lint: docs: it holds no *.json file the configuration does "
+        "not exclude\n"
+    )
 
 
-def test_an_empty_stdin_is_nothing_to_lint(here: Path) -> None:
+def test_an_empty_stdin_is_an_error_unless_allowed(here: Path) -> None:
     result = run_cli("lint", "-", stdin=b"  \n")
-    assert (result.code, result.out) == (0, "")
-    assert result.err == "iam-redshift: nothing to lint: stdin is empty\n"
+    assert (result.code, result.out) == (2, "")
+    assert "stdin: nothing to lint: it is empty" in result.err
+    allowed = run_cli("lint", "--allow-empty", "-", stdin=b"  \n")
+    assert (allowed.code, allowed.out) == (0, "")
+    assert allowed.err == "iam-redshift: nothing to lint: stdin: it is empty\n"
+
+
+def test_one_empty_path_among_others_is_still_an_error(here: Path) -> None:
+    write_tree(here, {"p.json": CLEAN, "empty/readme.md": "x"})
+    assert run_cli("lint", "p.json", "empty").code == 2
+    assert run_cli("lint", "--allow-empty", "p.json", "empty").code == 0
+
+
+def test_a_glob_whose_matches_are_all_excluded_is_an_error(here: Path) -> None:
+    write_tree(here, {".iam-redshift.toml": 'exclude = ["gen"]\n', "gen/a.json": CLEAN})
+    result = run_cli("lint", "gen/*.json")
+    assert result.code == 2
+    assert "gen/*.json: nothing to lint: every match is excluded" in result.err
+    assert run_cli("lint", "--allow-empty", "gen/*.json").code == 0
 
 
 def test_unreadable_documents_are_findings_not_tracebacks(here: Path) -> None:

@@ -70,9 +70,10 @@ def test_nothing_to_lint_still_writes_a_valid_document(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "empty").mkdir()
-    document = lint_json("empty")
+    # With --allow-empty (without it, nothing to lint is an error: exit 2, no document).
+    document = lint_json("--allow-empty", "empty")
     assert document["findings"] == []
-    document = lint_json("-", stdin=b"")
+    document = lint_json("--allow-empty", "-", stdin=b"")
     assert document["findings"] == []
 
 

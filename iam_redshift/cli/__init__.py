@@ -12,10 +12,10 @@ import contextlib
 import signal
 import sys
 from collections.abc import Sequence
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, TextIO, cast
 
 from iam_redshift._version import __version__
-from iam_redshift.cli._base import Command, Parser, Streams
+from iam_redshift.cli._base import Command, Parser, SafeWriter, Streams
 from iam_redshift.errors import IamRedshiftError
 
 __all__ = ["Streams", "main"]
@@ -55,11 +55,14 @@ def main(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
-    """Run the command line with ``argv`` and return its exit status (never raises)."""
+    """Run the command line with ``argv`` and return its exit status (never raises).
+
+    Whatever is written is escaped where the streams cannot encode it (see
+    :class:`~iam_redshift.cli._base.SafeWriter`): hostile text never crashes the output."""
     streams = Streams(
         stdin=stdin if stdin is not None else sys.stdin.buffer,
-        stdout=stdout if stdout is not None else sys.stdout,
-        stderr=stderr if stderr is not None else sys.stderr,
+        stdout=cast(TextIO, SafeWriter(stdout if stdout is not None else sys.stdout)),
+        stderr=cast(TextIO, SafeWriter(stderr if stderr is not None else sys.stderr)),
     )
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -93,4 +96,10 @@ def main_entry() -> None:
         # write without raising, so the status would claim a complete run. (Python ignores it
         # for sockets' sake; the command line opens none.)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for stream in (sys.stdout, sys.stderr):
+        # An ASCII locale (LANG=C in a container) must not turn a non-ASCII name into a
+        # traceback: what the encoding lacks is written as a backslash escape.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     sys.exit(main())

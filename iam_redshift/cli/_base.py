@@ -4,13 +4,47 @@ that turns a bad command line into a usage error (exit status 2)."""
 from __future__ import annotations
 
 import argparse
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from iam_redshift.errors import UsageError
+from iam_redshift.formats import safe_text
 
-__all__ = ["Command", "Parser", "Streams", "add_text_or_json"]
+__all__ = ["Command", "Parser", "SafeWriter", "Streams", "add_text_or_json"]
+
+
+class SafeWriter(io.TextIOBase):
+    """A text stream that writes to another one whatever it is given: lone surrogates (from a
+    policy or a file name) become escapes, and characters the stream's encoding lacks (an ASCII
+    locale) become backslash escapes, instead of a ``UnicodeEncodeError`` mid-output."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text``, escaped where the stream cannot encode it."""
+        text = safe_text(text)
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError:
+            # TextIOWrapper encodes the whole text before buffering any of it: nothing of the
+            # failed write went out, so writing it again escaped duplicates nothing.
+            encoding = getattr(self.stream, "encoding", None) or "ascii"
+            self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the stream below (unless it is closed: this wrapper is flushed once more
+        when it is collected, maybe after its caller closed the stream)."""
+        if not getattr(self.stream, "closed", False):
+            self.stream.flush()
+
+    def writable(self) -> bool:
+        """Always: this is an output stream."""
+        return True
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ def register(commands: Any) -> None:
         "or - for stdin. Configuration comes from --config, or from the nearest "
         ".iam-redshift.toml or pyproject.toml [tool.iam-redshift] table above the current "
         "directory. Exit status: 0 nothing at or above the failing severity, 1 findings at or "
-        "above it, 2 usage error, missing path or bad configuration.",
+        "above it, 2 usage error, missing path, nothing to lint (see --allow-empty) or bad "
+        "configuration.",
     )
     lint.add_argument(
         "paths", metavar="PATH", nargs="+", help="file, directory, glob, or - for stdin"
@@ -48,7 +49,8 @@ def register(commands: Any) -> None:
     lint.add_argument(
         "--instance-role",
         metavar="ARN",
-        help="the instance role's ARN: loose trust policies must name exactly this principal",
+        help="the instance role's ARN: loose trust policies must name exactly this principal "
+        "(wins over the configuration's instance-role)",
     )
     lint.add_argument(
         "--kind",
@@ -106,6 +108,13 @@ def register(commands: Any) -> None:
         metavar="DIR",
         help="use the action-knowledge index in DIR (see 'iam-redshift knowledge')",
     )
+    lint.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="let a run pass when a path finds nothing to lint (an empty directory or stdin, a "
+        "glob whose matches are all excluded); without it that is an error (exit status 2), "
+        "since a mistyped path must not pass as 'no findings'",
+    )
     lint.set_defaults(handler=run_lint)
 
 
@@ -119,13 +128,15 @@ def fails(findings: list[Finding], fail_on: str) -> bool:
 
 def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
     """Lint the paths and print the findings; the exit status says whether any fails."""
-    from iam_redshift.configuration import LintRequest, resolve_config
+    from iam_redshift.configuration import LintRequest, repository_root, resolve_config
     from iam_redshift.configuration import run_lint as run
     from iam_redshift.formats import render_findings
 
     if arguments.instance_role is not None:
         _check_instance_role(arguments.instance_role)
     config = resolve_config(config=arguments.config, isolated=arguments.isolated)
+    for warning in config.warnings:
+        streams.stderr.write(f"iam-redshift: warning: {warning}\n")
     request = LintRequest(
         paths=arguments.paths,
         instance_role_arn=arguments.instance_role,
@@ -134,6 +145,7 @@ def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
         force_exclude=arguments.force_exclude,
         input_type=arguments.input_type,
         knowledge=arguments.knowledge,
+        allow_empty=arguments.allow_empty,
     )
     result = run(request, config, read_stdin=streams.stdin.read)
     for note in result.notes:
@@ -148,7 +160,11 @@ def run_lint(arguments: argparse.Namespace, streams: Streams) -> int:
                 arguments.format,
                 result.findings,
                 suppressed=result.suppressed if arguments.show_suppressed else None,
-                base=os.getcwd(),
+                # Code scanning and workflow annotations name files from the repository root,
+                # whichever folder CI runs in; people read paths from where they are.
+                base=repository_root(config)
+                if arguments.format in ("sarif", "github")
+                else os.getcwd(),
             )
         )
     fail_on = arguments.fail_on or config.fail_on or DEFAULT_FAIL_ON

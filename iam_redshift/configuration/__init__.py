@@ -24,7 +24,13 @@ from iam_redshift.configuration.file import (
     load_config,
     parse_config,
 )
-from iam_redshift.configuration.run import LintRequest, LintRun, resolve_config, run_lint
+from iam_redshift.configuration.run import (
+    LintRequest,
+    LintRun,
+    repository_root,
+    resolve_config,
+    run_lint,
+)
 from iam_redshift.errors import ConfigError
 
 __all__ = [
@@ -46,6 +52,7 @@ __all__ = [
     "lint_example",
     "load_config",
     "parse_config",
+    "repository_root",
     "resolve_config",
     "run_lint",
 ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ __all__ = [
     "Config",
     "Suppression",
     "find_config",
+    "find_config_warnings",
     "load_config",
     "parse_config",
 ]
@@ -105,6 +107,11 @@ class Config:
     suppress: tuple[Suppression, ...] = ()
     #: The action-knowledge index to use (a directory), absolute; None: the default choice.
     knowledge: str | None = None
+    #: The instance role's ARN (``instance-role``); ``--instance-role`` wins over it.
+    instance_role: str | None = None
+    #: Warnings found while looking for the configuration (a ``[tool.iam_redshift]`` table
+    #: that is not read), for the command line to print.
+    warnings: tuple[str, ...] = ()
 
     def options(self, **changes: Any) -> LintOptions:
         """The engine's options for this configuration (``changes`` add ``kind`` and the like).
@@ -112,6 +119,7 @@ class Config:
         Per-file ignores are not handed to the engine: they match paths relative to the
         configuration, which :func:`apply_config` works out.
         """
+        changes.setdefault("instance_role_arn", self.instance_role)
         return LintOptions(
             select=self.select,
             ignore=self.ignore,
@@ -169,6 +177,50 @@ def _has_table(path: Path) -> bool:
         header = r"^\s*\[+\s*tool\s*\.\s*[\"']?iam-redshift\b"
         return re.search(header, text, re.MULTILINE) is not None
     return isinstance(tool, dict) and "iam-redshift" in tool
+
+
+#: Spellings of the table that are not read, and so are reported (``[tool.iam_redshift]``).
+_NEAR_TABLES = ("iam_redshift", "iamredshift", "iam-redshift-lint", "iam_redshift_lint")
+
+
+def _misspelt_table(path: Path) -> str | None:
+    """A warning when the pyproject.toml at ``path`` has a table that looks meant for
+    iam-redshift but is not ``[tool.iam-redshift]`` (``[tool.iam_redshift]``), else None."""
+    from iam_redshift.setup_file import parse_mapping
+
+    try:
+        tool = parse_mapping(path.read_bytes()[: MAX_CONFIG_BYTES + 1], source=PYPROJECT).get(
+            "tool"
+        )
+    except (OSError, SetupFileError):
+        return None
+    if not isinstance(tool, dict) or "iam-redshift" in tool:
+        return None
+    for name in tool:
+        if isinstance(name, str) and name.lower().replace(".", "_") in _NEAR_TABLES:
+            return (
+                f"{_display(path)}: [tool.{name}] is not read: the table is "
+                f"[{_TABLE}] (with a hyphen)"
+            )
+    return None
+
+
+def find_config_warnings(start: str | Path | None = None) -> tuple[str, ...]:
+    """Warnings about configuration tables passed over on the way up from ``start``: the
+    pyproject.toml files (up to the configuration found) whose table is misspelt."""
+    directory = Path(os.path.abspath(start if start is not None else os.curdir))
+    warnings: list[str] = []
+    for folder in (directory, *directory.parents):
+        if (folder / CONFIG_NAME).is_file():
+            break
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file():
+            if _has_table(pyproject):
+                break
+            warning = _misspelt_table(pyproject)
+            if warning is not None:
+                warnings.append(warning)
+    return tuple(warnings)
 
 
 def find_config(start: str | Path | None = None) -> Path | None:
@@ -246,12 +298,21 @@ def parse_config(
         tool = mapping.get("tool", {})
         table = tool.get("iam-redshift") if isinstance(tool, dict) else None
         if table is None:
-            raise ConfigError(source, f"no [{_TABLE}] table: nothing here configures iam-redshift")
+            near = [
+                name
+                for name in (tool if isinstance(tool, dict) else {})
+                if isinstance(name, str) and name.lower().replace(".", "_") in _NEAR_TABLES
+            ]
+            hint = f" ([tool.{near[0]}] is not read: the table is [{_TABLE}])" if near else ""
+            raise ConfigError(
+                source, f"no [{_TABLE}] table: nothing here configures iam-redshift{hint}"
+            )
         mapping, prefix = table, _TABLE
     if not isinstance(mapping, dict):
         raise ConfigError(source, f"{prefix}: expected a table")
     _check_schema(mapping, source, prefix)
     _check_codes(mapping, source, prefix)
+    _check_values(mapping, source, prefix)
     text = raw.decode("utf-8-sig", errors="replace")
     return _config_from(mapping, source, root, prefix, text)
 
@@ -321,6 +382,56 @@ def _check_codes(mapping: Mapping[str, Any], source: str, prefix: str) -> None:
         code(entry["code"], f"suppress[{index}].code")
 
 
+def _blank(text: str) -> bool:
+    """Whether ``text`` says nothing: only whitespace and invisible format characters (a
+    zero-width space, a byte order mark, a direction mark)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+
+
+def _check_values(mapping: Mapping[str, Any], source: str, prefix: str) -> None:
+    """What the schema cannot say: integers written as integers, reasons that say something,
+    globs that are not regular expressions, an instance role that is a role ARN."""
+    from iam_redshift.arn import arn_fields
+    from iam_redshift.sources.globs import regex_like
+
+    limit = mapping.get("trust-policy-max-chars")
+    # JSON Schema's "integer" accepts 3000.0; a quota is a whole number, written as one.
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+        raise ConfigError(
+            source,
+            f"{_key(prefix, 'trust-policy-max-chars')}: {limit!r} is not an integer "
+            "(write it without a decimal point)",
+        )
+    for index, entry in enumerate(mapping.get("suppress", ())):
+        if _blank(entry["reason"]):
+            raise ConfigError(
+                source,
+                f"{_key(prefix, f'suppress[{index}].reason')}: the reason is blank (only "
+                "spaces or invisible characters): say why this finding is accepted",
+            )
+    globs = [(f"exclude[{i}]", g) for i, g in enumerate(mapping.get("exclude", ()))]
+    globs += [(f"extend-exclude[{i}]", g) for i, g in enumerate(mapping.get("extend-exclude", ()))]
+    globs += [(f"per-file-ignores.{_quoted(g)}", g) for g in mapping.get("per-file-ignores", {})]
+    globs += [(f"suppress[{i}].path", e["path"]) for i, e in enumerate(mapping.get("suppress", ()))]
+    for where, pattern in globs:
+        why = regex_like(pattern)
+        if why is not None:
+            raise ConfigError(
+                source,
+                f"{_key(prefix, where)}: {pattern!r} looks like a regular expression ({why}), "
+                "which as a glob would match nothing; globs use * and ? (e.g. '**/*.json')",
+            )
+    role = mapping.get("instance-role")
+    if role is not None:
+        fields = arn_fields(role)
+        if fields is None or fields[1] != "iam" or not fields[4].startswith("role/"):
+            raise ConfigError(
+                source,
+                f"{_key(prefix, 'instance-role')}: {role!r} is not a role ARN "
+                "(arn:<partition>:iam::<account>:role/<path><name>)",
+            )
+
+
 def _quoted(key: str) -> str:
     """A TOML key as it is written: bare when it can be, else in double quotes."""
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'"{key}"'
@@ -380,4 +491,5 @@ def _config_from(
         knowledge=(
             os.path.join(root or "", mapping["knowledge"]) if "knowledge" in mapping else None
         ),
+        instance_role=mapping.get("instance-role"),
     )

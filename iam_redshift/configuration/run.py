@@ -14,7 +14,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from iam_redshift.configuration.apply import Outcome, RunScope, Suppressed, apply_config
-from iam_redshift.configuration.file import Config, find_config, load_config
+from iam_redshift.configuration.file import (
+    Config,
+    find_config,
+    find_config_warnings,
+    load_config,
+)
 from iam_redshift.document.policy import DocumentKind
 from iam_redshift.engine import LintOptions
 from iam_redshift.engine.contents import Skipped, lint_file_contents, lint_file_data
@@ -24,7 +29,7 @@ from iam_redshift.findings import Finding
 from iam_redshift.sources.discover import Plan, below_named, plan_paths, walk
 from iam_redshift.sources.files import ReadProblem, read_limited
 
-__all__ = ["LintRequest", "LintRun", "resolve_config", "run_lint"]
+__all__ = ["LintRequest", "LintRun", "repository_root", "resolve_config", "run_lint"]
 
 
 def resolve_config(
@@ -37,7 +42,23 @@ def resolve_config(
     if config is not None:
         return load_config(config)
     found = find_config(start)
-    return load_config(found) if found is not None else Config(root=os.getcwd())
+    loaded = load_config(found) if found is not None else Config(root=os.getcwd())
+    # A [tool.iam_redshift] table passed over on the way up is said, not silently ignored.
+    return replace(loaded, warnings=find_config_warnings(start))
+
+
+def repository_root(config: Config, start: str | None = None) -> str:
+    """The directory that code-scanning paths are relative to: the repository root (the
+    nearest folder holding ``.git`` above the configuration's directory, or above ``start``,
+    the current directory, when there is no configuration file); else the configuration's
+    directory; else ``start``. Not the current directory: a CI step may run from any folder,
+    and the paths and fingerprints must name the same files whichever it is."""
+    here = os.path.abspath(start if start is not None else os.getcwd())
+    origin = config.root if config.file is not None and config.root is not None else here
+    for folder in (Path(origin), *Path(origin).parents):
+        if (folder / ".git").exists():  # a directory, or a file in a worktree or submodule
+            return str(folder)
+    return origin
 
 
 @dataclass(frozen=True)
@@ -53,6 +74,9 @@ class LintRequest:
     input_type: str | None = None
     #: An action-knowledge index to use for this run instead of the newest one (``--knowledge``).
     knowledge: str | None = None
+    #: Let a path that finds nothing to lint (an empty directory or stdin, a glob whose matches
+    #: are all excluded) pass with a note; otherwise it is an :class:`InputError`.
+    allow_empty: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,18 +99,16 @@ def run_lint(
     read_stdin: Callable[[], bytes] = lambda: b"",
 ) -> LintRun:
     """Lint what ``request`` names, as ``config`` says. Raises
-    :class:`~iam_redshift.errors.InputError` for a path that names nothing."""
+    :class:`~iam_redshift.errors.InputError` for a path that names nothing, or that finds
+    nothing to lint unless ``request.allow_empty``."""
     from iam_redshift import knowledge
 
     wanted = request.knowledge or config.knowledge
     if wanted is not None or knowledge.index_pinned():  # a pin lasts one run
         knowledge.use_index(wanted)
-    options = replace(
-        config.options(),
-        instance_role_arn=request.instance_role_arn,
-        kind=request.kind,
-        input_type=request.input_type,
-    )
+    options = replace(config.options(kind=request.kind), input_type=request.input_type)
+    if request.instance_role_arn is not None:  # the command line wins over the configuration
+        options = replace(options, instance_role_arn=request.instance_role_arn)
     plan = plan_paths(
         request.paths,
         excluded=config.excluded,
@@ -94,6 +116,12 @@ def run_lint(
         read_stdin=read_stdin,
         stdin_name=request.stdin_name or "<stdin>",
     )
+    if plan.empty and not request.allow_empty:
+        # eslint's rule: a path that finds nothing is most likely a mistyped CI path, and a
+        # run that lints nothing must not pass as "no findings".
+        path, why = plan.empty[0]
+        raise InputError(path, f"nothing to lint: {why} (pass --allow-empty to accept that)")
+    plan.notes.extend(f"nothing to lint: {path}: {why}" for path, why in plan.empty)
     skipped: list[Skipped] = []
     findings = _lint_plan(plan, options, config, skipped)
     notes = list(plan.notes)

@@ -92,7 +92,10 @@ def _schema_problems(value: dict[str, Any]) -> list[ManifestProblem]:
             continue
         seen.add(pointer)
         last = error.absolute_path[-1] if error.absolute_path else None
-        about_roles = last in _ROLE_FIELDS and error.validator != "type"
+        # A document entry's "path" is a file path and its "role" a reference to the setup:
+        # what is wrong there is the manifest's format (IR107), not a role name (IR403).
+        in_documents = bool(error.absolute_path) and error.absolute_path[0] == "documents"
+        about_roles = last in _ROLE_FIELDS and error.validator != "type" and not in_documents
         problems.append(
             ManifestProblem(pointer, f"manifest: {describe_schema_error(error)}", about_roles)
         )

@@ -3,12 +3,15 @@
 ``FORMATS`` maps a ``--format`` name to the module holding its ``write(report)``. Output is
 deterministic: no timestamps, no absolute paths of the machine (paths are relative to
 ``Report.base``, the repository root, when they lie below it), findings in a stable order.
+Output is always encodable: text that no encoding can write (a lone surrogate from a policy's
+``"\\ud800"``, a file name's undecodable byte) is escaped by :func:`safe_text`.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,7 +21,16 @@ if TYPE_CHECKING:
     from iam_redshift.findings import Finding
     from iam_redshift.rules._base import Rule
 
-__all__ = ["FORMATS", "Report", "Writer", "render_findings", "repository_path"]
+__all__ = [
+    "FORMATS",
+    "Report",
+    "Writer",
+    "render_findings",
+    "repository_path",
+    "safe_text",
+]
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -44,13 +56,23 @@ FORMATS: Mapping[str, str] = {
 }
 
 
+def safe_text(text: str) -> str:
+    """``text`` with each lone surrogate written as its escape (``\\ud800``), so that it can be
+    encoded in UTF-8. Inside a JSON string the escape is JSON's own for the same code point,
+    so JSON and SARIF output stay valid and mean the same string; elsewhere it is readable."""
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def repository_path(file: str, base: str | None) -> str:
-    """``file`` relative to ``base`` with forward slashes when it lies below ``base``; else as
-    it is (forward slashes). Names that are not paths (``<stdin>``) pass through."""
+    """``file`` (absolute, or relative to the current directory, as findings name files)
+    relative to ``base`` with forward slashes when it lies below ``base``; else absolute
+    (forward slashes). Names that are not paths (``<stdin>``) pass through."""
     posix = file.replace(os.sep, "/")
     if base is None or file.startswith("<"):
         return posix
-    absolute = os.path.abspath(os.path.join(base, file))
+    # Not joined onto base: the base may be the repository root while the run is in a folder
+    # below it, and the file is named from where the run is.
+    absolute = os.path.abspath(file)
     try:
         relative = os.path.relpath(absolute, base)
     except ValueError:  # another drive, on Windows
@@ -73,4 +95,6 @@ def render_findings(
     if name not in FORMATS:
         raise ValueError(f"unknown format {name!r} (formats: {', '.join(sorted(FORMATS))})")
     writer: Writer = importlib.import_module(FORMATS[name]).write
-    return writer(Report(findings, all_rules(), suppressed, base))
+    # Every format goes through safe_text: a policy can hold a lone surrogate ("\\ud800" in
+    # JSON) and a file name an undecodable byte, and neither may crash the writing of output.
+    return safe_text(writer(Report(findings, all_rules(), suppressed, base)))

@@ -1,9 +1,11 @@
 """``--format sarif``: a SARIF 2.1.0 log that GitHub code scanning accepts.
 
 One run; the driver lists every rule of the catalogue with its documentation; each result has a
-physical location relative to the repository root (``uriBaseId`` ``%SRCROOT%``, forward
-slashes), ``relatedLocations`` for cross-document findings (linked from the message, so code
-scanning shows them), and a ``partialFingerprints`` entry that does not depend on line numbers,
+physical location relative to the repository root (``uriBaseId`` ``%SRCROOT%``, declared in
+``originalUriBaseIds``, forward slashes; the command line passes the repository root, not
+the current directory, so that paths and fingerprints are the same from any folder),
+``relatedLocations`` for cross-document findings (linked from the message, so code scanning
+shows them), and a ``partialFingerprints`` entry that does not depend on line numbers,
 so an alert keeps its identity when unrelated lines move. With ``--show-suppressed`` suppressed
 findings are results too, with a ``suppressions`` entry holding the reason.
 
@@ -57,16 +59,28 @@ def fingerprint(finding: Finding, base: str | None) -> str:
     (sizes, counts) and spacing normalised."""
     message = _SPACE.sub(" ", _NUMBER.sub("0", finding.message)).strip()
     key = "\0".join((finding.code, repository_path(finding.file, base), finding.pointer, message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a lone surrogate (from a policy or a file name) still hashes, the same way
+    # every time, where plain UTF-8 would raise.
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _quote(path: str, safe: str) -> str:
+    """``path`` percent-encoded for a URI. A name holding an undecodable byte (read by Python as
+    a surrogate escape) gets back that byte (``%FF``); any other lone surrogate, which no file
+    name can hold, is percent-encoded from its escape."""
+    try:
+        return quote(path, safe=safe, errors="surrogateescape")
+    except UnicodeEncodeError:
+        return quote(path, safe=safe, errors="backslashreplace")
 
 
 def _uri(file: str, base: str | None) -> dict[str, str]:
     path = repository_path(file, base)
     if path.startswith("/"):
-        return {"uri": "file://" + quote(path, safe="/")}
+        return {"uri": "file://" + _quote(path, safe="/")}
     if re.match(r"[A-Za-z]:/", path):
-        return {"uri": "file:///" + quote(path, safe="/:")}
-    return {"uri": quote(path, safe="/"), "uriBaseId": _SRCROOT}
+        return {"uri": "file:///" + _quote(path, safe="/:")}
+    return {"uri": _quote(path, safe="/"), "uriBaseId": _SRCROOT}
 
 
 def _physical(location: Location, base: str | None) -> dict[str, Any]:
@@ -180,6 +194,18 @@ def write(report: Report) -> str:
                         "version": __version__,
                         "rules": descriptors,
                         "properties": _knowledge_properties(),
+                    }
+                },
+                # Relative URIs are relative to %SRCROOT%: the repository root (see
+                # repository_root), which code scanning maps to the checkout. Its location on
+                # this machine is left out, so that the log is the same on every machine.
+                "originalUriBaseIds": {
+                    _SRCROOT: {
+                        "description": {
+                            "text": "The repository root (the folder holding .git), else the "
+                            "folder of the configuration file, else the folder the linter "
+                            "ran in."
+                        }
                     }
                 },
                 "columnKind": "unicodeCodePoints",

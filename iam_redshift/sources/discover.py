@@ -11,12 +11,12 @@ import glob
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from iam_redshift.errors import InputError
 from iam_redshift.render.bundle import MANIFEST_NAME
 from iam_redshift.sources.files import ReadProblem, read_limited
+from iam_redshift.sources.globs import glob_matches
 from iam_redshift.sources.recognise import is_candidate
 
 __all__ = [
@@ -42,10 +42,11 @@ def _never(_: str) -> bool:
 
 
 def matches_path(path: str, pattern: str) -> bool:
-    """Whether the file ``path`` matches the glob ``pattern`` (``*`` crosses ``/``; a pattern
-    also matches at any depth, so ``trust-policy.json`` matches ``out/Role/trust-policy.json``)."""
-    posix = path.replace(os.sep, "/")
-    return fnmatchcase(posix, pattern) or fnmatchcase(posix, f"*/{pattern}")
+    """Whether the file ``path`` matches the glob ``pattern``, with gitignore's rules for
+    ``**/`` and a leading ``/`` (see :mod:`iam_redshift.sources.globs`; ``*`` crosses ``/``; a
+    pattern also matches at any depth, so ``trust-policy.json`` matches
+    ``out/Role/trust-policy.json``, and ``**/*.json`` matches ``a.json``)."""
+    return glob_matches(path.replace(os.sep, "/"), pattern)
 
 
 def is_glob(path: str) -> bool:
@@ -109,6 +110,11 @@ class Plan:
     stdin: tuple[str, bytes] | None = None
     targets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Paths given that found nothing to lint, each with why (an empty directory, an empty
+    #: stdin, a glob whose matches are all excluded): most likely a mistake, so the command
+    #: line refuses them unless told to allow it. A file named on the command line that the
+    #: configuration excludes (with ``force_exclude``, as pre-commit runs) is only a note.
+    empty: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def anything(self) -> bool:
@@ -141,6 +147,8 @@ def plan_paths(
             continue
         if os.path.lexists(path):
             candidates = [path] if not (force_exclude and excluded(path)) else []
+            if not candidates:
+                plan.notes.append(f"nothing to lint: {path} is excluded by the configuration")
         elif is_glob(path):
             matches = sorted(glob.glob(path, recursive=True))
             if not matches:
@@ -148,10 +156,12 @@ def plan_paths(
             candidates = [
                 m for m in matches if (os.path.isdir(m) or is_candidate(m)) and not excluded(m)
             ]
+            if not candidates:
+                plan.empty.append(
+                    (path, "every match is excluded by the configuration or is not a *.json file")
+                )
         else:
             raise InputError(path, "no such file or directory")
-        if not candidates:
-            plan.notes.append(f"nothing to lint: {path} is excluded by the configuration")
         for candidate in candidates:
             target = candidate
             if not os.path.isdir(candidate):
@@ -160,7 +170,9 @@ def plan_paths(
     for target in targets.values():
         below = below_named(target, excluded)
         if os.path.isdir(target) and not any(is_candidate(p) for p in walk(target, below)):
-            plan.notes.append(f"nothing to lint: {target} holds no *.json files")
+            plan.empty.append(
+                (target, "it holds no *.json file the configuration does not exclude")
+            )
             continue
         plan.targets.append(target)
     return plan
@@ -170,7 +182,7 @@ def _plan_stdin(
     plan: Plan, data: bytes, name: str, excluded: Excluded, force_exclude: bool
 ) -> None:
     if not data.strip():
-        plan.notes.append("nothing to lint: stdin is empty")
+        plan.empty.append(("stdin", "it is empty"))
     elif force_exclude and excluded(name):
         plan.notes.append(f"nothing to lint: {name} is excluded by the configuration")
     else:

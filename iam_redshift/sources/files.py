@@ -48,6 +48,8 @@ def read_limited(
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         return ReadProblem(_reason(error))
+    except ValueError:  # a NUL byte or a lone surrogate: no file can have that name
+        return ReadProblem("no file can have this name (it holds a NUL or a lone surrogate)")
     try:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
