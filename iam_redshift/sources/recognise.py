@@ -154,7 +154,7 @@ def read_source(name: str, recognised: Recognised) -> SourceFile | None:
 
         return read_plan(name, value, positions)
     if recognised.kind == "terraform-configuration":
-        from iam_redshift.sources.terraform import read_configuration
+        from iam_redshift.sources.terraform_config import read_configuration
 
         return read_configuration(name, value, positions)
     return None
