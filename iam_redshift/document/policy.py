@@ -87,8 +87,12 @@ class Statement:
 
         Worked out once per statement, for :meth:`may_grant_service`.
         """
-        prefixes = {v.text.partition(":")[0].lower() for v in self.strings("Action")}
-        return frozenset(ANY_SERVICE if "*" in p or "?" in p else p for p in prefixes)
+        action = self.data.get("Action")
+        texts = [action] if isinstance(action, str) else action if isinstance(action, list) else ()
+        # Read from the data, as strings() does, and lower-case each distinct prefix once: a
+        # statement can list hundreds of actions of a few services.
+        prefixes = {t.partition(":")[0] for t in texts if isinstance(t, str)}
+        return frozenset(ANY_SERVICE if "*" in p or "?" in p else p.lower() for p in prefixes)
 
     def may_grant_service(self, services: frozenset[str]) -> bool:
         """Whether some Action value can match an action of one of ``services`` (lower-case

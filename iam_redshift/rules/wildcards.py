@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
-from iam_redshift.document.policy import Value
+from iam_redshift.document.policy import Value, services_of
 from iam_redshift.findings import Severity
 from iam_redshift.matching import glob_match
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
@@ -103,9 +103,10 @@ def action_matches(pattern: str, action: str) -> bool:
 def grants_action(statement: Statement, action: str) -> Value | None:
     """The Action value through which ``statement`` grants ``action`` (for NotAction, the
     NotAction element itself when it does not exclude ``action``), or None."""
-    for value in statement.strings("Action"):
-        if action_matches(value.text, action):
-            return value
+    if statement.may_grant_service(services_of((action,))):  # else no Action value can match
+        for value in statement.strings("Action"):
+            if action_matches(value.text, action):
+                return value
     if statement.has("NotAction") and not statement.has("Action"):
         excluded = statement.strings("NotAction")
         if not any(action_matches(v.text, action) for v in excluded):
