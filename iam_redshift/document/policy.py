@@ -128,15 +128,20 @@ class Statement:
         condition = self.data.get("Condition")
         return condition if isinstance(condition, dict) else {}
 
-    def condition_keys(self) -> list[tuple[str, str, str]]:
-        """(operator, key, pointer) for each condition key of the statement."""
+    @functools.cached_property
+    def _condition_keys(self) -> tuple[tuple[str, str, str], ...]:
         base = self.pointer_of("Condition")
-        return [
+        return tuple(
             (operator, key, f"{base}/{escape_pointer(operator)}/{escape_pointer(key)}")
             for operator, block in self.condition.items()
             if isinstance(block, dict)
             for key in block
-        ]
+        )
+
+    def condition_keys(self) -> tuple[tuple[str, str, str], ...]:
+        """(operator, key, pointer) for each condition key of the statement (worked out once:
+        several rules read them)."""
+        return self._condition_keys
 
 
 #: In :attr:`Statement.named_services`: an Action value whose service prefix holds a wildcard.
