@@ -105,6 +105,28 @@ def _bound(keyword: str, limit: Any) -> Check:
     return lambda instance: not _number(instance) or check(instance)
 
 
+def _string_check(keywords: Mapping[str, Any]) -> Check | None:
+    """A schema that is ``"type": "string"`` with a ``pattern`` or ``minLength`` (each action,
+    each ARN) as one check, not one a keyword: it runs for every item of every Action and
+    Resource list. None for any other schema."""
+    if keywords.get("type") != "string" or not keywords.keys() <= {"type", "pattern", "minLength"}:
+        return None
+    pattern = keywords.get("pattern")
+    search = re.compile(pattern).search if isinstance(pattern, str) else None
+    if "pattern" in keywords and search is None:
+        raise _Unsupported("a pattern that is not a string")
+    shortest = keywords.get("minLength", 0)
+    if not isinstance(shortest, int) or isinstance(shortest, bool):
+        raise _Unsupported("minLength that is not an integer")
+    if search is None:
+        return lambda instance: isinstance(instance, str) and len(instance) >= shortest
+    if not shortest:
+        return lambda instance: isinstance(instance, str) and search(instance) is not None
+    return lambda instance: (
+        isinstance(instance, str) and len(instance) >= shortest and search(instance) is not None
+    )
+
+
 class _Compiler:
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.root = root
@@ -144,7 +166,11 @@ class _Compiler:
             return _never
         if not isinstance(schema, dict):
             raise _Unsupported("a schema that is not an object or a boolean")
-        return _all_of([self.keyword(k, v, schema) for k, v in schema.items() if k not in _IGNORED])
+        keywords = {k: v for k, v in schema.items() if k not in _IGNORED}
+        string = _string_check(keywords)
+        if string is not None:
+            return string
+        return _all_of([self.keyword(k, v, schema) for k, v in keywords.items()])
 
     def keyword(self, keyword: str, value: Any, schema: Mapping[str, Any]) -> Check:
         """One keyword of ``schema`` as a check (its siblings matter for a few keywords)."""

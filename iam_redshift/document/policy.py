@@ -14,7 +14,15 @@ from typing import Any, Literal
 
 from iam_redshift.sources.json_text import ParsedText, escape_pointer
 
-__all__ = ["DocumentKind", "PolicyDocument", "Statement", "Value", "detect_kind"]
+__all__ = [
+    "ANY_SERVICE",
+    "DocumentKind",
+    "PolicyDocument",
+    "Statement",
+    "Value",
+    "detect_kind",
+    "services_of",
+]
 
 DocumentKind = Literal["trust", "permissions"]
 
@@ -64,13 +72,40 @@ class Statement:
         """The pointer of ``element`` in this statement."""
         return f"{self.pointer}/{escape_pointer(element)}"
 
-    def strings(self, element: str) -> list[Value]:
+    def strings(self, element: str) -> tuple[Value, ...]:
         """The string values of an element given as a string or a list of strings."""
         found = self._strings.get(element)
         if found is None:
             found = tuple(_strings(self.data.get(element), self.pointer_of(element)))
             self._strings[element] = found
-        return list(found)
+        return found  # a tuple: shared by every rule that asks, never copied
+
+    @functools.cached_property
+    def named_services(self) -> frozenset[str]:
+        """The service prefix (the text before the first colon) of each Action value,
+        lower-cased; :data:`ANY_SERVICE` stands for every prefix that holds a wildcard.
+
+        Worked out once per statement, for :meth:`may_grant_service`.
+        """
+        action = self.data.get("Action")
+        texts = [action] if isinstance(action, str) else action if isinstance(action, list) else ()
+        # Read from the data, as strings() does, and lower-case each distinct prefix once: a
+        # statement can list hundreds of actions of a few services.
+        prefixes = {t.partition(":")[0] for t in texts if isinstance(t, str)}
+        return frozenset(ANY_SERVICE if "*" in p or "?" in p else p.lower() for p in prefixes)
+
+    def may_grant_service(self, services: frozenset[str]) -> bool:
+        """Whether some Action value can match an action of one of ``services`` (lower-case
+        prefixes, as :func:`services_of` gives them): its prefix is one of them, or holds a
+        wildcard. NotAction is not read.
+
+        A cheap, conservative test before matching patterns: most statements of a large
+        policy name other services only. A value whose prefix has no wildcard matches an
+        action only when the prefixes are equal (ignoring case), since ``*`` and ``?`` are
+        IAM's only wildcards and an action name has one colon after its prefix.
+        """
+        named = self.named_services
+        return ANY_SERVICE in named or not named.isdisjoint(services)
 
     def principals(self, element: str = "Principal") -> list[tuple[str, Value]]:
         """(principal type, value) for each principal: ``("*", ...)`` for ``"Principal": "*"``,
@@ -93,15 +128,31 @@ class Statement:
         condition = self.data.get("Condition")
         return condition if isinstance(condition, dict) else {}
 
-    def condition_keys(self) -> list[tuple[str, str, str]]:
-        """(operator, key, pointer) for each condition key of the statement."""
+    @functools.cached_property
+    def _condition_keys(self) -> tuple[tuple[str, str, str], ...]:
         base = self.pointer_of("Condition")
-        return [
+        return tuple(
             (operator, key, f"{base}/{escape_pointer(operator)}/{escape_pointer(key)}")
             for operator, block in self.condition.items()
             if isinstance(block, dict)
             for key in block
-        ]
+        )
+
+    def condition_keys(self) -> tuple[tuple[str, str, str], ...]:
+        """(operator, key, pointer) for each condition key of the statement (worked out once:
+        several rules read them)."""
+        return self._condition_keys
+
+
+#: In :attr:`Statement.named_services`: an Action value whose service prefix holds a wildcard.
+ANY_SERVICE = "*"
+
+
+@functools.lru_cache(maxsize=1024)
+def services_of(actions: tuple[str, ...]) -> frozenset[str]:
+    """The lower-cased service prefixes of ``actions`` (``redshift:GetClusterCredentials``
+    gives ``redshift``), for :meth:`Statement.may_grant_service`."""
+    return frozenset(a.partition(":")[0].lower() for a in actions)
 
 
 def _strings(value: Any, pointer: str) -> list[Value]:
@@ -167,4 +218,9 @@ class PolicyDocument:
 
     def allow_statements(self) -> Iterator[Statement]:
         """The statements whose Effect is ``Allow``."""
-        return (s for s in self.statements if s.allows)
+        return iter(self._allow_statements)
+
+    @functools.cached_property
+    def _allow_statements(self) -> tuple[Statement, ...]:
+        # Most rules read only these: picked out once per document, not once per rule.
+        return tuple(s for s in self.statements if s.allows)

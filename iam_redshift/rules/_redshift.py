@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from iam_redshift.document.policy import services_of
 from iam_redshift.matching import glob_match
 from iam_redshift.model import AccessRole, InstanceRole, RedshiftCluster, Setup
 
@@ -100,12 +101,14 @@ def covers(statement: Statement, actions: tuple[str, ...]) -> list[str]:
     IR201 reports it)."""
     if not statement.allows or statement.has("NotAction"):
         return []
-    services = {a.partition(":")[0].lower() for a in actions}
+    services = services_of(actions)
+    if not statement.may_grant_service(services):
+        return []  # the usual case: only other services' actions (decided once a statement)
     patterns = [p for p in (v.text for v in statement.strings("Action")) if _may_cover(p, services)]
     return [a for a in actions if any(glob_match(p, a, ignore_case=True) for p in patterns)]
 
 
-def _may_cover(pattern: str, services: set[str]) -> bool:
+def _may_cover(pattern: str, services: frozenset[str]) -> bool:
     """Whether an Action pattern can cover an action of ``services`` at all: a cheap test
     first, since an AWS managed policy can list hundreds of other services' actions."""
     if pattern == "*":

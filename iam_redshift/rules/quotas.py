@@ -209,7 +209,7 @@ def _role_path_and_name(text: str) -> str | None:
 
 def _check_role_arns(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.statements:
-        values = [v for _, v in statement.principals()] + statement.strings("Resource")
+        values = [*(v for _, v in statement.principals()), *statement.strings("Resource")]
         for value in values:
             rest = _role_path_and_name(value.text)
             if rest is None or "*" in value.text or "?" in value.text or "${" in value.text:

@@ -488,8 +488,10 @@ def credentials_on_star(
 ) -> bool:
     """Whether IR607 reports this statement: every action a credentials action, on ``"*"``,
     in the policy of a role whose setup names its target. IR204 leaves it to IR607."""
+    if _target_of(document, context) is None:
+        return False  # first: the cheap test, and the usual answer (a loose document)
     actions = [v.text for v in statement.strings("Action")]
-    if not actions or _target_of(document, context) is None:
+    if not actions:
         return False
     allowed = (*CREDENTIAL_ACTIONS, *DRIVER_COMPANIONS)
     if not all(any(glob_match(a, c, ignore_case=True) for c in allowed) for a in actions) or any(

@@ -9,6 +9,7 @@ data, both through :mod:`iam_redshift.knowledge`.
 
 from __future__ import annotations
 
+import collections
 import functools
 import itertools
 import re
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
-from iam_redshift.document.policy import Value
+from iam_redshift.document.policy import Value, services_of
 from iam_redshift.findings import Severity
 from iam_redshift.matching import action_matches
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
@@ -77,9 +78,10 @@ def expand(pattern: str) -> tuple[str, ...]:
 def grants_action(statement: Statement, action: str) -> Value | None:
     """The Action value through which ``statement`` grants ``action`` (for NotAction, the
     NotAction element itself when it does not exclude ``action``), or None."""
-    for value in statement.strings("Action"):
-        if action_matches(value.text, action):
-            return value
+    if statement.may_grant_service(services_of((action,))):  # else no Action value can match
+        for value in statement.strings("Action"):
+            if action_matches(value.text, action):
+                return value
     if statement.has("NotAction") and not statement.has("Action"):
         excluded = statement.strings("NotAction")
         if not any(action_matches(v.text, action) for v in excluded):
@@ -285,37 +287,37 @@ PARTIAL_WILDCARD = Rule(
 
 
 @functools.lru_cache(maxsize=65536)
-def _scopable(pattern: str) -> tuple[tuple[str, ...], int]:
+def _scopable(pattern: str) -> tuple[tuple[str, ...], int, bool]:
     """(the actions ``pattern`` covers that support resource-level permissions, how many it
-    covers in all)."""
+    covers in all, whether it is a pattern: a wildcard, or more than one action)."""
     if pattern == "*":
-        return (), 0  # IR201's to report; expanding every action of AWS says nothing more
+        return (), 0, True  # IR201's to report; expanding every action of AWS says nothing more
     if not has_wildcard(pattern):
         canonical = knowledge.canonical_action(pattern)
         if canonical is None:
-            return (), 0
-        return ((canonical,) if knowledge.supports_resource_level(canonical) else ()), 1
+            return (), 0, False
+        return ((canonical,) if knowledge.supports_resource_level(canonical) else ()), 1, False
     matched = expand(pattern)
-    return tuple(a for a in matched if knowledge.supports_resource_level(a)), len(matched)
+    return tuple(a for a in matched if knowledge.supports_resource_level(a)), len(matched), True
 
 
 @functools.lru_cache(maxsize=65536)
-def _weighted_formats(action: str) -> tuple[tuple[str, int], ...]:
-    """The action's resource types as ("<ARN format> (<type>)", weight): a required type
-    counts double."""
+def _format_votes(action: str) -> tuple[str, ...]:
+    """The action's resource types as "<ARN format> (<type>)", each once per vote: a required
+    type twice (it counts double)."""
     return tuple(
-        (f"{arn_format} ({name})", 2 if required else 1)
-        for name, arn_format, required in knowledge.arn_formats(action)
+        itertools.chain.from_iterable(
+            (f"{arn_format} ({name})",) * (2 if required else 1)
+            for name, arn_format, required in knowledge.arn_formats(action)
+        )
     )
 
 
 @functools.lru_cache(maxsize=4096)
 def _arn_formats(actions: tuple[str, ...]) -> tuple[str, ...]:
     """The ARN formats of the actions' resource types, the most used first."""
-    weight: dict[str, int] = {}
-    for action in actions:
-        for arn_format, points in _weighted_formats(action):
-            weight[arn_format] = weight.get(arn_format, 0) + points
+    # Counted in C: a statement on "*" can list hundreds of actions with several types each.
+    weight = collections.Counter(itertools.chain.from_iterable(map(_format_votes, actions)))
     return tuple(sorted(weight, key=lambda f: -weight[f]))  # stable: data order among equals
 
 
@@ -331,9 +333,8 @@ def _check_star_resource(document: PolicyDocument, context: LintContext) -> Iter
         covered = 0
         wildcard = False
         for value in statement.strings("Action"):
-            actions, total = _scopable(value.text)
+            actions, total, is_pattern = _scopable(value.text)
             if actions:
-                is_pattern = total > 1 or has_wildcard(value.text)
                 named.append(value.text if is_pattern else actions[0])
                 parts.append(actions)
                 covered += total

@@ -1,0 +1,100 @@
+"""The per-statement service gate (:meth:`Statement.may_grant_service`) changes no answer.
+
+Rules skip a statement whose Action values name only other services (the IR6xx credentials
+checks, IR205, IR207, IR208): the gate must let through every statement in which some value
+can match the action asked about, or a finding would silently go missing. Each test compares
+the gated helper with the same helper written without the gate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iam_redshift.document.policy import Statement, services_of
+from iam_redshift.matching import glob_match
+from iam_redshift.rules._redshift import CREDENTIAL_ACTIONS, _may_cover, covers
+from iam_redshift.rules.wildcards import action_matches, grants_action
+
+ACTIONS = (*CREDENTIAL_ACTIONS, "iam:PassRole", "sts:AssumeRole", "s3:GetObject")
+
+# Letters of the actions above in both cases, IAM's wildcards, the colon, and characters whose
+# case folding is unusual (the long s, the Kelvin sign), which a prefix test could get wrong.
+_CHARACTERS = st.sampled_from([*"redshiftREDSHIFTpasoleAPSOLE-:*?3 ", "\u017f", "\u212a"])
+_VALUES = st.one_of(
+    st.text(_CHARACTERS, max_size=24),
+    st.sampled_from(
+        [
+            "*",
+            "*:*",
+            "redshift:*",
+            "REDSHIFT:getclustercredentials",
+            "redshift:Get*",
+            "red*:Get*",
+            "redshift-serverless:Get?redentials",
+            "iam:Pass*",
+            "i?m:PassRole",
+            "ec2:DescribeInstances",
+            "redshift",
+        ]
+    ),
+)
+
+
+def _statement(values: Any, effect: str = "Allow", **more: Any) -> Statement:
+    return Statement("/Statement/0", {"Effect": effect, "Action": values, "Resource": "*", **more})
+
+
+def _covers_without_gate(statement: Statement, actions: tuple[str, ...]) -> list[str]:
+    if not statement.allows or statement.has("NotAction"):
+        return []
+    services = frozenset(a.partition(":")[0].lower() for a in actions)
+    patterns = [v.text for v in statement.strings("Action") if _may_cover(v.text, services)]
+    return [a for a in actions if any(glob_match(p, a, ignore_case=True) for p in patterns)]
+
+
+def _grants_without_gate(statement: Statement, action: str) -> str | None:
+    for value in statement.strings("Action"):
+        if action_matches(value.text, action):
+            return value.pointer
+    return None
+
+
+@given(st.lists(_VALUES, max_size=6), st.sampled_from(ACTIONS))
+def test_the_gate_lets_through_every_statement_with_a_matching_value(
+    values: list[str], action: str
+) -> None:
+    statement = _statement(values)
+    if any(action_matches(v, action) for v in values):
+        assert statement.may_grant_service(services_of((action,)))
+
+
+@given(st.one_of(st.lists(_VALUES, max_size=6), _VALUES), st.sampled_from(["Allow", "Deny"]))
+def test_covers_answers_as_without_the_gate(values: Any, effect: str) -> None:
+    for actions in (CREDENTIAL_ACTIONS, ("redshift:GetClusterCredentials",), ACTIONS):
+        statement = _statement(values, effect)
+        assert covers(statement, actions) == _covers_without_gate(statement, actions)
+
+
+@given(st.one_of(st.lists(_VALUES, max_size=6), _VALUES), st.sampled_from(ACTIONS))
+def test_grants_action_answers_as_without_the_gate(values: Any, action: str) -> None:
+    statement = _statement(values)
+    through = grants_action(statement, action)
+    assert (through.pointer if through is not None else None) == _grants_without_gate(
+        statement, action
+    )
+
+
+def test_values_that_are_not_strings_name_no_service() -> None:
+    statement = _statement(["redshift:GetClusterCredentials", 7, None, ["s3:*"]])
+    assert statement.named_services == frozenset({"redshift"})
+    assert not statement.may_grant_service(services_of(("s3:GetObject",)))
+    assert not _statement({"redshift": "*"}).may_grant_service(services_of(("redshift:x",)))
+
+
+def test_a_wildcard_in_the_prefix_may_name_any_service() -> None:
+    assert _statement("r?dshift:Get*").may_grant_service(services_of(("redshift:Get",)))
+    assert _statement(["ec2:Describe*", "*"]).may_grant_service(services_of(("iam:PassRole",)))
+    assert not _statement(["ec2:Describe*"]).may_grant_service(services_of(("iam:PassRole",)))
