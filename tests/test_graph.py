@@ -600,3 +600,9 @@ def test_to_a_database_user_arn_asks_about_that_resource(tmp_path: Path) -> None
     other = f"arn:aws:redshift:us-east-1:{ACCOUNT}:dbuser:analytics/admin"
     missed = json.loads(run_cli("graph", path, "--to", other, "--format", "json").out)
     assert missed["chains"] == []
+
+
+def test_the_graph_formats_the_parser_offers_are_the_writers() -> None:
+    from iam_redshift.formats import GRAPH_FORMAT_NAMES
+
+    assert set(GRAPH_FORMAT_NAMES) == set(GRAPH_FORMATS)

@@ -19,7 +19,7 @@ PROGRESS_FROM = 2000
 
 def register(commands: Any) -> None:
     """Add ``graph`` to the subcommands."""
-    from iam_redshift.formats.graph import GRAPH_FORMATS
+    from iam_redshift.formats import GRAPH_FORMAT_NAMES
 
     graph = commands.add_parser(
         "graph",
@@ -52,7 +52,7 @@ def register(commands: Any) -> None:
     )
     graph.add_argument(
         "--format",
-        choices=sorted(GRAPH_FORMATS),
+        choices=GRAPH_FORMAT_NAMES,
         default="text",
         help="output format (default: %(default)s); html is a self-contained report",
     )

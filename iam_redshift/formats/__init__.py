@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "GRAPH_FORMAT_NAMES",
     "Report",
     "Writer",
     "render_findings",
@@ -46,6 +47,10 @@ class Report:
 
 
 Writer = Callable[[Report], str]
+
+#: What ``iam-redshift graph --format`` offers (the writers are in :mod:`.graph`; named here so
+#: that building the command line's parser does not import the graph).
+GRAPH_FORMAT_NAMES: tuple[str, ...] = ("dot", "html", "json", "mermaid", "sarif", "text")
 
 #: ``--format`` name to the module holding its ``write`` function.
 FORMATS: Mapping[str, str] = {
