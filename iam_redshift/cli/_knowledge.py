@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def register(commands: Any) -> None:
     """Add ``knowledge`` (with ``update``) to the subcommands."""
-    from iam_redshift.knowledge import _update
+    from iam_redshift.knowledge._index import DEFAULT_URL
 
     knowledge = commands.add_parser(
         "knowledge",
@@ -44,7 +44,7 @@ def register(commands: Any) -> None:
         "--from",
         dest="source",
         metavar="DIR|URL",
-        default=_update.DEFAULT_URL,
+        default=DEFAULT_URL,
         help="a directory holding service-list.json and the service files, or the URL of the "
         "service list (default: %(default)s)",
     )

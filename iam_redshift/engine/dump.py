@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import TYPE_CHECKING
 
 from iam_redshift.engine.checker import Checker
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
 from iam_redshift.rules.account import MANAGED_POLICY_NOT_IN_DUMP
-from iam_redshift.sources.account_dump import (
-    AccountDump,
-    embedded_documents,
-    read_dump,
-    source_file,
-)
 from iam_redshift.sources.json_text import Unreadable
+
+if TYPE_CHECKING:  # the reader itself is loaded only for a file that looks like a dump
+    from iam_redshift.sources.account_dump import AccountDump
 
 __all__ = ["dangling_policy_findings", "lint_dump", "looks_like_dump"]
 
@@ -72,6 +70,8 @@ def lint_dump(
     data: bytes | str, *, file: str, options: LintOptions | None = None
 ) -> list[Finding] | None:
     """Every finding of every document in the dump ``data``; None when it is not a dump."""
+    from iam_redshift.sources.account_dump import embedded_documents, read_dump
+
     if not looks_like_dump(data):
         return None
     dump = read_dump(data, file)
@@ -104,6 +104,8 @@ def lint_dump(
 
 
 def _lint_documents(dump: AccountDump, options: LintOptions) -> list[Finding]:
+    from iam_redshift.sources.account_dump import source_file
+
     # What engine.contents.lint_source_file does (that module calls this one, so it cannot be
     # called from here without a cycle).
     checker = Checker(options)

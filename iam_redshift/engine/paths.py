@@ -17,11 +17,9 @@ from iam_redshift.engine.dump import looks_like_dump
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.errors import InputError
 from iam_redshift.findings import Finding
-from iam_redshift.render.bundle import MANIFEST_NAME
-from iam_redshift.render.writer import JOURNAL_NAME
-from iam_redshift.sources.account_dump import MAX_DUMP_BYTES
+from iam_redshift.render.bundle import JOURNAL_NAME, MANIFEST_NAME
 from iam_redshift.sources.discover import Excluded
-from iam_redshift.sources.files import ReadProblem, read_limited
+from iam_redshift.sources.files import MAX_DUMP_BYTES, ReadProblem, read_limited
 from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
 from iam_redshift.sources.manifest import listed_paths
 from iam_redshift.sources.recognise import is_candidate

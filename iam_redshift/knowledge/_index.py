@@ -20,6 +20,7 @@ from typing import Any, Final
 from iam_redshift.errors import KnowledgeError
 
 __all__ = [
+    "DEFAULT_URL",
     "Index",
     "KnowledgeError",
     "Service",
@@ -33,6 +34,8 @@ __all__ = [
 
 FORMAT: Final = "iam-redshift-knowledge/1"
 
+#: AWS's service list (the Service Authorization Reference, "programmatic access").
+DEFAULT_URL = "https://servicereference.us-east-1.amazonaws.com/"
 #: A service file is a few hundred KB at most; anything much larger is not ours.
 _MAX_SERVICE_BYTES: Final = 8 * 1024 * 1024
 _MAX_INDEX_BYTES: Final = 4 * 1024 * 1024

@@ -17,12 +17,10 @@ from typing import Any
 
 from iam_redshift.errors import KnowledgeError
 from iam_redshift.knowledge._base import sources
-from iam_redshift.knowledge._index import active, cache_dir
+from iam_redshift.knowledge._index import DEFAULT_URL, active, cache_dir
 
 __all__ = ["DEFAULT_URL", "Update", "update_index"]
 
-#: AWS's service list (the Service Authorization Reference, "programmatic access").
-DEFAULT_URL = "https://servicereference.us-east-1.amazonaws.com/"
 
 _MAX_BYTES = 16 * 1024 * 1024  # one file of the reference; the largest is a few MB
 _TIMEOUT = 30

@@ -13,6 +13,7 @@ from iam_redshift.render import documents
 __all__ = [
     "GENERATED_BY",
     "INLINE_POLICY_NAME",
+    "JOURNAL_NAME",
     "MANIFEST_NAME",
     "RESERVED_NAMES",
     "Bundle",
@@ -30,13 +31,16 @@ MANIFEST_NAME = "iam-redshift.json"
 #: ``render --format`` writes beside it, and the lock, staging folder and journal of a render
 #: (:mod:`iam_redshift.render.writer`). No role's folder may take one, ignoring case (the file
 #: systems of macOS and Windows ignore it).
+#: The journal a render leaves while it moves its files into place (see
+#: :mod:`iam_redshift.render.writer`); the linter reports a bundle beside one.
+JOURNAL_NAME = ".iam-redshift.journal"
 RESERVED_NAMES = (
     MANIFEST_NAME,
     "iam-redshift.cfn.json",
     "iam-redshift.tf.json",
     ".iam-redshift.lock",
     ".iam-redshift.staging",
-    ".iam-redshift.journal",
+    JOURNAL_NAME,
 )
 #: How a deployable file we render (CloudFormation, Terraform) says it is ours: its top-level
 #: description starts with this.

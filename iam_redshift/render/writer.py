@@ -35,7 +35,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from iam_redshift.errors import BundleWriteError
-from iam_redshift.render.bundle import MANIFEST_NAME, RESERVED_NAMES
+from iam_redshift.render.bundle import JOURNAL_NAME, MANIFEST_NAME, RESERVED_NAMES
 
 __all__ = [
     "JOURNAL_NAME",
@@ -51,7 +51,6 @@ LOCK_NAME = ".iam-redshift.lock"
 #: Where the new files of a render wait until the commit.
 STAGING_NAME = ".iam-redshift.staging"
 #: Present only between a render's commit and its end: what is left to do.
-JOURNAL_NAME = ".iam-redshift.journal"
 
 _JOURNAL_FORMAT = 1
 _STAGED = re.compile(r"[0-9]{1,9}")

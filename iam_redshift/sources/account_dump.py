@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from iam_redshift.setup_file import json_type
 from iam_redshift.sources.embedded import EmbeddedDocument, SourceFile
+from iam_redshift.sources.files import MAX_DUMP_BYTES
 from iam_redshift.sources.json_text import ParsedText, Unreadable
 
 __all__ = [
@@ -44,7 +45,7 @@ __all__ = [
 #: The top-level keys of a page of get-account-authorization-details output.
 DUMP_KEYS = ("RoleDetailList", "UserDetailList", "GroupDetailList", "Policies")
 #: Larger dumps are refused (a 10,000-role account's dump is about 100 MB).
-MAX_DUMP_BYTES = 1 << 30
+
 _MAX_DEPTH = 64
 
 

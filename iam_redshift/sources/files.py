@@ -14,7 +14,12 @@ from pathlib import Path
 
 from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
 
-__all__ = ["ReadProblem", "inside", "read_limited"]
+__all__ = ["MAX_DUMP_BYTES", "ReadProblem", "inside", "read_limited"]
+
+
+#: An account-authorization-details dump is read up to this size (a large account's is
+#: hundreds of MB); a policy document up to MAX_DOCUMENT_BYTES.
+MAX_DUMP_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
