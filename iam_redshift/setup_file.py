@@ -52,17 +52,20 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def read_document_bytes(path: Path, *, limit: int, what: str) -> bytes:
-    """The bytes of ``path``, or a :class:`SetupFileError` that says why they cannot be had."""
+    """The bytes of the regular file ``path``, or a :class:`SetupFileError` that says why they
+    cannot be had (read as every file is read: a FIFO or a device is refused, not waited on)."""
+    from iam_redshift.sources.files import ReadProblem, read_limited
+
     source = str(path)
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(limit + 1)
-    except FileNotFoundError:
-        raise SetupFileError(source, f"no such {what}") from None
-    except IsADirectoryError:
-        raise SetupFileError(source, f"is a directory, not a {what}") from None
-    except OSError as error:
-        raise SetupFileError(source, f"cannot read: {error.strerror or error}") from None
+    data = read_limited(path, limit=limit)
+    if isinstance(data, ReadProblem):
+        if isinstance(data.error, FileNotFoundError):
+            raise SetupFileError(source, f"no such {what}")
+        if data.file_type is not None:
+            raise SetupFileError(source, f"is {data.file_type}, not a {what}")
+        error = data.error
+        detail = (error.strerror or str(error)) if error is not None else data.reason
+        raise SetupFileError(source, f"cannot read: {detail}")
     if len(data) > limit:
         raise SetupFileError(source, f"larger than {limit} bytes; not a {what}")
     return data

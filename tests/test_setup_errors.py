@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,12 @@ def test_echo_keeps_short_values_whole() -> None:
     long = echo("x" * 10_000)
     assert len(long) <= MAX_ECHOED_CHARS + 30
     assert long.endswith("... (10000 characters)")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_as_setup_file_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "setup.toml"
+    os.mkfifo(fifo)
+    result = run_cli("render", str(fifo))
+    assert result.code == 2
+    assert "is a FIFO (named pipe), not a setup file" in result.err

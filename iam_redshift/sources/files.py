@@ -24,9 +24,13 @@ MAX_DUMP_BYTES = 1 << 30
 
 @dataclass(frozen=True)
 class ReadProblem:
-    """Why a file's bytes could not be read (the linter reports it as IR100)."""
+    """Why a file's bytes could not be read (the linter reports it as IR100). ``error`` is the
+    system's error when there was one, ``file_type`` what the path is when it is not a regular
+    file (``a directory``, ``a FIFO (named pipe)``...), for callers that word it their own way."""
 
     reason: str
+    error: OSError | None = None
+    file_type: str | None = None
 
 
 def inside(path: str | Path, root: str | Path) -> bool:
@@ -52,17 +56,18 @@ def read_limited(
         # file type is checked on the descriptor, so it cannot change between check and read.
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
-        return ReadProblem(_reason(error))
+        return ReadProblem(_reason(error), error)
     except ValueError:  # a NUL byte or a lone surrogate: no file can have that name
         return ReadProblem("no file can have this name (it holds a NUL or a lone surrogate)")
     try:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
-            return ReadProblem(f"it is {_file_type(mode)}, not a regular file")
+            kind = _file_type(mode)
+            return ReadProblem(f"it is {kind}, not a regular file", file_type=kind)
         with os.fdopen(descriptor, "rb", closefd=False) as stream:
             return stream.read(limit + 1)
     except OSError as error:
-        return ReadProblem(_reason(error))
+        return ReadProblem(_reason(error), error)
     finally:
         os.close(descriptor)
 
