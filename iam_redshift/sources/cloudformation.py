@@ -15,7 +15,6 @@ it takes the first that is not ``AWS::NoValue``.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Literal
 
@@ -25,6 +24,7 @@ from iam_redshift.sources.embedded import (
     Positions,
     RoleIdentity,
     SourceFile,
+    document_value,
 )
 from iam_redshift.sources.json_text import escape_pointer
 from iam_redshift.sources.roles import assign_role_kinds
@@ -159,16 +159,6 @@ def _unknown(function: str) -> str:
     return Placeholder(f"Fn::{function}".replace("::", "."), "unknown").text()
 
 
-def _document_value(value: Any) -> Any:
-    """A policy document written as JSON text is read as its value."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except (ValueError, RecursionError):
-            return value
-    return value
-
-
 def read_template(file: str, template: dict[str, Any], positions: Positions) -> SourceFile:
     """The policy documents of a template (already parsed), with the template's positions."""
     resolver = _Resolver(template)
@@ -237,7 +227,7 @@ def read_template(file: str, template: dict[str, Any], positions: Positions) -> 
         documents.append(
             EmbeddedDocument(
                 pointer,
-                _document_value(resolver.resolve(value)),
+                document_value(resolver.resolve(value)),
                 origin,
                 kind=kind,
                 role=role,

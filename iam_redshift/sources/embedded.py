@@ -11,6 +11,7 @@ loose document and reports every finding at the file's line and column, with the
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,11 +24,24 @@ __all__ = [
     "Positions",
     "RoleIdentity",
     "SourceFile",
+    "document_value",
     "holds_placeholder",
 ]
 
 #: What :meth:`Placeholder.text` writes: ``{{kind:reference}}``.
 PLACEHOLDER = re.compile(r"\{\{[a-z][a-z-]*:[^{}]*\}\}")
+
+
+def document_value(value: Any) -> Any:
+    """A policy document as a reader finds it: JSON text (as templates and plans often hold
+    it) is read as its value; anything else, or text that is not JSON, is kept as it is (the
+    linter then says what is wrong with it)."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except (ValueError, RecursionError):
+            return value
+    return value
 
 
 def holds_placeholder(text: str) -> bool:

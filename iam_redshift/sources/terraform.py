@@ -15,7 +15,6 @@ does not say which ``.tf`` line a value comes from).
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from iam_redshift.sources.embedded import (
     Positions,
     RoleIdentity,
     SourceFile,
+    document_value,
 )
 from iam_redshift.sources.json_text import escape_pointer
 from iam_redshift.sources.roles import assign_role_kinds
@@ -74,15 +74,6 @@ def is_configuration(value: Any) -> bool:
         and set(value) <= _CONFIGURATION_KEYS
         and any(k in value for k in ("resource", "data"))
     )
-
-
-def _json_document(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except (ValueError, RecursionError):
-            return value
-    return value
 
 
 def _reference(references: list[str]) -> list[str]:
@@ -314,7 +305,7 @@ def _data_documents(resources: list[_Resource]) -> dict[str, tuple[str, Any]]:
             continue
         text = resource.after.get("json")
         if isinstance(text, str) and resource.unknown.get("json") is not True:
-            found[resource.address] = (f"{resource.pointer}/json", _json_document(text))
+            found[resource.address] = (f"{resource.pointer}/json", document_value(text))
         else:
             found[resource.address] = (
                 resource.pointer,
@@ -389,7 +380,7 @@ class _PlanReader:
                 if not isinstance(value, str):
                     return self.data_documents[source]
         if isinstance(value, str):
-            return f"{pointer}/{escape_pointer(attribute)}", _json_document(value)
+            return f"{pointer}/{escape_pointer(attribute)}", document_value(value)
         return None  # unknown until apply, and not from a data source: nothing to lint
 
     def add(

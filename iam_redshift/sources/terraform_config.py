@@ -16,13 +16,13 @@ from iam_redshift.sources.embedded import (
     Positions,
     RoleIdentity,
     SourceFile,
+    document_value,
 )
 from iam_redshift.sources.json_text import escape_pointer
 from iam_redshift.sources.roles import assign_role_kinds
 from iam_redshift.sources.terraform import (
     _POLICY_TYPES,
     _get,
-    _json_document,
     rebuild_document,
 )
 
@@ -105,7 +105,7 @@ def read_configuration(
                     _configuration_document(data_documents[source]),
                 )
             return None  # a reference to something this file does not hold
-        return pointer, _json_document(_interpolated(text))
+        return pointer, document_value(_interpolated(text))
 
     for name, body in _blocks(resources.get("aws_iam_role")).items():
         address = f"aws_iam_role.{name}"
