@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from iam_redshift._quick_schema import _Compiler, quick_validator
 from iam_redshift._schemas import validator
 from tests.conftest import CORPUS, need
+from tests.fuzz_inputs import ELEMENTS
 
 POLICY_SCHEMAS = ["identity-policy.schema.json", "trust-policy.schema.json"]
 
@@ -63,18 +64,7 @@ _WORDS = st.sampled_from(
 )
 _KEYS = st.sampled_from(
     [
-        "Version",
-        "Id",
-        "Statement",
-        "Sid",
-        "Effect",
-        "Action",
-        "NotAction",
-        "Resource",
-        "NotResource",
-        "Principal",
-        "NotPrincipal",
-        "Condition",
+        *ELEMENTS,
         "AWS",
         "Service",
         "Federated",
