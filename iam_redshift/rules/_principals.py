@@ -177,15 +177,6 @@ def names_principal(document: PolicyDocument, arn: str) -> Value | None:
     return None
 
 
-def grants_assume_role_to(document: PolicyDocument, arn: str) -> bool:
-    """Whether some Allow statement gives exactly ``arn`` ``sts:AssumeRole`` on this role."""
-    return any(
-        allows_assume_role(statement)
-        and any(kind == "AWS" and v.text == arn for kind, v in statement.principals())
-        for statement in document.statements
-    )
-
-
 def setup_arns(context: LintContext) -> frozenset[str]:
     """The ARNs the setup itself derives: valid by construction, whatever their paths hold."""
     arns = context.setup.role_arns if context.setup is not None else frozenset()
