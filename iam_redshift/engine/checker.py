@@ -18,7 +18,6 @@ from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding, Location
 from iam_redshift.rules import all_rules
 from iam_redshift.rules._base import BundleContext, Hit, LintContext, Rule
-from iam_redshift.rules.cross_document import BY_REFERENCE
 from iam_redshift.setup_file import json_type
 from iam_redshift.sources.embedded import EmbeddedDocument, Positions, SourceFile
 from iam_redshift.sources.json_text import ParsedText, Unreadable, parse_json
@@ -213,7 +212,7 @@ class Checker:
         """Every enabled bundle check."""
         for rule in self.rules.values():
             check = rule.check_bundle
-            if bundle.given_setup is None and rule.code not in BY_REFERENCE:
+            if bundle.given_setup is None and rule.bundle_needs_setup:
                 continue  # a template's or plan's roles: only the checks that need no setup
             if check is not None and self.options.enabled(rule.code):
                 yield from self._run(rule, check, bundle.manifest_file, bundle)

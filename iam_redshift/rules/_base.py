@@ -83,7 +83,8 @@ class BundleContext:
     their ARNs may be unknown until deploy. Rules that compare documents ask the bundle whether
     a text names the instance role or an access role (:meth:`names_instance_role`,
     :meth:`access_role_named`), so they work on both; :attr:`setup` is only for rules that
-    need the whole setup (the engine runs only :data:`BY_REFERENCE` rules without one).
+    need the whole setup (the engine runs only the rules whose ``bundle_needs_setup`` is false
+    without one).
     """
 
     manifest_file: str
@@ -304,6 +305,9 @@ class Rule:
     check_manifest: ManifestCheck | None = None
     aliases: tuple[str, ...] = ()
     bad_also: frozenset[str] = frozenset()
+    #: Whether ``check_bundle`` needs the bundle's setup; a bundle read from a template or a
+    #: plan has none (its roles are known by reference), and only the others run on it.
+    bundle_needs_setup: bool = True
 
     def finding(
         self,

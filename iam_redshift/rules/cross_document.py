@@ -185,6 +185,7 @@ INSTANCE_ROLE_NOT_TRUSTED = Rule(
     kinds=frozenset({"trust"}),
     check_document=_check_instance_role_named_loose,
     check_bundle=_check_instance_role_named,
+    bundle_needs_setup=False,
 )
 
 
@@ -287,6 +288,7 @@ EC2_TRUST = Rule(
     good=Example.bundle({}),
     references=(ROLE_FOR_EC2, PRINCIPAL),
     check_bundle=_check_ec2_trust,
+    bundle_needs_setup=False,
 )
 
 
@@ -361,6 +363,7 @@ ASSUME_TARGET_NOT_TRUSTING = Rule(
     good=Example.bundle({}),
     references=(ASSUME_ROLE, PRINCIPAL),
     check_bundle=_check_assume_targets,
+    bundle_needs_setup=False,
 )
 
 
@@ -432,10 +435,7 @@ TRUSTED_NOT_ALLOWED = Rule(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html",
     ),
     check_bundle=_check_trusted_but_not_allowed,
+    bundle_needs_setup=False,
 )
 
 RULES = (INSTANCE_ROLE_NOT_TRUSTED, EC2_TRUST, ASSUME_TARGET_NOT_TRUSTING, TRUSTED_NOT_ALLOWED)
-
-#: The bundle checks that run on a bundle read from a template or plan, whose roles are known by
-#: reference (no setup): they compare the documents with each other, nothing more.
-BY_REFERENCE = frozenset(rule.code for rule in RULES)
