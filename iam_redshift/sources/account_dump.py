@@ -287,6 +287,12 @@ def _items(dump: AccountDump, page: Mapping[str, Any], key: str, prefix: str) ->
             )
 
 
+def _listed(item: Mapping[str, Any], key: str) -> list[Any]:
+    """The list under ``key``, or nothing when the value is absent or of another type."""
+    value = item.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _text(item: Mapping[str, Any], key: str) -> str | None:
     value = item.get(key)
     return value if isinstance(value, str) else None
@@ -299,7 +305,7 @@ def _policy(name: str, pointer: str, raw: Any) -> DumpPolicy:
 
 def _inline(item: Mapping[str, Any], key: str, pointer: str) -> tuple[DumpPolicy, ...]:
     found = []
-    for index, entry in enumerate(item.get(key) or ()):
+    for index, entry in enumerate(_listed(item, key)):
         if isinstance(entry, dict) and "PolicyDocument" in entry:
             name = _text(entry, "PolicyName") or f"#{index}"
             found.append(
@@ -310,7 +316,7 @@ def _inline(item: Mapping[str, Any], key: str, pointer: str) -> tuple[DumpPolicy
 
 def _attached(item: Mapping[str, Any], pointer: str) -> tuple[tuple[str, str], ...]:
     found = []
-    for index, entry in enumerate(item.get("AttachedManagedPolicies") or ()):
+    for index, entry in enumerate(_listed(item, "AttachedManagedPolicies")):
         arn = _text(entry, "PolicyArn") if isinstance(entry, dict) else None
         if arn:
             found.append((arn, f"{pointer}/AttachedManagedPolicies/{index}/PolicyArn"))
@@ -411,7 +417,7 @@ def _read_page(dump: AccountDump, page: Mapping[str, Any], prefix: str) -> None:
             dump.problems.append((pointer, "a managed policy without an Arn is left out"))
             continue
         versions, default = [], None
-        for index, version in enumerate(item.get("PolicyVersionList") or ()):
+        for index, version in enumerate(_listed(item, "PolicyVersionList")):
             if not isinstance(version, dict) or "Document" not in version:
                 continue
             label = _text(version, "VersionId") or f"#{index}"
