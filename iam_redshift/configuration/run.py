@@ -22,7 +22,7 @@ from iam_redshift.configuration.file import (
 )
 from iam_redshift.document.policy import DocumentKind
 from iam_redshift.engine import LintOptions
-from iam_redshift.engine.contents import Skipped, lint_file_contents, lint_file_data
+from iam_redshift.engine.contents import Skipped, lint_document, lint_file_data
 from iam_redshift.engine.paths import iter_lint_paths
 from iam_redshift.errors import InputError
 from iam_redshift.findings import Finding
@@ -151,14 +151,13 @@ def _lint_plan(
     findings: list[Finding] = []
     if plan.stdin is not None:
         name, data = plan.stdin
-        if options.input_type in (None, "policy"):
-            # A dump, else one document, as before: stdin has no name to recognise it by.
-            findings.extend(lint_file_contents(data, file=name, options=options))
-        else:
-            linted = lint_file_data(name, data, options=options, input_type=options.input_type)
-            if isinstance(linted, Skipped):
+        linted = lint_file_data(name, data, options=options, input_type=options.input_type)
+        if isinstance(linted, Skipped):
+            if options.input_type is not None:
                 raise InputError(name, f"cannot be read as {options.input_type}: {linted.reason}")
-            findings.extend(linted)
+            # stdin has no name to recognise it by: what no reader claims is one document.
+            linted = lint_document(data, file=name, options=options)
+        findings.extend(linted)
     for target in plan.targets:
         findings.extend(
             iter_lint_paths(

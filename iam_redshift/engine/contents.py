@@ -28,7 +28,6 @@ __all__ = [
     "iter_lint_contents",
     "lint_bundle",
     "lint_document",
-    "lint_file_contents",
     "lint_file_data",
     "lint_source_file",
 ]
@@ -90,16 +89,6 @@ def iter_lint_contents(
                 skipped.append(linted)
             continue
         yield from linted
-
-
-def lint_file_contents(
-    data: str | bytes, *, file: str, options: LintOptions | None = None
-) -> list[Finding]:
-    """Lint one file's contents: every document of an account-authorization-details dump, or
-    else the file as one policy document."""
-    # The one place a file's format decides how it is linted (dumps: issue 12).
-    dumped = lint_dump(data, file=file, options=options)
-    return dumped if dumped is not None else lint_document(data, file=file, options=options)
 
 
 def lint_bundle(
