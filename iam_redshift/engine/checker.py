@@ -190,6 +190,22 @@ class Checker:
             role_kind=document.role_kind,
         )
 
+    def check_embedded(
+        self, source: SourceFile, context: LintContext
+    ) -> tuple[list[Finding], list[PolicyDocument]]:
+        """Every document a reader found in ``source``, read and checked on its own: the
+        findings, and the documents that could be read (for a bundle of them)."""
+        findings: list[Finding] = []
+        documents: list[PolicyDocument] = []
+        for document in source.documents:
+            read = self.read_embedded(source, document)
+            if isinstance(read, list):
+                findings.extend(read)
+                continue
+            documents.append(read)
+            findings.extend(self.check_document(read, context))
+        return findings, documents
+
     # -- checking ----------------------------------------------------------------------------
 
     def check_document(self, document: PolicyDocument, context: LintContext) -> Iterator[Finding]:

@@ -19,7 +19,6 @@ from iam_redshift.render.bundle import JOURNAL_NAME, MANIFEST_NAME
 from iam_redshift.rules._base import BundleContext
 
 if TYPE_CHECKING:
-    from iam_redshift.document.policy import PolicyDocument
     from iam_redshift.render import Bundle
     from iam_redshift.sources.embedded import SourceFile
 
@@ -105,15 +104,7 @@ def lint_source_file(source: SourceFile, *, options: LintOptions | None = None) 
     bundle, with the cross-document rules comparing them by reference."""
     options = options or LintOptions()
     checker = Checker(options)
-    findings: list[Finding] = []
-    documents: list[PolicyDocument] = []
-    for document in source.documents:
-        read = checker.read_embedded(source, document)
-        if isinstance(read, list):
-            findings.extend(read)
-            continue
-        documents.append(read)
-        findings.extend(checker.check_document(read, options.context()))
+    findings, documents = checker.check_embedded(source, options.context())
     kinds = {r.role_kind for r in source.roles}
     if {"instance", "access"} <= kinds:
         bundle = BundleContext(source.file, None, None, tuple(documents), references=source.roles)

@@ -106,17 +106,7 @@ def lint_dump(
 def _lint_documents(dump: AccountDump, options: LintOptions) -> list[Finding]:
     from iam_redshift.sources.account_dump import source_file
 
-    # What engine.contents.lint_source_file does (that module calls this one, so it cannot be
-    # called from here without a cycle).
-    checker = Checker(options)
-    findings: list[Finding] = []
-    source = source_file(dump)
-    for document in source.documents:
-        read = checker.read_embedded(source, document)
-        if isinstance(read, list):
-            findings.extend(read)
-        else:
-            findings.extend(checker.check_document(read, options.context()))
+    findings, _ = Checker(options).check_embedded(source_file(dump), options.context())
     return findings
 
 
