@@ -7,6 +7,8 @@ in a fresh interpreter, ``python -m iam_redshift lint BUNDLE`` and ``python -c "
 parliament"`` (parliament comes with the knowledge-build extra), N times each (default 9), and
 prints the median wall time of each and their ratio. pre-commit pays the first on every commit.
 
+Both run in the scratch directory, as in a project without iam-redshift configuration (from
+the repository, the lint would also read this repository's pyproject.toml).
 Both sides run from bytecode, as installed packages do (pip compiles a wheel's modules when it
 installs it): the package's modules are compiled first, since an editable install under
 PYTHONDONTWRITEBYTECODE would otherwise recompile every module on every run.
@@ -26,9 +28,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _time(command: list[str]) -> float:
+def _time(command: list[str], cwd: str) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=False, capture_output=True)
+    subprocess.run(command, check=False, capture_output=True, cwd=cwd)
     return time.perf_counter() - start
 
 
@@ -56,8 +58,8 @@ def main() -> int:
         parliament = [sys.executable, "-W", "ignore", "-c", "import parliament"]
         ours, theirs = [], []
         for _ in range(options.repeat):
-            ours.append(_time(lint))
-            theirs.append(_time(parliament))
+            ours.append(_time(lint, scratch))
+            theirs.append(_time(parliament, scratch))
     lint_median, parliament_median = statistics.median(ours), statistics.median(theirs)
     print(f"cold lint of the rendered bundle: {lint_median:.3f} s (median of {options.repeat})")
     print(f"cold 'import parliament':         {parliament_median:.3f} s")

@@ -76,6 +76,22 @@ def test_pyproject_table_is_found_from_a_subdirectory(
     assert codes(lint_json(".")) == ["IR104"]
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        '[tool."\\u0069\\u0061\\u006d-redshift"]',
+        '[tool."\\u0069am-redshift"]',
+        "[TOOL.IAM-REDSHIFT]\n[tool.'iam-redshift']",
+    ],
+)
+def test_pyproject_table_spelt_with_escapes_is_still_found(project: Path, header: str) -> None:
+    # A quick byte check spares a pyproject without "iam" the TOML parse; a key spelt with
+    # TOML escapes names the same table and must not be passed over by it.
+    configure(project, PYPROJECT_HEAD + header + '\nignore = ["IR103"]\n', name="pyproject.toml")
+    assert find_config(project) == project / "pyproject.toml"
+    assert codes(lint_json("policies")) == ["IR104"]
+
+
 def test_own_file_wins_over_pyproject_in_the_same_directory(project: Path) -> None:
     configure(project, '[tool.iam-redshift]\nignore = ["IR103"]\n', name="pyproject.toml")
     configure(project, 'ignore = ["IR104"]\n')

@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "iam_redshift.arn",
             "iam_redshift.matching",
             "iam_redshift.model",
+            "iam_redshift.layout",
             "iam_redshift._schemas",
             "iam_redshift._quick_schema",
         ),

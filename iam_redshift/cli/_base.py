@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from iam_redshift.errors import UsageError
 from iam_redshift.formats import safe_text
@@ -56,9 +58,36 @@ class Streams:
     stderr: TextIO
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, told the terminal's width as :func:`shutil.get_terminal_size`
+    would tell it (``COLUMNS``, else the terminal, else 80). argparse makes one for every
+    argument it adds and imports :mod:`shutil` to ask; that import (with its compression
+    modules) is a measurable part of a cold lint that prints no help at all."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_terminal_columns() - 2)
+
+
+def _terminal_columns() -> int:
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 0
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are :class:`~iam_redshift.errors.UsageError` (the
     command line prints them and exits 2) instead of argparse's own exit."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(self.prog, f"{message} (see '{self.prog} --help')")

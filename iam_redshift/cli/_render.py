@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,9 @@ def example_setup_text(profile: str = "seed", *, as_json: bool = False) -> str:
     inside the package; with ``as_json``, the same keys as a JSON setup file (TOML's comments
     have no place in JSON)."""
     name = PROFILE_EXAMPLES[profile]
-    text = (files("iam_redshift") / "examples" / name).read_text(encoding="utf-8")
+    from iam_redshift._schemas import PACKAGE_DATA
+
+    text = (PACKAGE_DATA / "examples" / name).read_text(encoding="utf-8")
     if not as_json:
         return text
     from iam_redshift.setup_file import parse_mapping

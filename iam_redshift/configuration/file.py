@@ -161,6 +161,13 @@ class Config:
 # -- finding and reading -------------------------------------------------------------------------
 
 
+def _may_name_us(data: bytes) -> bool:
+    """Whether a pyproject.toml's bytes may hold a table for us, spelt right or not: false when
+    no "iam" appears in any case and no escape could spell it. Most projects' pyproject.toml
+    has none, and then a lint does not pay for importing a TOML parser and parsing the file."""
+    return b"iam" in data.lower() or b"\\u" in data or b"\\U" in data
+
+
 def _has_table(path: Path) -> bool:
     """Whether a pyproject.toml has a ``[tool.iam-redshift]`` table. A file that is not valid
     TOML counts when a header names the table, so that its error is reported, not skipped."""
@@ -169,6 +176,8 @@ def _has_table(path: Path) -> bool:
     try:
         data = path.read_bytes()[: MAX_CONFIG_BYTES + 1]
     except OSError:
+        return False
+    if not _may_name_us(data):
         return False
     try:
         tool = parse_mapping(data, source=PYPROJECT).get("tool")
@@ -189,9 +198,10 @@ def _misspelt_table(path: Path) -> str | None:
     from iam_redshift.setup_file import parse_mapping
 
     try:
-        tool = parse_mapping(path.read_bytes()[: MAX_CONFIG_BYTES + 1], source=PYPROJECT).get(
-            "tool"
-        )
+        data = path.read_bytes()[: MAX_CONFIG_BYTES + 1]
+        if not _may_name_us(data):
+            return None
+        tool = parse_mapping(data, source=PYPROJECT).get("tool")
     except (OSError, SetupFileError):
         return None
     if not isinstance(tool, dict) or "iam-redshift" in tool:

@@ -9,7 +9,7 @@ from iam_redshift.document.manifest import read_manifest
 from iam_redshift.document.policy import PolicyDocument
 from iam_redshift.engine.checker import Checker
 from iam_redshift.findings import Finding
-from iam_redshift.render.bundle import JOURNAL_NAME, MANIFEST_NAME
+from iam_redshift.layout import JOURNAL_NAME, MANIFEST_NAME
 from iam_redshift.rules._base import BundleContext
 
 __all__ = ["lint_manifest_bundle"]

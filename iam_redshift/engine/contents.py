@@ -15,7 +15,7 @@ from iam_redshift.engine.checker import Checker
 from iam_redshift.engine.dump import lint_dump
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding
-from iam_redshift.render.bundle import JOURNAL_NAME, MANIFEST_NAME
+from iam_redshift.layout import JOURNAL_NAME, MANIFEST_NAME
 from iam_redshift.rules._base import BundleContext
 
 if TYPE_CHECKING:

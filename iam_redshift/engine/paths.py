@@ -17,7 +17,7 @@ from iam_redshift.engine.dump import looks_like_dump
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.errors import InputError
 from iam_redshift.findings import Finding
-from iam_redshift.render.bundle import JOURNAL_NAME, MANIFEST_NAME
+from iam_redshift.layout import JOURNAL_NAME, MANIFEST_NAME
 from iam_redshift.sources.discover import Excluded
 from iam_redshift.sources.files import MAX_DUMP_BYTES, ReadProblem, read_limited
 from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES

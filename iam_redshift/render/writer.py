@@ -35,7 +35,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from iam_redshift.errors import BundleWriteError
-from iam_redshift.render.bundle import JOURNAL_NAME, MANIFEST_NAME, RESERVED_NAMES
+from iam_redshift.layout import JOURNAL_NAME, MANIFEST_NAME, RESERVED_NAMES
 
 __all__ = [
     "JOURNAL_NAME",

@@ -9,7 +9,6 @@ only; parliament's own analyzer is never run (it reports trust policies as malfo
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Iterable, Iterator
@@ -67,6 +66,8 @@ def _closest(word: str, candidates: Iterable[str]) -> str | None:
     pool = [c for c in near if abs(len(c) - len(word)) <= 3]
     if not pool:
         return None
+    import difflib  # only when a name is unknown: not on every lint's import path
+
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.75)
     return close[0] if close else None
 

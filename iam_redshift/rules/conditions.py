@@ -8,7 +8,6 @@ matches a request, so the condition silently fails; a typed operator on a key of
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -222,6 +221,8 @@ def _key_problem(
         )
     # Not a key of its service at all: a typo when a known key is close, else perhaps newer
     # than the data (say nothing).
+    import difflib  # only when a name is unknown: not on every lint's import path
+
     close = difflib.get_close_matches(lowered, [t for t in of_service if "$" not in t], 1, 0.85)
     if not close:
         return None

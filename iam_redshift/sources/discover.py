@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iam_redshift.errors import InputError
-from iam_redshift.render.bundle import MANIFEST_NAME
+from iam_redshift.layout import MANIFEST_NAME
 from iam_redshift.sources.files import ReadProblem, read_limited
 from iam_redshift.sources.globs import glob_matches
 from iam_redshift.sources.recognise import is_candidate

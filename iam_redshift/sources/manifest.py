@@ -11,7 +11,7 @@ import os
 import stat
 from pathlib import Path, PurePosixPath
 
-from iam_redshift.render.bundle import MANIFEST_NAME
+from iam_redshift.layout import MANIFEST_NAME
 
 __all__ = ["listed_paths", "owned_paths", "rendered_manifest_paths", "safe_relative"]
 
