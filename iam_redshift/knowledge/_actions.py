@@ -3,6 +3,7 @@ does a wildcard pattern cover."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Iterator
 
@@ -217,9 +218,12 @@ def _matches(pattern: str) -> Iterator[tuple[Service, str]]:
     simple = pattern == f"{head}*"
     regex = None if simple else glob_regex(pattern)
     for service in _candidates(pattern):
-        for name in service.names:
+        names = service.names
+        # The names are sorted: those that start with the pattern's literal head are one run.
+        for at in range(bisect.bisect_left(names, head), len(names)):
+            name = names[at]
             if not name.startswith(head):
-                continue
+                break
             if simple or (regex is not None and regex.match(name)):
                 yield service, name
 

@@ -15,7 +15,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from iam_redshift.findings import Finding, Location, Severity
 from iam_redshift.model import TRUST_POLICY_DEFAULT_MAX
@@ -38,8 +38,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     """Another place a finding involves, in this or another file."""
 
     file: str
@@ -47,13 +46,14 @@ class Related:
     message: str
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """What a check yields: where (a pointer, in ``file`` or else the checked document), what,
     and optionally a severity other than the rule's default.
 
     ``key`` = (name, occurrence) points at the ``occurrence``-th (from 0) appearance of a member
     name in the object at ``pointer`` instead of at a value: where a duplicate key is.
+
+    Named tuples, as :class:`~iam_redshift.document.policy.Value` is: checks make many.
     """
 
     pointer: str

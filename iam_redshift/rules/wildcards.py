@@ -248,24 +248,32 @@ def _action_names(actions: Iterable[str]) -> list[str]:
     return [a.partition(":")[2] or a for a in actions]
 
 
+@functools.lru_cache(maxsize=4096)
+def _partial_wildcard_message(pattern: str) -> str | None:
+    """IR203's message for an Action value, or None when it says nothing: worked out once
+    per pattern, as the same patterns (ec2:Describe*) recur across policies."""
+    split = _split_action(pattern)
+    if split is None or _is_service_wide(pattern) or not has_wildcard(split[1]):
+        return None
+    matched = expand(pattern)
+    if not matched:
+        return None  # matches nothing known: IR501's to report
+    return (
+        f"{pattern} matches {_plural(len(matched), 'action')} "
+        f"({knowledge.service_data_note(pattern.partition(':')[0])}): "
+        f"{listed(_action_names(matched))}, and any AWS adds later that fit the "
+        "pattern; list the ones the role needs"
+    )
+
+
 def _check_partial_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.allow_statements():
         for value in statement.strings("Action"):
             if "*" not in value.text and "?" not in value.text:
                 continue  # the common case, decided without splitting
-            split = _split_action(value.text)
-            if split is None or _is_service_wide(value.text) or not has_wildcard(split[1]):
-                continue
-            matched = expand(value.text)
-            if not matched:
-                continue  # matches nothing known: IR501's to report
-            yield Hit(
-                value.pointer,
-                f"{value.text} matches {_plural(len(matched), 'action')} "
-                f"({knowledge.service_data_note(value.text.partition(':')[0])}): "
-                f"{listed(_action_names(matched))}, and any AWS adds later that fit the "
-                "pattern; list the ones the role needs",
-            )
+            message = _partial_wildcard_message(value.text)
+            if message is not None:
+                yield Hit(value.pointer, message)
 
 
 PARTIAL_WILDCARD = Rule(
