@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from iam_redshift.configuration.file import Config, Suppression
 from iam_redshift.engine.options import LintOptions, code_matches
 from iam_redshift.findings import Finding
 from iam_redshift.rules import all_rules
 from iam_redshift.sources.discover import matches_path
 from iam_redshift.sources.json_text import ParsedText, parse_json, resolve_pointer
+
+if TYPE_CHECKING:
+    from iam_redshift.configuration.file import Config, Suppression
 
 __all__ = ["UNUSED_SUPPRESSION", "Outcome", "RunScope", "Suppressed", "apply_config"]
 

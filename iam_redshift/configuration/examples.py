@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from iam_redshift.configuration.apply import RunScope, apply_config
 from iam_redshift.configuration.file import parse_config
 from iam_redshift.engine import LintOptions, iter_lint_contents
-from iam_redshift.findings import Finding
-from iam_redshift.rules._base import Example
+
+if TYPE_CHECKING:
+    from iam_redshift.findings import Finding
+    from iam_redshift.rules._base import Example
 
 __all__ = ["lint_contents_with_config", "lint_example"]
 

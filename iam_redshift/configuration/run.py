@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iam_redshift.configuration.apply import Outcome, RunScope, Suppressed, apply_config
 from iam_redshift.configuration.file import (
@@ -20,14 +21,16 @@ from iam_redshift.configuration.file import (
     find_config_warnings,
     load_config,
 )
-from iam_redshift.document.policy import DocumentKind
-from iam_redshift.engine import LintOptions
 from iam_redshift.engine.contents import Skipped, lint_document, lint_file_data
 from iam_redshift.engine.paths import iter_lint_paths
 from iam_redshift.errors import InputError
-from iam_redshift.findings import Finding
 from iam_redshift.sources.discover import Plan, below_named, plan_paths, walk
 from iam_redshift.sources.files import ReadProblem, read_limited
+
+if TYPE_CHECKING:
+    from iam_redshift.document.policy import DocumentKind
+    from iam_redshift.engine import LintOptions
+    from iam_redshift.findings import Finding
 
 __all__ = ["LintRequest", "LintRun", "repository_root", "resolve_config", "run_lint"]
 

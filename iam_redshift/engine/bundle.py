@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from iam_redshift.document.manifest import read_manifest
-from iam_redshift.document.policy import PolicyDocument
-from iam_redshift.engine.checker import Checker
-from iam_redshift.findings import Finding
 from iam_redshift.layout import JOURNAL_NAME, MANIFEST_NAME
 from iam_redshift.rules._base import BundleContext
+
+if TYPE_CHECKING:
+    from iam_redshift.document.policy import PolicyDocument
+    from iam_redshift.engine.checker import Checker
+    from iam_redshift.findings import Finding
 
 __all__ = ["lint_manifest_bundle"]
 

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from iam_redshift.document.manifest import ManifestView
 from iam_redshift.document.policy import DocumentKind, PolicyDocument, detect_kind
-from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding, Location
 from iam_redshift.rules import all_rules
-from iam_redshift.rules._base import BundleContext, Hit, LintContext, Rule
 from iam_redshift.setup_file import json_type
-from iam_redshift.sources.embedded import EmbeddedDocument, Positions, SourceFile
 from iam_redshift.sources.json_text import ParsedText, Unreadable, parse_json
+
+if TYPE_CHECKING:
+    from iam_redshift.document.manifest import ManifestView
+    from iam_redshift.engine.options import LintOptions
+    from iam_redshift.rules._base import BundleContext, Hit, LintContext, Rule
+    from iam_redshift.sources.embedded import EmbeddedDocument, Positions, SourceFile
 
 __all__ = ["INTERNAL_ERROR", "UNREADABLE", "Checker"]
 

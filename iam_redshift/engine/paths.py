@@ -10,19 +10,22 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iam_redshift.engine.checker import Checker
 from iam_redshift.engine.contents import Skipped, iter_lint_contents, lint_file_data
 from iam_redshift.engine.dump import looks_like_dump
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.errors import InputError
-from iam_redshift.findings import Finding
 from iam_redshift.layout import JOURNAL_NAME, MANIFEST_NAME
-from iam_redshift.sources.discover import Excluded
 from iam_redshift.sources.files import MAX_DUMP_BYTES, ReadProblem, read_limited
 from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
 from iam_redshift.sources.manifest import listed_paths
 from iam_redshift.sources.recognise import is_candidate
+
+if TYPE_CHECKING:
+    from iam_redshift.findings import Finding
+    from iam_redshift.sources.discover import Excluded
 
 __all__ = ["iter_lint_paths"]
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iam_redshift._version import __version__
 from iam_redshift.findings import Finding, Severity
-from iam_redshift.formats import Report
+
+if TYPE_CHECKING:
+    from iam_redshift.formats import Report
 
 
 def finding_to_json(finding: Finding) -> dict[str, Any]:

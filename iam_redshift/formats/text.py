@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from iam_redshift.findings import Finding, Severity
-from iam_redshift.formats import Report
+
+if TYPE_CHECKING:
+    from iam_redshift.formats import Report
 
 
 def summary(findings: Sequence[Finding], suppressed: int | None = None) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from iam_redshift.arn import ACCOUNT_ID, Arn, is_account_root, parse_arn, unique_id_kind
 from iam_redshift.matching import glob_match
-from iam_redshift.sources.embedded import holds_placeholder
+from iam_redshift.sources.placeholders import holds_placeholder
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Statement, Value

@@ -29,7 +29,7 @@ from iam_redshift.rules._common import (
     example_policy,
 )
 from iam_redshift.rules.wildcards import expand, has_wildcard, listed
-from iam_redshift.sources.embedded import PLACEHOLDER
+from iam_redshift.sources.placeholders import PLACEHOLDER
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Value

@@ -54,7 +54,7 @@ from iam_redshift.rules._principals import (
     setup_arns,
     trust_policy,
 )
-from iam_redshift.sources.embedded import holds_placeholder
+from iam_redshift.sources.placeholders import holds_placeholder
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Statement, Value

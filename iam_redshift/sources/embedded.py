@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from iam_redshift.sources.placeholders import PLACEHOLDER, holds_placeholder
+
 __all__ = [
     "PLACEHOLDER",
     "EmbeddedDocument",
@@ -27,9 +29,6 @@ __all__ = [
     "document_value",
     "holds_placeholder",
 ]
-
-#: What :meth:`Placeholder.text` writes: ``{{kind:reference}}``.
-PLACEHOLDER = re.compile(r"\{\{[a-z][a-z-]*:[^{}]*\}\}")
 
 
 def document_value(value: Any) -> Any:
@@ -42,12 +41,6 @@ def document_value(value: Any) -> Any:
         except (ValueError, RecursionError):
             return value
     return value
-
-
-def holds_placeholder(text: str) -> bool:
-    """Whether ``text`` holds a value that cannot be known offline (see :class:`Placeholder`):
-    rules judge what they can see and leave the rest alone."""
-    return "{{" in text and PLACEHOLDER.search(text) is not None
 
 
 #: Line and column (both from 1) of the element at a JSON pointer of the file.

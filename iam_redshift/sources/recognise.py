@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from iam_redshift.sources.embedded import Positions, SourceFile
 from iam_redshift.sources.json_text import ParsedText, Unreadable, parse_json
+
+if TYPE_CHECKING:
+    from iam_redshift.sources.embedded import Positions, SourceFile
 
 __all__ = [
     "INPUT_TYPES",

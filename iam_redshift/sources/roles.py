@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from iam_redshift.sources.embedded import EmbeddedDocument, RoleIdentity
+if TYPE_CHECKING:
+    from iam_redshift.sources.embedded import EmbeddedDocument, RoleIdentity
 
 __all__ = ["RoleIndex", "assign_role_kinds", "strings_in"]
 
