@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import signal
 import sys
 from collections.abc import Sequence
@@ -89,6 +90,11 @@ def main(
 
 def main_entry() -> None:
     """The console script: run :func:`main` and exit with its status."""
+    # The process is ours: collect young objects less often, as mypy does. A lint allocates
+    # many short-lived containers while its caches and the action data only grow, so the
+    # default thresholds re-scan those again and again (about 7% of linting the 1,645 AWS
+    # managed policies). The library's callers keep their own settings.
+    gc.set_threshold(50_000, 20, 100)
     if hasattr(signal, "SIGPIPE"):
         # Like other Unix tools when the reader of the output goes away (``| head``): the next
         # write ends the process by SIGPIPE, quietly, and the shell reports status 141. Python
