@@ -25,6 +25,7 @@ from iam_redshift.rules._common import (
     POLICY_CHECKS,
     REDSHIFT_ACTIONS,
     RESOURCE,
+    allow,
     data_note,
     example_policy,
 )
@@ -209,16 +210,10 @@ UNKNOWN_ACTION = Rule.declare(
     check_document=_check_unknown_actions,
     references=(ACTIONS_TABLE, ACTION, POLICY_CHECKS),
     bad=Example.document(
-        example_policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredential", "Resource": DBUSER_ARN}
-        ),
+        example_policy(allow("redshift:GetClusterCredential", DBUSER_ARN)),
         note="the action is GetClusterCredentials",
     ),
-    good=Example.document(
-        example_policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": DBUSER_ARN}
-        )
-    ),
+    good=Example.document(example_policy(allow("redshift:GetClusterCredentials", DBUSER_ARN))),
 )
 
 # -- IR502 --------------------------------------------------------------------------------------
@@ -329,19 +324,9 @@ RESOURCE_TYPE = Rule.declare(
     kinds=frozenset({"permissions"}),
     references=(ACTIONS_TABLE, REDSHIFT_ACTIONS, RESOURCE),
     bad=Example.document(
-        example_policy(
-            {
-                "Effect": "Allow",
-                "Action": "redshift:GetClusterCredentials",
-                "Resource": "arn:aws:s3:::analytics-bucket",
-            }
-        )
+        example_policy(allow("redshift:GetClusterCredentials", "arn:aws:s3:::analytics-bucket"))
     ),
-    good=Example.document(
-        example_policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": DBUSER_ARN}
-        )
-    ),
+    good=Example.document(example_policy(allow("redshift:GetClusterCredentials", DBUSER_ARN))),
 )
 
 # -- IR504 --------------------------------------------------------------------------------------
@@ -394,19 +379,14 @@ UNKNOWN_REGION = Rule.declare(
     references=(REGIONS, RESOURCE),
     bad=Example.document(
         example_policy(
-            {
-                "Effect": "Allow",
-                "Action": "redshift:GetClusterCredentials",
-                "Resource": "arn:aws:redshift:us-esat-1:123456789012:dbuser:analytics/etl_user",
-            }
+            allow(
+                "redshift:GetClusterCredentials",
+                "arn:aws:redshift:us-esat-1:123456789012:dbuser:analytics/etl_user",
+            )
         ),
         note="us-east-1, mistyped",
     ),
-    good=Example.document(
-        example_policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": DBUSER_ARN}
-        )
-    ),
+    good=Example.document(example_policy(allow("redshift:GetClusterCredentials", DBUSER_ARN))),
 )
 
 RULES = (UNKNOWN_ACTION, RESOURCE_TYPE, UNKNOWN_REGION)

@@ -24,6 +24,7 @@ from iam_redshift.rules._common import (
     MULTIVALUED,
     OPERATORS,
     POLICY_CHECKS,
+    allow,
     data_note,
     example_policy,
 )
@@ -293,6 +294,9 @@ def _check_condition_keys(document: PolicyDocument, context: LintContext) -> Ite
                 yield Hit(pointer, problem)
 
 
+#: The condition both examples carry: a Redshift key, which S3 actions do not support.
+_DBUSER_CONDITION = {"StringEquals": {"redshift:DbUser": "etl_user"}}
+
 CONDITION_FIT = Rule.declare(
     """
     IR503 condition-key-mismatch (warning)
@@ -315,22 +319,12 @@ CONDITION_FIT = Rule.declare(
     references=(CONDITION, OPERATORS, GLOBAL_KEYS, MULTIVALUED, ACTIONS_TABLE, POLICY_CHECKS),
     bad=Example.document(
         example_policy(
-            {
-                "Effect": "Allow",
-                "Action": "s3:GetObject",
-                "Resource": "arn:aws:s3:::analytics-bucket/*",
-                "Condition": {"StringEquals": {"redshift:DbUser": "etl_user"}},
-            }
+            allow("s3:GetObject", "arn:aws:s3:::analytics-bucket/*", Condition=_DBUSER_CONDITION)
         )
     ),
     good=Example.document(
         example_policy(
-            {
-                "Effect": "Allow",
-                "Action": "redshift:GetClusterCredentials",
-                "Resource": DBUSER_ARN,
-                "Condition": {"StringEquals": {"redshift:DbUser": "etl_user"}},
-            }
+            allow("redshift:GetClusterCredentials", DBUSER_ARN, Condition=_DBUSER_CONDITION)
         )
     ),
 )

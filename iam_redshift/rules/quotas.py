@@ -19,7 +19,7 @@ from iam_redshift.model import (
     valid_role_path,
 )
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
-from iam_redshift.rules._common import QUOTAS
+from iam_redshift.rules._common import QUOTAS, allow, example_policy
 
 if TYPE_CHECKING:
     from iam_redshift.document.manifest import ManifestView
@@ -246,28 +246,14 @@ ROLE_NAMES = Rule.declare(
     check_manifest=_check_manifest_roles,
     references=(CREATE_ROLE, QUOTAS),
     bad=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": "sts:AssumeRole",
-                    "Resource": "arn:aws:iam::123456789012:role/Redshift Access Role",
-                }
-            ],
-        }
+        example_policy(
+            allow("sts:AssumeRole", "arn:aws:iam::123456789012:role/Redshift Access Role")
+        )
     ),
     good=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": "sts:AssumeRole",
-                    "Resource": "arn:aws:iam::123456789012:role/Redshift-Access-Role-1",
-                }
-            ],
-        }
+        example_policy(
+            allow("sts:AssumeRole", "arn:aws:iam::123456789012:role/Redshift-Access-Role-1")
+        )
     ),
 )
 

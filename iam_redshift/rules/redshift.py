@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from iam_redshift.matching import glob_match
 from iam_redshift.model import RedshiftCluster, RedshiftServerless, Setup
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Rule
-from iam_redshift.rules._common import REDSHIFT_ACTIONS
+from iam_redshift.rules._common import REDSHIFT_ACTIONS, allow, example_policy
 from iam_redshift.rules._redshift import (
     ACCESS_POLICY,
     ACCOUNT,
@@ -42,11 +42,9 @@ from iam_redshift.rules._redshift import (
     TAKES,
     WILDCARD,
     WORKGROUP,
-    allow,
     cluster_example_setup,
     covers,
     own_account,
-    policy,
 )
 
 if TYPE_CHECKING:
@@ -124,7 +122,7 @@ COMPANION_GRANT = Rule.declare(
     references=(IAM_CREDENTIALS, GET_CLUSTER_CREDENTIALS, JDBC_OPTIONS),
     bad=Example.bundle(
         {
-            ACCESS_POLICY: policy(
+            ACCESS_POLICY: example_policy(
                 allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]),
             )
         },
@@ -189,14 +187,14 @@ WRONG_RESOURCE_TYPE = Rule.declare(
     kinds=frozenset({"permissions"}),
     references=(REDSHIFT_ACTIONS, IAM_CREDENTIALS),
     bad=Example.document(
-        policy(
+        example_policy(
             allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]),
             allow("redshift:CreateClusterUser", [DBUSER, DBGROUP]),
             allow("redshift:JoinGroup", DBGROUP),
         )
     ),
     good=Example.document(
-        policy(
+        example_policy(
             allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]),
             allow("redshift:CreateClusterUser", DBUSER),
             allow("redshift:JoinGroup", DBGROUP),
@@ -257,7 +255,7 @@ DBUSER_ACCOUNT = Rule.declare(
     kinds=frozenset({"permissions"}),
     references=(GET_CLUSTER_CREDENTIALS, IAM_CREDENTIALS),
     bad=Example.document(
-        policy(
+        example_policy(
             allow(
                 "redshift:GetClusterCredentials",
                 "arn:aws:redshift:us-east-1:210987654321:dbuser:analytics/etl_user",
@@ -267,7 +265,7 @@ DBUSER_ACCOUNT = Rule.declare(
         instance_role=INSTANCE,
     ),
     good=Example.document(
-        policy(allow("redshift:GetClusterCredentials", DBUSER)), instance_role=INSTANCE
+        example_policy(allow("redshift:GetClusterCredentials", DBUSER)), instance_role=INSTANCE
     ),
 )
 
@@ -341,10 +339,10 @@ UNBOUND_USER = Rule.declare(
     kinds=frozenset({"permissions"}),
     references=(RESOURCE_POLICIES, JDBC_OPTIONS),
     bad=Example.document(
-        policy(allow("redshift:GetClusterCredentials", f"{ARN}:dbuser:analytics/*"))
+        example_policy(allow("redshift:GetClusterCredentials", f"{ARN}:dbuser:analytics/*"))
     ),
     good=Example.document(
-        policy(
+        example_policy(
             allow(
                 "redshift:GetClusterCredentials",
                 f"{ARN}:dbuser:analytics/${{redshift:DbUser}}",
@@ -417,7 +415,7 @@ SESSION_DURATION = Rule.declare(
     check_document=_check_duration,
     references=(ROLE_CHAINING, GET_CLUSTER_CREDENTIALS),
     bad=Example.document(
-        policy(
+        example_policy(
             allow(
                 "sts:AssumeRole",
                 f"arn:aws:iam::{ACCOUNT}:role/Redshift-Access-Role-1",
@@ -426,7 +424,7 @@ SESSION_DURATION = Rule.declare(
         )
     ),
     good=Example.document(
-        policy(
+        example_policy(
             allow(
                 "sts:AssumeRole",
                 f"arn:aws:iam::{ACCOUNT}:role/Redshift-Access-Role-1",
@@ -482,12 +480,12 @@ MIXED_TARGETS = Rule.declare(
     kinds=frozenset({"permissions"}),
     references=(REDSHIFT_ACTIONS, SERVERLESS_ACTIONS),
     bad=Example.document(
-        policy(
+        example_policy(
             allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]),
             allow("redshift-serverless:GetCredentials", WORKGROUP),
         )
     ),
-    good=Example.document(policy(allow("redshift-serverless:GetCredentials", WORKGROUP))),
+    good=Example.document(example_policy(allow("redshift-serverless:GetCredentials", WORKGROUP))),
 )
 
 # -- IR607 -------------------------------------------------------------------------------------
@@ -568,11 +566,11 @@ CREDENTIALS_ON_STAR = Rule.declare(
     kinds=frozenset({"permissions"}),
     references=(IAM_CREDENTIALS, REDSHIFT_ACTIONS),
     bad=Example.bundle(
-        {ACCESS_POLICY: policy(allow("redshift:GetClusterCredentials", "*"))},
+        {ACCESS_POLICY: example_policy(allow("redshift:GetClusterCredentials", "*"))},
         setup=cluster_example_setup(),
     ),
     good=Example.bundle(
-        {ACCESS_POLICY: policy(allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]))},
+        {ACCESS_POLICY: example_policy(allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]))},
         setup=cluster_example_setup(),
     ),
 )

@@ -11,17 +11,21 @@ from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
-from iam_redshift.rules._common import LEAST_PRIVILEGE, POLICY_CHECKS, RESOURCE
+from iam_redshift.rules._common import (
+    LEAST_PRIVILEGE,
+    POLICY_CHECKS,
+    RESOURCE,
+    allow,
+    example_policy,
+)
 from iam_redshift.rules.wildcards import (
     ACCESS_ROLE_ARN,
     ASSUME_ROLE,
     PASS_ROLE,
     POLICY_VARIABLE,
-    allow,
     grants_action,
     has_wildcard,
     may_match_role,
-    policy,
 )
 
 if TYPE_CHECKING:
@@ -75,10 +79,10 @@ ASSUME_ROLE_WILDCARD = Rule.declare(
     kinds=frozenset({"permissions"}),
     references=(ASSUME_ROLE, RESOURCE, LEAST_PRIVILEGE),
     bad=Example.document(
-        policy(allow("sts:AssumeRole", "arn:aws:iam::123456789012:role/*")),
+        example_policy(allow("sts:AssumeRole", "arn:aws:iam::123456789012:role/*")),
         note="every role in the account",
     ),
-    good=Example.document(policy(allow("sts:AssumeRole", [ACCESS_ROLE_ARN]))),
+    good=Example.document(example_policy(allow("sts:AssumeRole", [ACCESS_ROLE_ARN]))),
 )
 
 
@@ -174,9 +178,9 @@ PASS_ROLE_WILDCARD = Rule.declare(
     check_document=_check_pass_role_wildcard,
     kinds=frozenset({"permissions"}),
     references=(PASS_ROLE, POLICY_CHECKS, LEAST_PRIVILEGE),
-    bad=Example.document(policy(allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"))),
+    bad=Example.document(example_policy(allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"))),
     good=Example.document(
-        policy(
+        example_policy(
             allow(
                 "iam:PassRole",
                 ACCESS_ROLE_ARN,
@@ -204,10 +208,10 @@ PASS_ROLE_PREFIX = Rule.declare(
     kinds=frozenset({"permissions"}),
     references=(PASS_ROLE, POLICY_CHECKS, LEAST_PRIVILEGE),
     bad=Example.document(
-        policy(allow("iam:PassRole", "arn:aws:iam::123456789012:role/Redshift-Access-*"))
+        example_policy(allow("iam:PassRole", "arn:aws:iam::123456789012:role/Redshift-Access-*"))
     ),
     good=Example.document(
-        policy(
+        example_policy(
             allow(
                 "iam:PassRole",
                 "arn:aws:iam::123456789012:role/Redshift-Access-*",

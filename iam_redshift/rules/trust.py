@@ -30,6 +30,7 @@ from iam_redshift.arn import (
 )
 from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+from iam_redshift.rules._common import allow, example_policy
 from iam_redshift.rules._principals import (
     ACCESS_ARN,
     ARNS,
@@ -243,23 +244,13 @@ PARTITION_OR_ACCOUNT = Rule.declare(
     check_document=_check_partition_and_account,
     references=(ARNS, "https://repost.aws/questions/QUNW6avAGBRrmYapcIhGFmig"),
     bad=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": "sts:AssumeRole",
-                    "Resource": "arn:aws-cn:iam::123456789012:role/Redshift-Access-Role-1",
-                }
-            ],
-        },
+        example_policy(
+            allow("sts:AssumeRole", "arn:aws-cn:iam::123456789012:role/Redshift-Access-Role-1")
+        ),
         instance_role=INSTANCE_ARN,
     ),
     good=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": ACCESS_ARN}],
-        },
+        example_policy(allow("sts:AssumeRole", ACCESS_ARN)),
         instance_role=INSTANCE_ARN,
     ),
 )

@@ -29,6 +29,8 @@ from iam_redshift.rules._common import (
     POLICY_CHECKS,
     REDSHIFT_ACTIONS,
     RESOURCE,
+    allow,
+    example_policy,
 )
 
 if TYPE_CHECKING:
@@ -44,17 +46,7 @@ ACCESS_ROLE_ARN = "arn:aws:iam::123456789012:role/Redshift-Access-Role-1"
 _DBUSER = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"
 
 
-def policy(*statements: dict[str, object]) -> dict[str, object]:
-    """A policy document of ``statements``, for examples."""
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def allow(action: object, resource: object, **more: object) -> dict[str, object]:
-    """An Allow statement, for examples."""
-    return {"Effect": "Allow", "Action": action, "Resource": resource, **more}
-
-
-_GOOD = policy(allow("redshift:GetClusterCredentials", _DBUSER))
+_GOOD = example_policy(allow("redshift:GetClusterCredentials", _DBUSER))
 
 
 # -- shared helpers -----------------------------------------------------------------------------
@@ -188,7 +180,7 @@ ALL_ACTIONS = Rule.declare(
     kinds=frozenset({"permissions"}),
     references=(ACTION, NOT_ACTION, POLICY_CHECKS, LEAST_PRIVILEGE),
     bad=Example.document(
-        policy(allow("*", "arn:aws:redshift:us-east-1:123456789012:cluster:analytics")),
+        example_policy(allow("*", "arn:aws:redshift:us-east-1:123456789012:cluster:analytics")),
         note="every action of every service, even on one cluster",
     ),
     good=Example.document(_GOOD),
@@ -244,7 +236,7 @@ SERVICE_WILDCARD = Rule.declare(
     check_document=_check_service_wildcard,
     kinds=frozenset({"permissions"}),
     references=(ACTION, LEAST_PRIVILEGE, REDSHIFT_ACTIONS),
-    bad=Example.document(policy(allow("redshift:*", _DBUSER))),
+    bad=Example.document(example_policy(allow("redshift:*", _DBUSER))),
     good=Example.document(_GOOD),
 )
 
@@ -287,7 +279,7 @@ PARTIAL_WILDCARD = Rule.declare(
     check_document=_check_partial_wildcard,
     kinds=frozenset({"permissions"}),
     references=(ACTION, LEAST_PRIVILEGE),
-    bad=Example.document(policy(allow("redshift:Get*", _DBUSER))),
+    bad=Example.document(example_policy(allow("redshift:Get*", _DBUSER))),
     good=Example.document(_GOOD),
 )
 
@@ -381,7 +373,7 @@ STAR_RESOURCE = Rule.declare(
     check_document=_check_star_resource,
     kinds=frozenset({"permissions"}),
     references=(RESOURCE, ACTIONS_TABLE, REDSHIFT_ACTIONS, LEAST_PRIVILEGE),
-    bad=Example.document(policy(allow("redshift:GetClusterCredentials", "*"))),
+    bad=Example.document(example_policy(allow("redshift:GetClusterCredentials", "*"))),
     good=Example.document(_GOOD),
 )
 
@@ -417,7 +409,7 @@ NOT_RESOURCE_RULE = Rule.declare(
     kinds=frozenset({"permissions"}),
     references=(NOT_RESOURCE, POLICY_CHECKS),
     bad=Example.document(
-        policy(
+        example_policy(
             {
                 "Effect": "Allow",
                 "Action": "redshift:GetClusterCredentials",
