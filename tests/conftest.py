@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,3 +84,15 @@ def assert_render_refuses(setup: Path, content: bytes, words: list[str]) -> None
     for word in words:
         assert word in lines[0]
     assert not out.exists()
+
+
+def modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter (in the repository) has imported after running ``code``."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    return set(result.stdout.splitlines()[-1].split())
