@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
-from iam_redshift.rules._common import QUOTAS
+from iam_redshift.rules._common import QUOTAS, example_policy
 from iam_redshift.sources.json_text import escape_pointer
 
 if TYPE_CHECKING:
@@ -405,15 +405,12 @@ CHARACTERS = Rule.declare(
     bad_also=frozenset({"IR403"}),
     references=(QUOTAS,),
     bad=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    **_PERMISSIONS["Statement"][0],
-                    "Resource": "arn:aws:iam::123456789012:role/Redshift\u2011Access",
-                }
-            ],
-        }
+        example_policy(
+            {
+                **_PERMISSIONS["Statement"][0],
+                "Resource": "arn:aws:iam::123456789012:role/Redshift\u2011Access",
+            }
+        )
     ),
     good=Example.document(_PERMISSIONS),
 )

@@ -153,9 +153,8 @@ POLICY_SIZE = Rule.declare(
     kinds=frozenset({"permissions"}),
     references=(QUOTAS,),
     bad=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
+        example_policy(
+            *(
                 {
                     "Sid": f"Read{i}",
                     "Effect": "Allow",
@@ -163,21 +162,18 @@ POLICY_SIZE = Rule.declare(
                     "Resource": f"arn:aws:iam::123456789012:role/Redshift-Access-Role-{i:04d}",
                 }
                 for i in range(80)
-            ],
-        }
+            )
+        )
     ),
     good=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "ReadAccessRoles",
-                    "Effect": "Allow",
-                    "Action": "iam:GetRole",
-                    "Resource": "arn:aws:iam::123456789012:role/Redshift-Access-Role-1",
-                }
-            ],
-        }
+        example_policy(
+            {
+                "Sid": "ReadAccessRoles",
+                "Effect": "Allow",
+                "Action": "iam:GetRole",
+                "Resource": "arn:aws:iam::123456789012:role/Redshift-Access-Role-1",
+            }
+        )
     ),
 )
 
