@@ -379,10 +379,7 @@ UNKNOWN_REGION = Rule.declare(
     references=(REGIONS, RESOURCE),
     bad=Example.document(
         example_policy(
-            allow(
-                "redshift:GetClusterCredentials",
-                "arn:aws:redshift:us-esat-1:123456789012:dbuser:analytics/etl_user",
-            )
+            allow("redshift:GetClusterCredentials", DBUSER_ARN.replace("us-east-1", "us-esat-1"))
         ),
         note="us-east-1, mistyped",
     ),
