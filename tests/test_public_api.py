@@ -53,15 +53,22 @@ def test_the_names_type_checkers_see_are_the_public_names() -> None:
 
 
 def test_library_errors_share_a_base_apart_from_usage_errors() -> None:
-    from iam_redshift.errors import (
-        BundleWriteError,
-        ConfigError,
-        IamRedshiftError,
-        InputError,
-        SetupFileError,
-        UsageError,
-    )
+    from iam_redshift import errors
 
-    for error in (BundleWriteError, ConfigError, InputError, SetupFileError):
-        assert issubclass(error, IamRedshiftError)
-        assert not issubclass(error, UsageError)
+    # Every error class the module defines, so that a new one is held to the rule too.
+    library = {
+        value
+        for value in vars(errors).values()
+        if isinstance(value, type)
+        and issubclass(value, Exception)
+        and value.__module__ == errors.__name__
+    } - {errors.IamRedshiftError, errors.UsageError}
+    assert {e.__name__ for e in library} >= {
+        "BundleWriteError",
+        "ConfigError",
+        "InputError",
+        "SetupFileError",
+    }
+    for error in library:
+        assert issubclass(error, errors.IamRedshiftError), error
+        assert not issubclass(error, errors.UsageError), error
