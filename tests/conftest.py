@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,3 +68,31 @@ def run_cli(*args: str, stdin: bytes = b"") -> Result:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(args), stdin=io.BytesIO(stdin), stdout=out, stderr=err)
     return Result(code, out.getvalue(), err.getvalue())
+
+
+def assert_render_refuses(setup: Path, content: bytes, words: list[str]) -> None:
+    """``iam-redshift render SETUP -o OUT`` with ``content`` in ``setup`` exits 2 with one error
+    line that names the file and holds each of ``words``, and writes nothing."""
+    setup.write_bytes(content)
+    out = setup.parent / "out"
+    result = run_cli("render", str(setup), "-o", str(out))
+    assert result.code == 2, result.out
+    assert result.out == ""
+    lines = result.err.splitlines()
+    assert len(lines) == 1, result.err  # and so no traceback
+    assert lines[0].startswith(f"iam-redshift: error: {setup}: ")
+    for word in words:
+        assert word in lines[0]
+    assert not out.exists()
+
+
+def modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter (in the repository) has imported after running ``code``."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    return set(result.stdout.splitlines()[-1].split())

@@ -245,6 +245,19 @@ def _rendered() -> dict[str, str]:
     return dict(render_bundle(setup).files())
 
 
+def rendered_with(*keys: str | int, value: object) -> dict[str, str]:
+    """The files of :func:`_rendered`'s bundle, the manifest's value at ``keys`` replaced."""
+    files = _rendered()
+    manifest = json.loads(files["iam-redshift.json"])
+    *parents, last = keys
+    inner = manifest
+    for key in parents:
+        inner = inner[key]
+    inner[last] = value
+    files["iam-redshift.json"] = json.dumps(manifest)
+    return files
+
+
 _BUNDLE: dict[str, str] = {}
 
 

@@ -32,25 +32,27 @@ def setup_of(*targets: RedshiftCluster | RedshiftServerless, partition: str = "a
     )
 
 
-def test_provisioned_role_text() -> None:
-    result = run_cli("connection", LEAST_PRIVILEGE_EXAMPLE, "Redshift-ETL")
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        (
+            "Redshift-ETL",
+            "jdbc:redshift:iam://analytics:us-east-1/dev?DbUser=etl_user&DbGroups=etl&AutoCreate=true",
+        ),
+        (
+            "Redshift-Reporting",
+            "jdbc:redshift:iam://"
+            "reporting.123456789012.eu-west-1.redshift-serverless.amazonaws.com:5439/dev",
+        ),
+    ],
+    ids=["provisioned", "serverless"],
+)
+def test_role_text(role: str, url: str) -> None:
+    result = run_cli("connection", LEAST_PRIVILEGE_EXAMPLE, role)
     assert result.code == 0, result.err
     assert result.out.splitlines() == [
-        "Role ARN (IAM-based authentication): arn:aws:iam::123456789012:role/Redshift-ETL",
-        "JDBC URL: jdbc:redshift:iam://analytics:us-east-1/dev"
-        "?DbUser=etl_user&DbGroups=etl&AutoCreate=true",
-        "Advanced connection settings:",
-        *DISABLE_CACHE,
-    ]
-
-
-def test_serverless_role_text() -> None:
-    result = run_cli("connection", LEAST_PRIVILEGE_EXAMPLE, "Redshift-Reporting")
-    assert result.code == 0, result.err
-    assert result.out.splitlines() == [
-        "Role ARN (IAM-based authentication): arn:aws:iam::123456789012:role/Redshift-Reporting",
-        "JDBC URL: jdbc:redshift:iam://"
-        "reporting.123456789012.eu-west-1.redshift-serverless.amazonaws.com:5439/dev",
+        f"Role ARN (IAM-based authentication): arn:aws:iam::123456789012:role/{role}",
+        f"JDBC URL: {url}",
         "Advanced connection settings:",
         *DISABLE_CACHE,
     ]

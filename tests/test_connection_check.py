@@ -160,23 +160,30 @@ def test_connection_settings_feed_the_check() -> None:
     assert settings.iam_disable_cache
 
 
-def test_an_endpoint_url_skips_describe_clusters() -> None:
-    url = (
-        "jdbc:redshift:iam://analytics.abc123xyz.us-east-1.redshift.amazonaws.com:5439/dev"
-        "?dbuser=etl_user"
-    )
+@pytest.mark.parametrize(
+    ("url", "role", "read", "actions"),
+    [
+        (
+            "jdbc:redshift:iam://analytics.abc123xyz.us-east-1.redshift.amazonaws.com:5439/dev"
+            "?dbuser=etl_user",
+            "Redshift-ETL",
+            {"cluster_id": "analytics", "region": "us-east-1", "db_user": "etl_user"},
+            ["redshift:GetClusterCredentials", "redshift:GetClusterCredentials"],
+        ),
+        (
+            "jdbc:redshift:iam://reporting.123456789012.eu-west-1.redshift-serverless.amazonaws.com:5439/dev",
+            "Redshift-Reporting",
+            {"workgroup": "reporting", "account_id": "123456789012", "region": "eu-west-1"},
+            ["redshift-serverless:GetCredentials"],
+        ),
+    ],
+    ids=["cluster-endpoint-skips-describe-clusters", "serverless-endpoint-names-the-workgroup"],
+)
+def test_an_endpoint_url(url: str, role: str, read: dict[str, str], actions: list[str]) -> None:
     settings = parse_jdbc_url(url)
-    assert (settings.cluster_id, settings.region, settings.db_user) == (
-        "analytics",
-        "us-east-1",
-        "etl_user",
-    )
-    check = check_connection(bundle(), "Redshift-ETL", settings)
-    assert [v.call.action for v in check.verdicts] == [
-        "sts:AssumeRole",
-        "redshift:GetClusterCredentials",
-        "redshift:GetClusterCredentials",
-    ]
+    assert {name: getattr(settings, name) for name in read} == read
+    check = check_connection(bundle(), role, settings)
+    assert [v.call.action for v in check.verdicts] == ["sts:AssumeRole", *actions]
     assert check.allowed
 
 
@@ -190,22 +197,9 @@ def test_group_federation_calls_get_cluster_credentials_with_iam() -> None:
     assert last.decision.verdict is Verdict.IMPLICITLY_DENIED
 
 
-def test_serverless_endpoint_names_workgroup_account_and_region() -> None:
+def test_a_role_without_serverless_permissions_cannot_connect_to_the_workgroup() -> None:
     url = "jdbc:redshift:iam://reporting.123456789012.eu-west-1.redshift-serverless.amazonaws.com:5439/dev"
-    settings = parse_jdbc_url(url)
-    assert (settings.workgroup, settings.account_id, settings.region) == (
-        "reporting",
-        "123456789012",
-        "eu-west-1",
-    )
-    check = check_connection(bundle(), "Redshift-Reporting", settings)
-    assert [v.call.action for v in check.verdicts] == [
-        "sts:AssumeRole",
-        "redshift-serverless:GetCredentials",
-    ]
-    assert check.allowed
-    # The ETL role has no serverless permissions.
-    assert not check_connection(bundle(), "Redshift-ETL", settings).allowed
+    assert not check_connection(bundle(), "Redshift-ETL", parse_jdbc_url(url)).allowed
 
 
 def test_an_explicit_deny_is_named(bundle_dir: Path) -> None:

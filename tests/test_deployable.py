@@ -4,8 +4,6 @@ the policy documents of the ``json`` output."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ from iam_redshift.render.terraform import (
     terraform_configuration,
     unescape,
 )
-from tests.conftest import EXAMPLE, REPO, run_cli
+from tests.conftest import EXAMPLE, REPO, modules_after, run_cli
 
 LEAST_PRIVILEGE_EXAMPLE = REPO / "examples" / "least-privilege.toml"
 SETUP_FILES = [EXAMPLE, LEAST_PRIVILEGE_EXAMPLE]
@@ -284,17 +282,6 @@ def test_unknown_format_is_a_usage_error() -> None:
 
 
 def test_seed_render_imports_neither_deployable_module() -> None:
-    code = (
-        "import sys; from iam_redshift.cli import main; main(['render', sys.argv[1]]);"
-        "print(sorted(m for m in sys.modules if m.startswith('iam_redshift.render')),"
-        " file=sys.stderr)"
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", code, str(EXAMPLE)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    loaded = completed.stderr
+    loaded = modules_after(f"from iam_redshift.cli import main\nmain(['render', {str(EXAMPLE)!r}])")
     for module in ("cloudformation", "terraform", "least_privilege"):
         assert f"iam_redshift.render.{module}" not in loaded

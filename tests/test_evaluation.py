@@ -18,6 +18,7 @@ from iam_redshift.evaluation import (
     substitute,
 )
 from iam_redshift.matching import glob_match
+from tests.fuzz_inputs import ELEMENTS
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/Redshift-ETL"
@@ -355,16 +356,7 @@ JSON = st.recursive(
         | st.dictionaries(
             st.sampled_from(
                 [
-                    "Effect",
-                    "Action",
-                    "NotAction",
-                    "Resource",
-                    "NotResource",
-                    "Principal",
-                    "NotPrincipal",
-                    "Condition",
-                    "Statement",
-                    "Version",
+                    *ELEMENTS,
                     "StringLike",
                     "Null",
                     "ForAllValues:StringEquals",

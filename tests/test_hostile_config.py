@@ -273,26 +273,18 @@ def test_github_annotations_name_files_from_the_repository_root(
 
 @pytest.mark.parametrize("bad_path", ["", "a" * 2000 + ".json", "/abs.json", "../out.json"])
 def test_a_bad_document_path_in_a_manifest_is_ir107(here: Path, bad_path: str) -> None:
-    from tests.fuzz_inputs import _rendered
+    from tests.fuzz_inputs import rendered_with
 
-    files = _rendered()
-    manifest = json.loads(files["iam-redshift.json"])
-    manifest["documents"][0]["path"] = bad_path
-    files["iam-redshift.json"] = json.dumps(manifest)
-    write_tree(here / "b", dict(files))
+    write_tree(here / "b", rendered_with("documents", 0, "path", value=bad_path))
     found = json.loads(run_cli("lint", "--isolated", "--format", "json", "b").out)["findings"]
     at_path = {f["code"] for f in found if f["pointer"] == "/documents/0/path"}
     assert at_path == {"IR107"}
 
 
 def test_a_bad_role_name_in_a_manifest_is_still_ir403(here: Path) -> None:
-    from tests.fuzz_inputs import _rendered
+    from tests.fuzz_inputs import rendered_with
 
-    files = _rendered()
-    manifest = json.loads(files["iam-redshift.json"])
-    manifest["access_roles"][0]["name"] = "Bad Name"
-    files["iam-redshift.json"] = json.dumps(manifest)
-    write_tree(here / "b", dict(files))
+    write_tree(here / "b", rendered_with("access_roles", 0, "name", value="Bad Name"))
     found = json.loads(run_cli("lint", "--isolated", "--format", "json", "b").out)["findings"]
     assert "IR403" in {f["code"] for f in found}
 

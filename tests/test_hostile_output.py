@@ -102,13 +102,11 @@ def test_messages_on_stderr_are_escaped_too(here: Path) -> None:
 
 
 def test_a_manifest_listing_a_surrogate_path_is_a_finding(here: Path) -> None:
-    from tests.fuzz_inputs import _rendered
+    from tests.fuzz_inputs import rendered_with
 
-    files = _rendered()
-    manifest = json.loads(files["iam-redshift.json"])
-    manifest["documents"][0]["path"] = "\ud800/trust-policy.json"
-    files["iam-redshift.json"] = json.dumps(manifest)
-    write_tree(here / "bundle", dict(files))
+    write_tree(
+        here / "bundle", rendered_with("documents", 0, "path", value="\ud800/trust-policy.json")
+    )
     code, out, err = run_strict("lint", "--isolated", "--format", "json", "bundle")
     assert code == 1, err
     assert "IR107" in {f["code"] for f in json.loads(out)["findings"]}

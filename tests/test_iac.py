@@ -228,19 +228,16 @@ def test_rendered_templates_lint_like_the_bundle_they_come_from(index: int) -> N
     bundle = render_bundle(setup)
     expected = Counter((f.code, f.file.split("/")[0]) for f in lint_bundle(bundle))
 
-    ids = {v: k for k, v in cloudformation.logical_ids(bundle).items()}
-    template = cloudformation.dump_template(bundle).encode()
-    linted = lint_file_data("t.cfn.json", template)
-    assert not isinstance(linted, Skipped)
-    roles = Counter((f.code, ids[f.pointer.split("/")[2]]) for f in linted)
-    assert roles == expected
-
-    names = {v: k for k, v in terraform.resource_names(bundle).items()}
-    configuration = terraform.dump_configuration(bundle).encode()
-    linted = lint_file_data("t.tf.json", configuration)
-    assert not isinstance(linted, Skipped)
-    roles = Counter((f.code, names[f.pointer.split("/")[3]]) for f in linted)
-    assert roles == expected
+    # Each format names a role's resource at its own place in a finding's pointer:
+    # /Resources/<logical id>/... and /resource/<type>/<name>/...
+    for name, text, role_of, at in (
+        ("t.cfn.json", cloudformation.dump_template(bundle), cloudformation.logical_ids(bundle), 2),
+        ("t.tf.json", terraform.dump_configuration(bundle), terraform.resource_names(bundle), 3),
+    ):
+        linted = lint_file_data(name, text.encode())
+        assert not isinstance(linted, Skipped)
+        roles = {resource: role for role, resource in role_of.items()}
+        assert Counter((f.code, roles[f.pointer.split("/")[at]]) for f in linted) == expected
 
 
 # -- reading ---------------------------------------------------------------------------------------

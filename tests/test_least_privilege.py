@@ -29,7 +29,7 @@ from iam_redshift.render.least_privilege import (
     instance_role_permissions_policy,
 )
 from iam_redshift.setup_file import dump_json, setup_to_mapping
-from tests.conftest import EXAMPLE, REPO, run_cli
+from tests.conftest import EXAMPLE, REPO, assert_render_refuses, run_cli
 
 LEAST_PRIVILEGE_EXAMPLE = REPO / "examples" / "least-privilege.toml"
 ACCOUNT = "123456789012"
@@ -472,16 +472,7 @@ ERROR_CASES = [
 def test_invalid_least_privilege_setup_exits_2_with_a_precise_message(
     tmp_path: Path, name: str, content: str, words: list[str]
 ) -> None:
-    setup = tmp_path / f"{name}.toml"
-    setup.write_text(content, encoding="utf-8")
-    result = run_cli("render", str(setup), "-o", str(tmp_path / "out"))
-    assert result.code == 2, result.out
-    lines = result.err.splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith(f"iam-redshift: error: {setup}: ")
-    for word in words:
-        assert word in lines[0]
-    assert not (tmp_path / "out").exists()
+    assert_render_refuses(tmp_path / f"{name}.toml", content.encode(), words)
 
 
 @pytest.mark.parametrize(

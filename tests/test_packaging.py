@@ -19,6 +19,13 @@ from packaging.requirements import Requirement
 from tests.conftest import EXAMPLE, REPO
 
 
+def _run(
+    command: list[str], cwd: Path | None = None, *, check: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` (in ``cwd``) with its output captured as text."""
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=check)
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
@@ -32,12 +39,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ".git", ".ci-venv", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache"
         ),
     )
-    completed = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(source)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    completed = _run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(source)])
     assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]
     (built,) = dist.glob("iam_redshift-*.whl")
     return built
@@ -66,17 +68,12 @@ def _venv_with(wheel: Path, tmp_path: Path, *, without: tuple[str, ...] = ()) ->
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    install = subprocess.run(
-        [str(bindir / "python"), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
-        capture_output=True,
-        text=True,
-        check=False,
+    install = _run(
+        [str(bindir / "python"), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)]
     )
     assert install.returncode == 0, install.stderr[-2000:]
-    site = subprocess.run(
+    site = _run(
         [str(bindir / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
         check=True,
     ).stdout.strip()
     dependencies = Path(sysconfig.get_paths()["purelib"])
@@ -99,7 +96,7 @@ def test_installed_wheel_renders_the_example(wheel: Path, tmp_path: Path) -> Non
     python = bindir / "python"
     work = tmp_path / "work"
     work.mkdir()
-    where = subprocess.run(
+    where = _run(
         [
             str(python),
             "-c",
@@ -107,38 +104,18 @@ def test_installed_wheel_renders_the_example(wheel: Path, tmp_path: Path) -> Non
             "print(r.files('iam_redshift'));print(s.schema_names())",
         ],
         cwd=work,
-        capture_output=True,
-        text=True,
         check=True,
     ).stdout
     assert str(env_dir) in where.splitlines()[0]
     assert "setup.schema.json" in where
-    rendered = subprocess.run(
-        [str(bindir / "iam-redshift"), "render", str(EXAMPLE), "-o", "out"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    rendered = _run([str(bindir / "iam-redshift"), "render", str(EXAMPLE), "-o", "out"], cwd=work)
     assert rendered.returncode == 0, rendered.stderr
     manifest = json.loads((work / "out" / "iam-redshift.json").read_text(encoding="utf-8"))
     assert len(manifest["documents"]) == 6
-    init = subprocess.run(
-        [str(bindir / "iam-redshift"), "init", "mine.toml"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    init = _run([str(bindir / "iam-redshift"), "init", "mine.toml"], cwd=work)
     assert init.returncode == 0, init.stderr
     assert (work / "mine.toml").read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
-    shown = subprocess.run(
-        [str(bindir / "iam-redshift"), "knowledge"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    shown = _run([str(bindir / "iam-redshift"), "knowledge"], cwd=work)
     assert shown.returncode == 0, shown.stderr
     assert "iam-floyd 0.851.0 (2026-10" in shown.stdout
     assert str(env_dir) in shown.stdout  # the index inside the installed package
@@ -180,11 +157,9 @@ def test_without_hypothesis_the_strategies_say_what_to_install(wheel: Path, tmp_
     python = str(bindir / "python")
     work = tmp_path / "work"
     work.mkdir()
-    missing = subprocess.run(
-        [python, "-c", "import hypothesis"], cwd=work, capture_output=True, check=False
-    )
+    missing = _run([python, "-c", "import hypothesis"], cwd=work)
     assert missing.returncode != 0, "Hypothesis leaked into the environment"
-    imported = subprocess.run(
+    imported = _run(
         [
             python,
             "-c",
@@ -196,16 +171,13 @@ def test_without_hypothesis_the_strategies_say_what_to_install(wheel: Path, tmp_
             "    sys.exit(3)\n",
         ],
         cwd=work,
-        capture_output=True,
-        text=True,
-        check=False,
     )
     assert imported.returncode == 3, imported.stdout + imported.stderr
     assert "pip install 'iam-redshift[strategies]'" in imported.stdout
     assert imported.stderr == ""
     # The hypothesis entry point is installed with the core package: loading it needs no
     # Hypothesis (only Hypothesis calls it).
-    loaded = subprocess.run(
+    loaded = _run(
         [
             python,
             "-c",
@@ -214,26 +186,17 @@ def test_without_hypothesis_the_strategies_say_what_to_install(wheel: Path, tmp_
             "assert 'iam_redshift._hypothesis_plugin' in {h.__module__ for h in hooks}\n",
         ],
         cwd=work,
-        capture_output=True,
-        text=True,
-        check=False,
     )
     assert loaded.returncode == 0, loaded.stderr
     # Everything else works without it.
     for command in (["render", str(EXAMPLE), "-o", "out"], ["lint", "out"]):
-        ran = subprocess.run(
-            [str(bindir / "iam-redshift"), *command],
-            cwd=work,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        ran = _run([str(bindir / "iam-redshift"), *command], cwd=work)
         assert ran.returncode == 0, (command, ran.stdout, ran.stderr)
 
 
 def test_with_hypothesis_the_installed_strategies_draw_setups(wheel: Path, tmp_path: Path) -> None:
     bindir = _venv_with(wheel, tmp_path)
-    drawn = subprocess.run(
+    drawn = _run(
         [
             str(bindir / "python"),
             "-c",
@@ -248,8 +211,5 @@ def test_with_hypothesis_the_installed_strategies_draw_setups(wheel: Path, tmp_p
             "check()\n",
         ],
         cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
     )
     assert drawn.returncode == 0, drawn.stderr

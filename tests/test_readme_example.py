@@ -22,6 +22,15 @@ def _example() -> str:
     return match.group(1)
 
 
+def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Run ``command`` in ``cwd``; its output, once it has passed."""
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=cwd, env=env, timeout=600, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
 def test_the_example_imports_the_strategies() -> None:
     assert "from iam_redshift.strategies import" in _example()
 
@@ -29,24 +38,19 @@ def test_the_example_imports_the_strategies() -> None:
 def test_the_example_test_file_passes(tmp_path: Path) -> None:
     (tmp_path / "test_iam_roles.py").write_text(_example(), encoding="utf-8")
     environment = {k: v for k, v in os.environ.items() if not k.startswith("HYPOTHESIS")}
-    result = subprocess.run(
+    output = _run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_iam_roles.py"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=environment,
-        timeout=600,
-        check=False,
+        tmp_path,
+        environment,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 passed" in result.stdout
+    assert "3 passed" in output
 
 
 def test_the_example_type_checks(tmp_path: Path) -> None:
     example = tmp_path / "test_iam_roles.py"
     example.write_text(_example(), encoding="utf-8")
     # The project's mypy settings; errors inside iam_redshift are the quality gate's to report.
-    result = subprocess.run(
+    _run(
         [
             sys.executable,
             "-m",
@@ -57,10 +61,5 @@ def test_the_example_type_checks(tmp_path: Path) -> None:
             "--follow-imports=silent",
             str(example),
         ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=600,
-        check=False,
+        REPO,
     )
-    assert result.returncode == 0, result.stdout + result.stderr

@@ -130,3 +130,40 @@ def test_every_code_the_engine_makes_itself_is_in_the_catalogue() -> None:
     from iam_redshift.engine.checker import INTERNAL_ERROR, UNREADABLE
 
     assert {INTERNAL_ERROR, UNREADABLE, UNUSED_SUPPRESSION} <= set(all_rules())
+
+
+def test_a_declared_rules_text_reads_as_explain_shows_it() -> None:
+    rule = Rule.declare(
+        """
+        IR999 made-up-rule (suggestion)
+
+        One sentence
+        on two lines.
+
+        Why: It matters.
+
+        Fix: Do this.
+        """,
+        bad=None,
+        good=None,
+    )
+    assert (rule.code, rule.name, rule.severity) == ("IR999", "made-up-rule", Severity.SUGGESTION)
+    assert (rule.summary, rule.why, rule.fix) == (
+        "One sentence on two lines.",
+        "It matters.",
+        "Do this.",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IR999 made-up-rule (suggestion)\n\nSummary.\n\nWhy: it matters.",
+        "IR999 made-up-rule (fatal)\n\nSummary.\n\nWhy: it matters.\n\nFix: this.",
+        "IR999 Made Up (warning)\n\nSummary.\n\nWhy: it matters.\n\nFix: this.",
+        "IR999 made-up-rule (warning)\n\nSummary.\n\nBecause it matters.\n\nFix: this.",
+    ],
+)
+def test_a_rule_text_of_another_form_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="rule's text"):
+        Rule.declare(text, bad=None, good=None)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import assert_render_refuses, run_cli
 
 GOOD = """account_id = "123456789012"
 [instance_role]
@@ -69,19 +69,7 @@ CASES = [
 def test_invalid_toml_setup_exits_2_naming_file_and_key(
     tmp_path: Path, name: str, content: str, words: list[str]
 ) -> None:
-    setup = tmp_path / f"{name}.toml"
-    setup.write_text(content, encoding="utf-8")
-    out = tmp_path / "out"
-    result = run_cli("render", str(setup), "-o", str(out))
-    assert result.code == 2
-    assert result.out == ""
-    lines = result.err.splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith(f"iam-redshift: error: {setup}: ")
-    for word in words:
-        assert word in lines[0]
-    assert "Traceback" not in result.err
-    assert not out.exists()
+    assert_render_refuses(tmp_path / f"{name}.toml", content.encode(), words)
 
 
 JSON_CASES = [
@@ -103,15 +91,7 @@ JSON_CASES = [
 def test_invalid_json_setup_exits_2(
     tmp_path: Path, name: str, content: bytes, words: list[str]
 ) -> None:
-    setup = tmp_path / f"{name}.json"
-    setup.write_bytes(content)
-    result = run_cli("render", str(setup), "-o", str(tmp_path / "out"))
-    assert result.code == 2
-    assert result.err.startswith(f"iam-redshift: error: {setup}: ")
-    assert len(result.err.splitlines()) == 1
-    for word in words:
-        assert word in result.err
-    assert not (tmp_path / "out").exists()
+    assert_render_refuses(tmp_path / f"{name}.json", content, words)
 
 
 def test_missing_setup_file(tmp_path: Path) -> None:

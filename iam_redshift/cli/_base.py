@@ -14,7 +14,7 @@ from typing import Any, BinaryIO, TextIO
 from iam_redshift.errors import UsageError
 from iam_redshift.formats import safe_text
 
-__all__ = ["Command", "Parser", "SafeWriter", "Streams", "add_text_or_json"]
+__all__ = ["Command", "Parser", "SafeWriter", "Streams", "add_command", "add_text_or_json"]
 
 
 class SafeWriter(io.TextIOBase):
@@ -105,3 +105,18 @@ def add_text_or_json(parser: argparse.ArgumentParser, readers: str = "scripts") 
         default="text",
         help=f"text to read, or json for {readers} (default: %(default)s)",
     )
+
+
+def add_command(commands: Any, name: str, handler: Command, text: str) -> argparse.ArgumentParser:
+    """Add subcommand ``name`` to ``commands`` (a subparsers action), run by ``handler``.
+
+    ``text`` is the command's help as one block: its first line is the command's entry in the
+    parent's command list, the rest the prose of its own ``--help`` (argparse folds white space,
+    so it is written as wrapped text, not as string fragments).
+    """
+    summary, _, description = text.strip().partition("\n\n")
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=description
+    )
+    parser.set_defaults(handler=handler)
+    return parser

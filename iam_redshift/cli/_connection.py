@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iam_redshift.cli._base import Parser, add_text_or_json
+from iam_redshift.cli._base import Parser, add_command, add_text_or_json
 from iam_redshift.errors import UsageError
 
 if TYPE_CHECKING:
@@ -41,24 +41,28 @@ def _flag(text: str) -> bool:
     return lowered == "true"
 
 
+#: ``connection`` in the command list (the first line) and its ``--help``.
+CONNECTION_HELP = """
+print the connection settings of an access role, or check them
+
+Print what to enter in the ETL tool to connect as access role ROLE: the role ARN to select under
+IAM-based authentication, the Redshift JDBC IAM URL, and the advanced connection settings
+(IAMDisableCache:true when the setup has more than one access role). 'iam-redshift connection check
+BUNDLE --role ROLE' then checks that the connection will be authorised (see 'iam-redshift connection
+check --help').
+"""
+
+
 def register(commands: Any) -> None:
     """Add ``connection`` (and ``connection check``) to the subcommands."""
-    connection = commands.add_parser(
-        "connection",
-        help="print the connection settings of an access role, or check them",
-        description="Print what to enter in the ETL tool to connect as access role ROLE: the "
-        "role ARN to select under IAM-based authentication, the Redshift JDBC IAM URL, and the "
-        "advanced connection settings (IAMDisableCache:true when the setup has more than one "
-        "access role). 'iam-redshift connection check BUNDLE --role ROLE' then checks that "
-        "the connection will be authorised (see 'iam-redshift connection check --help').",
-    )
+    # Any: its class is swapped for _ConnectionParser below.
+    connection: Any = add_command(commands, "connection", run_connection, CONNECTION_HELP)
     connection.__class__ = _ConnectionParser
     connection.add_argument(
         "setup", metavar="SETUP", help="setup file (TOML or JSON), or - for stdin"
     )
     connection.add_argument("role", metavar="ROLE", help="the access role's name")
     add_text_or_json(connection)
-    connection.set_defaults(handler=run_connection)
 
     check = Parser(
         prog=f"{connection.prog} check",

@@ -8,6 +8,7 @@ import os
 import time
 from typing import TYPE_CHECKING, Any
 
+from iam_redshift.cli._base import add_command
 from iam_redshift.errors import UsageError
 
 if TYPE_CHECKING:
@@ -17,24 +18,26 @@ if TYPE_CHECKING:
 PROGRESS_FROM = 2000
 
 
+#: ``graph`` in the command list (the first line) and its ``--help``.
+GRAPH_HELP = """
+who can reach Redshift credentials, from authorization-details dumps
+
+Read the output of 'aws iam get-account-authorization-details' (one or more pages, one or more
+accounts: files are joined by account id) and answer who can end up holding Redshift credentials
+(redshift:GetClusterCredentials, GetClusterCredentialsWithIAM, redshift-serverless:GetCredentials),
+through which shortest chain of sts:AssumeRole. Every edge is decided by the offline policy
+evaluator: explicit Deny, NotPrincipal, NotAction and permissions boundaries count, and a Condition
+keeps the edge as 'conditional' with its keys. Also checks every instance-role/access-role pair like
+a bundle (IR301, IR305, IR306) and reports managed policies the dumps attach but do not hold
+(IR110). Exit status: 0 no finding, 1 findings, 2 usage error or a file that is not a dump.
+"""
+
+
 def register(commands: Any) -> None:
     """Add ``graph`` to the subcommands."""
     from iam_redshift.formats import GRAPH_FORMAT_NAMES
 
-    graph = commands.add_parser(
-        "graph",
-        help="who can reach Redshift credentials, from authorization-details dumps",
-        description="Read the output of 'aws iam get-account-authorization-details' (one or "
-        "more pages, one or more accounts: files are joined by account id) and answer who can "
-        "end up holding Redshift credentials (redshift:GetClusterCredentials, "
-        "GetClusterCredentialsWithIAM, redshift-serverless:GetCredentials), through which "
-        "shortest chain of sts:AssumeRole. Every edge is decided by the offline policy "
-        "evaluator: explicit Deny, NotPrincipal, NotAction and permissions boundaries count, "
-        "and a Condition keeps the edge as 'conditional' with its keys. Also checks every "
-        "instance-role/access-role pair like a bundle (IR301, IR305, IR306) and reports "
-        "managed policies the dumps attach but do not hold (IR110). Exit status: 0 no finding, "
-        "1 findings, 2 usage error or a file that is not a dump.",
-    )
+    graph = add_command(commands, "graph", run_graph, GRAPH_HELP)
     graph.add_argument("dumps", metavar="DUMP", nargs="+", help="a dump file (JSON)")
     graph.add_argument(
         "--to",
@@ -56,7 +59,6 @@ def register(commands: Any) -> None:
         default="text",
         help="output format (default: %(default)s); html is a self-contained report",
     )
-    graph.set_defaults(handler=run_graph)
 
 
 def _read(path: str) -> Any:

@@ -15,31 +15,37 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from iam_redshift.cli._base import add_command
 from iam_redshift.errors import UsageError
 
 if TYPE_CHECKING:
     from iam_redshift.cli._base import Streams
 
 
+#: ``knowledge`` in the command list (the first line) and its ``--help``.
+KNOWLEDGE_HELP = """
+show where the action data comes from; 'knowledge update' refreshes it
+
+Show the action data the IR2xx and IR5xx rules use: its sources, their versions and the dates of
+their data, and where the index in use is.
+"""
+
+#: ``update`` in the command list (the first line) and its ``--help``.
+UPDATE_HELP = """
+rebuild the action data from AWS's Service Authorization Reference (JSON)
+
+Read AWS's machine-readable Service Authorization Reference and write a new index into the user's
+cache directory; lint then uses it while it is newer than the one that comes with iam-redshift.
+"""
+
+
 def register(commands: Any) -> None:
     """Add ``knowledge`` (with ``update``) to the subcommands."""
     from iam_redshift.knowledge._index import DEFAULT_URL
 
-    knowledge = commands.add_parser(
-        "knowledge",
-        help="show where the action data comes from; 'knowledge update' refreshes it",
-        description="Show the action data the IR2xx and IR5xx rules use: its sources, their "
-        "versions and the dates of their data, and where the index in use is.",
-    )
-    knowledge.set_defaults(handler=run_show)
+    knowledge = add_command(commands, "knowledge", run_show, KNOWLEDGE_HELP)
     actions = knowledge.add_subparsers(title="commands", metavar="COMMAND")
-    update = actions.add_parser(
-        "update",
-        help="rebuild the action data from AWS's Service Authorization Reference (JSON)",
-        description="Read AWS's machine-readable Service Authorization Reference and write a "
-        "new index into the user's cache directory; lint then uses it while it is newer than "
-        "the one that comes with iam-redshift.",
-    )
+    update = add_command(actions, "update", run_update, UPDATE_HELP)
     update.add_argument(
         "--from",
         dest="source",
@@ -54,7 +60,6 @@ def register(commands: Any) -> None:
         default=None,
         help="write the index here instead of the user's cache directory",
     )
-    update.set_defaults(handler=run_update)
 
 
 def run_show(arguments: argparse.Namespace, streams: Streams) -> int:

@@ -6,6 +6,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
+from iam_redshift.cli._base import add_command
 from iam_redshift.errors import UsageError
 from iam_redshift.findings import Finding, Severity
 
@@ -18,25 +19,26 @@ FAIL_ON = ("error", "security-warning", "warning", "suggestion", "never")
 DEFAULT_FAIL_ON = "security-warning"
 
 
+#: ``lint`` in the command list (the first line) and its ``--help``.
+LINT_HELP = """
+lint policy files, directories and bundles
+
+Lint IAM policy documents offline. PATH is a policy file, a directory (searched for policy
+documents, CloudFormation templates in JSON or YAML and Terraform plans and *.tf.json
+configurations; hidden folders are skipped, and so are files that are none of these, with a note; a
+directory with an iam-redshift.json manifest is linted as one bundle, with every cross-document
+rule, and so is a file that belongs to one), a glob, or - for stdin. Configuration comes from
+--config, or from the nearest .iam-redshift.toml or pyproject.toml [tool.iam-redshift] table above
+the current directory. Exit status: 0 nothing at or above the failing severity, 1 findings at or
+above it, 2 usage error, missing path, nothing to lint (see --allow-empty) or bad configuration.
+"""
+
+
 def register(commands: Any) -> None:
     """Add ``lint`` to the subcommands."""
     from iam_redshift.formats import FORMATS
 
-    lint = commands.add_parser(
-        "lint",
-        help="lint policy files, directories and bundles",
-        description="Lint IAM policy documents offline. PATH is a policy file, a directory "
-        "(searched for policy documents, CloudFormation templates in JSON or YAML and Terraform "
-        "plans and *.tf.json configurations; hidden folders are skipped, and so are files that "
-        "are none of these, with a note; a directory with an iam-redshift.json manifest is "
-        "linted as one bundle, with every cross-document rule, and so is a file that belongs "
-        "to one), a glob, "
-        "or - for stdin. Configuration comes from --config, or from the nearest "
-        ".iam-redshift.toml or pyproject.toml [tool.iam-redshift] table above the current "
-        "directory. Exit status: 0 nothing at or above the failing severity, 1 findings at or "
-        "above it, 2 usage error, missing path, nothing to lint (see --allow-empty) or bad "
-        "configuration.",
-    )
+    lint = add_command(commands, "lint", run_lint, LINT_HELP)
     lint.add_argument(
         "paths", metavar="PATH", nargs="+", help="file, directory, glob, or - for stdin"
     )
@@ -115,7 +117,6 @@ def register(commands: Any) -> None:
         "glob whose matches are all excluded); without it that is an error (exit status 2), "
         "since a mistyped path must not pass as 'no findings'",
     )
-    lint.set_defaults(handler=run_lint)
 
 
 def fails(findings: list[Finding], fail_on: str) -> bool:

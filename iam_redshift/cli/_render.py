@@ -37,17 +37,31 @@ def example_setup_text(profile: str = "seed", *, as_json: bool = False) -> str:
     return json.dumps(parse_mapping(text.encode("utf-8"), source=name), indent=2) + "\n"
 
 
+#: ``render`` in the command list (the first line) and its ``--help``.
+RENDER_HELP = """
+render the policy documents of a setup file
+
+Render the IAM policy documents of a setup file (TOML or JSON). Without -o, print the whole bundle
+as one JSON object (file path to content); with -o DIR, write DIR/iam-redshift.json and one folder
+per role. --format cloudformation or terraform renders the same documents as a deployable template
+instead: printed, or written to DIR/iam-redshift.cfn.json or DIR/iam-redshift.tf.json.
+"""
+
+#: ``init`` in the command list (the first line) and its ``--help``.
+INIT_HELP = """
+write an example setup file to edit
+
+Write an example setup to PATH for you to edit: TOML, or JSON when PATH ends in .json. --profile
+seed (the default) is the source page's setup; --profile least-privilege scopes every role to the
+cluster or workgroup it reaches.
+"""
+
+
 def register(commands: Any) -> None:
     """Add ``render`` and ``init`` to the subcommands."""
-    render = commands.add_parser(
-        "render",
-        help="render the policy documents of a setup file",
-        description="Render the IAM policy documents of a setup file (TOML or JSON). Without -o, "
-        "print the whole bundle as one JSON object (file path to content); with -o DIR, write "
-        "DIR/iam-redshift.json and one folder per role. --format cloudformation or terraform "
-        "renders the same documents as a deployable template instead: printed, or written to "
-        "DIR/iam-redshift.cfn.json or DIR/iam-redshift.tf.json.",
-    )
+    from iam_redshift.cli._base import add_command
+
+    render = add_command(commands, "render", run_render, RENDER_HELP)
     render.add_argument("setup", metavar="SETUP", help="setup file (TOML or JSON), or - for stdin")
     render.add_argument("-o", "--output", metavar="DIR", help="write the output into DIR")
     render.add_argument(
@@ -62,15 +76,8 @@ def register(commands: Any) -> None:
         action="store_true",
         help="overwrite files in DIR that an earlier render did not write",
     )
-    render.set_defaults(handler=run_render)
 
-    init = commands.add_parser(
-        "init",
-        help="write an example setup file to edit",
-        description="Write an example setup to PATH for you to edit: TOML, or JSON when PATH "
-        "ends in .json. --profile seed (the default) is the source page's setup; "
-        "--profile least-privilege scopes every role to the cluster or workgroup it reaches.",
-    )
+    init = add_command(commands, "init", run_init, INIT_HELP)
     init.add_argument(
         "path",
         metavar="PATH",
@@ -85,7 +92,6 @@ def register(commands: Any) -> None:
         help="which example to write (default: %(default)s)",
     )
     init.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
-    init.set_defaults(handler=run_init)
 
 
 def read_setup(argument: str, streams: Streams) -> Setup:

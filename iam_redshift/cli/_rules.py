@@ -6,38 +6,43 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from iam_redshift.cli._base import add_text_or_json
+from iam_redshift.cli._base import add_command, add_text_or_json
 from iam_redshift.errors import UsageError
 
 if TYPE_CHECKING:
     from iam_redshift.cli._base import Streams
 
 
+#: ``rules`` in the command list (the first line) and its ``--help``.
+RULES_HELP = """
+list every lint rule: code, severity, summary
+
+List the lint rules: code, name, default severity and summary. 'iam-redshift explain CODE' prints
+one rule's documentation.
+"""
+
+#: ``explain`` in the command list (the first line) and its ``--help``.
+EXPLAIN_HELP = """
+print a rule's documentation, with a bad and a good example
+
+Print the documentation of rule CODE (as Markdown): what it checks, why it matters, what to do
+instead, an example that breaks it and one that does not. CODE may also be a rule's name, or a code
+prefix for every rule that starts with it.
+"""
+
+
 def register(commands: Any) -> None:
     """Add ``rules`` and ``explain`` to the subcommands."""
-    rules = commands.add_parser(
-        "rules",
-        help="list every lint rule: code, severity, summary",
-        description="List the lint rules: code, name, default severity and summary. "
-        "'iam-redshift explain CODE' prints one rule's documentation.",
-    )
+    rules = add_command(commands, "rules", run_rules, RULES_HELP)
     add_text_or_json(rules)
-    rules.set_defaults(handler=run_rules)
 
-    explain = commands.add_parser(
-        "explain",
-        help="print a rule's documentation, with a bad and a good example",
-        description="Print the documentation of rule CODE (as Markdown): what it checks, why it "
-        "matters, what to do instead, an example that breaks it and one that does not. CODE may "
-        "also be a rule's name, or a code prefix for every rule that starts with it.",
-    )
+    explain = add_command(commands, "explain", run_explain, EXPLAIN_HELP)
     explain.add_argument(
         "code",
         metavar="CODE",
         help="a rule code (IR201), a rule name (instance-role-not-trusted), or a code prefix "
         "(IR3: every rule of the family)",
     )
-    explain.set_defaults(handler=run_explain)
 
 
 def run_rules(arguments: argparse.Namespace, streams: Streams) -> int:

@@ -27,14 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from iam_redshift.evaluation.evaluate import (
-    Decision,
-    Policy,
-    Request,
-    StatementRef,
-    Verdict,
-    evaluate,
-)
+from iam_redshift.evaluation.evaluate import Policy, Request, Verdict, evaluate
 from iam_redshift.evaluation.jdbc import (
     REGION,
     WORKGROUP_ID,
@@ -46,6 +39,7 @@ from iam_redshift.evaluation.jdbc import (
 from iam_redshift.model import RedshiftServerless, partition_of_region
 
 if TYPE_CHECKING:
+    from iam_redshift.evaluation.evaluate import Decision, StatementRef
     from iam_redshift.evaluation.variables import ContextValue
     from iam_redshift.model import Setup
     from iam_redshift.render.bundle import Bundle, BundleDocument

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iam_redshift.evaluation import (
     Decision,
     Policy,
     Request,
-    StatementRef,
     Verdict,
     evaluate,
     statements,
@@ -35,6 +34,9 @@ from iam_redshift.graph.model import (
 )
 from iam_redshift.matching import action_matches, glob_match
 from iam_redshift.sources.account_dump import AccountDump, DumpPolicy, Principal
+
+if TYPE_CHECKING:
+    from iam_redshift.evaluation import StatementRef
 
 __all__ = [
     "ASSUME_ROLE",

@@ -288,6 +288,8 @@ class Rule:
     whole bundle, ``check_manifest`` a bundle's manifest. A rule without any (IR000, IR100,
     IR901) is reported by the engine or the configuration step, through :meth:`finding`.
     ``aliases`` are codes it was known by before (accepted wherever a code is).
+
+    Rule modules declare rules with :meth:`declare`, whose text reads as ``explain`` prints it.
     """
 
     code: str
@@ -308,6 +310,55 @@ class Rule:
     #: Whether ``check_bundle`` needs the bundle's setup; a bundle read from a template or a
     #: plan has none (its roles are known by reference), and only the others run on it.
     bundle_needs_setup: bool = True
+
+    @classmethod
+    def declare(
+        cls,
+        text: str,
+        *,
+        bad: Example | None,
+        good: Example | None,
+        references: tuple[str, ...] = (),
+        kinds: frozenset[str] = frozenset({"trust", "permissions"}),
+        check_document: DocumentCheck | None = None,
+        check_bundle: BundleCheck | None = None,
+        check_manifest: ManifestCheck | None = None,
+        bundle_needs_setup: bool = True,
+        bad_also: frozenset[str] = frozenset(),
+        aliases: tuple[str, ...] = (),
+    ) -> Rule:
+        """A rule whose documentation is written as one text, in the order ``explain`` shows
+        it: four paragraphs (lines of a paragraph are joined with single spaces)::
+
+            IR302 wildcard-principal (security-warning)
+
+            The summary, one sentence.
+
+            Why: why it matters.
+
+            Fix: what to do instead.
+
+        The other fields are the dataclass's own. A text of another form is a ValueError.
+        """
+        code, name, severity, summary, why, fix = _read_rule_text(text)
+        return cls(
+            code=code,
+            name=name,
+            severity=severity,
+            summary=summary,
+            why=why,
+            fix=fix,
+            bad=bad,
+            good=good,
+            references=references,
+            kinds=kinds,
+            check_document=check_document,
+            check_bundle=check_bundle,
+            check_manifest=check_manifest,
+            aliases=aliases,
+            bad_also=bad_also,
+            bundle_needs_setup=bundle_needs_setup,
+        )
 
     def finding(
         self,
@@ -331,3 +382,39 @@ class Rule:
             column,
             related,
         )
+
+
+_HEADING = re.compile(r"(IR\d{3}) ([a-z0-9]+(?:-[a-z0-9]+)*) \(([a-z-]+)\)")
+
+
+def _read_rule_text(text: str) -> tuple[str, str, Severity, str, str, str]:
+    """Code, name, severity, summary, why and fix from a :meth:`Rule.declare` text."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.strip().splitlines():
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    if len(paragraphs) != 4:
+        raise ValueError(f"a rule's text has 4 paragraphs, not {len(paragraphs)}: {text!r}")
+    heading, summary, why, fix = (" ".join(lines) for lines in paragraphs)
+    matched = _HEADING.fullmatch(heading)
+    severities = {severity.value for severity in Severity}
+    if (
+        matched is None
+        or matched.group(3) not in severities
+        or not why.startswith("Why: ")
+        or not fix.startswith("Fix: ")
+    ):
+        raise ValueError(
+            f"a rule's text is not 'CODE name (severity)', summary, Why:, Fix: {text!r}"
+        )
+    code, name, severity = matched.groups()
+    return (
+        code,
+        name,
+        Severity(severity),
+        summary,
+        why.removeprefix("Why: "),
+        fix.removeprefix("Fix: "),
+    )

@@ -83,6 +83,11 @@ def example_policy(*statements: dict[str, Any]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
+def allow(action: Any, resource: Any, **more: Any) -> dict[str, Any]:
+    """An Allow statement of ``action`` on ``resource`` (and ``more`` elements), for examples."""
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **more}
+
+
 def data_note(prefix: str = "") -> str:
     """How a message names the action data it relied on (for service ``prefix``)."""
     return knowledge.service_data_note(prefix)

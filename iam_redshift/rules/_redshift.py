@@ -77,14 +77,6 @@ SERVERLESS_ARN = re.compile(
 WILDCARD = re.compile(r"[*?]|\$\{")
 
 
-def policy(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def allow(action: str | list[str], resource: str | list[str], **extra: Any) -> dict[str, Any]:
-    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
-
-
 def cluster_example_setup(**options: Any) -> Setup:
     """One access role that logs on to cluster ``analytics`` as ``etl_user``."""
     target = RedshiftCluster("us-east-1", "analytics", "dev", ("etl_user",), **options)

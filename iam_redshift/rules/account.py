@@ -7,7 +7,6 @@ itself. They have no check of their own: the engine reports them when it reads a
 
 from __future__ import annotations
 
-from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Rule
 
 __all__ = ["MANAGED_POLICY_NOT_IN_DUMP", "RULES"]
@@ -48,19 +47,22 @@ _POLICY = {
     ],
 }
 
-MANAGED_POLICY_NOT_IN_DUMP = Rule(
-    code="IR110",
-    name="managed-policy-not-in-dump",
-    severity=Severity.WARNING,
-    summary="A user, group or role of an authorization-details dump attaches a managed policy "
-    "(or uses a permissions boundary) that the dump does not hold.",
-    why="get-account-authorization-details lists every managed policy that is attached to "
-    "something; one that is missing was filtered out (--filter), lost with a page of a "
-    "paginated dump, or deleted while the dump was taken. What it allows or denies cannot be "
-    "seen, so every answer about that principal (who can assume what, who can reach Redshift "
-    "credentials) may be incomplete.",
-    fix="Take the dump again without --filter, keep every page (pass them all to "
-    "iam-redshift), or detach the policy if it no longer exists.",
+MANAGED_POLICY_NOT_IN_DUMP = Rule.declare(
+    """
+    IR110 managed-policy-not-in-dump (warning)
+
+    A user, group or role of an authorization-details dump attaches a managed policy (or uses a
+    permissions boundary) that the dump does not hold.
+
+    Why: get-account-authorization-details lists every managed policy that is attached to something;
+    one that is missing was filtered out (--filter), lost with a page of a paginated dump, or
+    deleted while the dump was taken. What it allows or denies cannot be seen, so every answer about
+    that principal (who can assume what, who can reach Redshift credentials) may be incomplete.
+
+    Fix: Take the dump again without --filter, keep every page (pass them all to iam-redshift), or
+    detach the policy if it no longer exists.
+    """,
+    references=(_DETAILS, _MANAGED),
     bad=Example.document(
         {"UserDetailList": [_USER], "GroupDetailList": [], "RoleDetailList": [], "Policies": []},
         note="the Policies list does not hold the attached policy",
@@ -73,7 +75,6 @@ MANAGED_POLICY_NOT_IN_DUMP = Rule(
             "Policies": [_POLICY],
         }
     ),
-    references=(_DETAILS, _MANAGED),
 )
 
 RULES = (MANAGED_POLICY_NOT_IN_DUMP,)

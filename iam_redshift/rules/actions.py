@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
-from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Hit, LintContext, Related, Rule
 from iam_redshift.rules._common import (
     ACTION,
@@ -25,6 +24,7 @@ from iam_redshift.rules._common import (
     POLICY_CHECKS,
     REDSHIFT_ACTIONS,
     RESOURCE,
+    allow,
     data_note,
     example_policy,
 )
@@ -193,32 +193,28 @@ def _joined_details(found: list[tuple[Value, _Problem]]) -> str:
     return "".join(details)
 
 
-UNKNOWN_ACTION = Rule(
-    code="IR501",
-    name="unknown-action",
-    severity=Severity.WARNING,
-    summary="An action or service prefix that AWS does not define (a typo, most often).",
-    why="IAM accepts a policy naming an action that does not exist, and the statement then "
-    "silently does nothing for it: an Allow grants nothing, and a Deny (or a NotAction) does not "
-    "protect what was meant. A misspelt redshift:GetClusterCredential leaves the access role "
-    "unable to connect. The check applies to trust policies too (sts:AssumeRole, "
-    "sts:TagSession). The action data is older than AWS, so an action added since may be "
-    "reported: the message says which data was used.",
-    fix="Correct the spelling (the message suggests the closest known action), or ignore the "
-    "finding for an action newer than the data.",
+UNKNOWN_ACTION = Rule.declare(
+    """
+    IR501 unknown-action (warning)
+
+    An action or service prefix that AWS does not define (a typo, most often).
+
+    Why: IAM accepts a policy naming an action that does not exist, and the statement then silently
+    does nothing for it: an Allow grants nothing, and a Deny (or a NotAction) does not protect what
+    was meant. A misspelt redshift:GetClusterCredential leaves the access role unable to connect.
+    The check applies to trust policies too (sts:AssumeRole, sts:TagSession). The action data is
+    older than AWS, so an action added since may be reported: the message says which data was used.
+
+    Fix: Correct the spelling (the message suggests the closest known action), or ignore the finding
+    for an action newer than the data.
+    """,
+    check_document=_check_unknown_actions,
+    references=(ACTIONS_TABLE, ACTION, POLICY_CHECKS),
     bad=Example.document(
-        example_policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredential", "Resource": DBUSER_ARN}
-        ),
+        example_policy(allow("redshift:GetClusterCredential", DBUSER_ARN)),
         note="the action is GetClusterCredentials",
     ),
-    good=Example.document(
-        example_policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": DBUSER_ARN}
-        )
-    ),
-    references=(ACTIONS_TABLE, ACTION, POLICY_CHECKS),
-    check_document=_check_unknown_actions,
+    good=Example.document(example_policy(allow("redshift:GetClusterCredentials", DBUSER_ARN))),
 )
 
 # -- IR502 --------------------------------------------------------------------------------------
@@ -310,35 +306,28 @@ def _check_resource_types(document: PolicyDocument, context: LintContext) -> Ite
             )
 
 
-RESOURCE_TYPE = Rule(
-    code="IR502",
-    name="resource-type-mismatch",
-    severity=Severity.WARNING,
-    summary="A resource ARN whose type does not fit the statement's action.",
-    why="Each action applies to particular resource types: redshift:GetClusterCredentials to a "
-    "database user (arn:...:redshift:<region>:<account>:dbuser:<cluster>/<user>), never to an "
-    "S3 bucket or a cluster. When none of a statement's resources is of a type the action "
-    "applies to, IAM accepts the policy but the statement does nothing for that action: the "
-    "role is denied at run time, with no hint in the policy.",
-    fix="Give the resource in the ARN format the Service Authorization Reference lists for the "
-    "action (the message quotes it), or move the action to a statement with fitting resources.",
-    bad=Example.document(
-        example_policy(
-            {
-                "Effect": "Allow",
-                "Action": "redshift:GetClusterCredentials",
-                "Resource": "arn:aws:s3:::analytics-bucket",
-            }
-        )
-    ),
-    good=Example.document(
-        example_policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": DBUSER_ARN}
-        )
-    ),
-    references=(ACTIONS_TABLE, REDSHIFT_ACTIONS, RESOURCE),
-    kinds=frozenset({"permissions"}),
+RESOURCE_TYPE = Rule.declare(
+    """
+    IR502 resource-type-mismatch (warning)
+
+    A resource ARN whose type does not fit the statement's action.
+
+    Why: Each action applies to particular resource types: redshift:GetClusterCredentials to a
+    database user (arn:...:redshift:<region>:<account>:dbuser:<cluster>/<user>), never to an S3
+    bucket or a cluster. When none of a statement's resources is of a type the action applies to,
+    IAM accepts the policy but the statement does nothing for that action: the role is denied at run
+    time, with no hint in the policy.
+
+    Fix: Give the resource in the ARN format the Service Authorization Reference lists for the
+    action (the message quotes it), or move the action to a statement with fitting resources.
+    """,
     check_document=_check_resource_types,
+    kinds=frozenset({"permissions"}),
+    references=(ACTIONS_TABLE, REDSHIFT_ACTIONS, RESOURCE),
+    bad=Example.document(
+        example_policy(allow("redshift:GetClusterCredentials", "arn:aws:s3:::analytics-bucket"))
+    ),
+    good=Example.document(example_policy(allow("redshift:GetClusterCredentials", DBUSER_ARN))),
 )
 
 # -- IR504 --------------------------------------------------------------------------------------
@@ -375,32 +364,27 @@ def _check_regions(document: PolicyDocument, context: LintContext) -> Iterator[H
                     yield Hit(value.pointer, problem)
 
 
-UNKNOWN_REGION = Rule(
-    code="IR504",
-    name="unknown-region",
-    severity=Severity.WARNING,
-    summary="A resource ARN whose region is not a region of any AWS partition (us-esat-1).",
-    why="IAM accepts any text as an ARN's region, so a mistyped region goes unnoticed: the "
-    "ARN matches no resource, an Allow grants nothing on it (the role is denied at run time) "
-    "and a Deny protects nothing. The regions come from the partitions of the action data.",
-    fix="Correct the region (the message suggests the closest one), or use * for any region.",
+UNKNOWN_REGION = Rule.declare(
+    """
+    IR504 unknown-region (warning)
+
+    A resource ARN whose region is not a region of any AWS partition (us-esat-1).
+
+    Why: IAM accepts any text as an ARN's region, so a mistyped region goes unnoticed: the ARN
+    matches no resource, an Allow grants nothing on it (the role is denied at run time) and a Deny
+    protects nothing. The regions come from the partitions of the action data.
+
+    Fix: Correct the region (the message suggests the closest one), or use * for any region.
+    """,
+    check_document=_check_regions,
+    references=(REGIONS, RESOURCE),
     bad=Example.document(
         example_policy(
-            {
-                "Effect": "Allow",
-                "Action": "redshift:GetClusterCredentials",
-                "Resource": "arn:aws:redshift:us-esat-1:123456789012:dbuser:analytics/etl_user",
-            }
+            allow("redshift:GetClusterCredentials", DBUSER_ARN.replace("us-east-1", "us-esat-1"))
         ),
         note="us-east-1, mistyped",
     ),
-    good=Example.document(
-        example_policy(
-            {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": DBUSER_ARN}
-        )
-    ),
-    references=(REGIONS, RESOURCE),
-    check_document=_check_regions,
+    good=Example.document(example_policy(allow("redshift:GetClusterCredentials", DBUSER_ARN))),
 )
 
 RULES = (UNKNOWN_ACTION, RESOURCE_TYPE, UNKNOWN_REGION)

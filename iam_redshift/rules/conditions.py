@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
-from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
 from iam_redshift.rules._common import (
     ACTION_SYNTAX,
@@ -24,6 +23,7 @@ from iam_redshift.rules._common import (
     MULTIVALUED,
     OPERATORS,
     POLICY_CHECKS,
+    allow,
     data_note,
     example_policy,
 )
@@ -295,43 +295,39 @@ def _check_condition_keys(document: PolicyDocument, context: LintContext) -> Ite
                 yield Hit(pointer, problem)
 
 
-CONDITION_FIT = Rule(
-    code="IR503",
-    name="condition-key-mismatch",
-    severity=Severity.WARNING,
-    summary="A condition key that the statement's actions do not support, or an operator that "
-    "does not fit the key.",
-    why="A condition on a key that is not in the request is false (for most operators): an "
-    "Allow statement then grants nothing and a Deny statement never applies, and IAM accepts "
-    "the policy without a word. Service keys only exist for that service's actions "
-    "(redshift:DbUser for redshift:GetClusterCredentials, not for s3:GetObject); a Date, "
-    "Numeric, Bool or IP operator on a key of another type never matches; ForAllValues: on a "
-    "single-valued key matches requests that lack the key. Trust policies are checked too "
-    "(sts:ExternalId fits sts:AssumeRole; keys of identity providers are left alone).",
-    fix="Use a condition key the statement's actions support (the Service Authorization "
-    "Reference lists them per action) or a global aws: key, with an operator of the key's type.",
+#: The condition both examples carry: a Redshift key, which S3 actions do not support.
+_DBUSER_CONDITION = {"StringEquals": {"redshift:DbUser": "etl_user"}}
+
+CONDITION_FIT = Rule.declare(
+    """
+    IR503 condition-key-mismatch (warning)
+
+    A condition key that the statement's actions do not support, or an operator that does not fit
+    the key.
+
+    Why: A condition on a key that is not in the request is false (for most operators): an Allow
+    statement then grants nothing and a Deny statement never applies, and IAM accepts the policy
+    without a word. Service keys only exist for that service's actions (redshift:DbUser for
+    redshift:GetClusterCredentials, not for s3:GetObject); a Date, Numeric, Bool or IP operator on a
+    key of another type never matches; ForAllValues: on a single-valued key matches requests that
+    lack the key. Trust policies are checked too (sts:ExternalId fits sts:AssumeRole; keys of
+    identity providers are left alone).
+
+    Fix: Use a condition key the statement's actions support (the Service Authorization Reference
+    lists them per action) or a global aws: key, with an operator of the key's type.
+    """,
+    check_document=_check_condition_keys,
+    references=(CONDITION, OPERATORS, GLOBAL_KEYS, MULTIVALUED, ACTIONS_TABLE, POLICY_CHECKS),
     bad=Example.document(
         example_policy(
-            {
-                "Effect": "Allow",
-                "Action": "s3:GetObject",
-                "Resource": "arn:aws:s3:::analytics-bucket/*",
-                "Condition": {"StringEquals": {"redshift:DbUser": "etl_user"}},
-            }
+            allow("s3:GetObject", "arn:aws:s3:::analytics-bucket/*", Condition=_DBUSER_CONDITION)
         )
     ),
     good=Example.document(
         example_policy(
-            {
-                "Effect": "Allow",
-                "Action": "redshift:GetClusterCredentials",
-                "Resource": DBUSER_ARN,
-                "Condition": {"StringEquals": {"redshift:DbUser": "etl_user"}},
-            }
+            allow("redshift:GetClusterCredentials", DBUSER_ARN, Condition=_DBUSER_CONDITION)
         )
     ),
-    references=(CONDITION, OPERATORS, GLOBAL_KEYS, MULTIVALUED, ACTIONS_TABLE, POLICY_CHECKS),
-    check_document=_check_condition_keys,
 )
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from iam_redshift.findings import Severity
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
 from iam_redshift.rules._principals import (
     ACCESS_ARN,
@@ -160,18 +159,26 @@ def _check_instance_role_named(bundle: BundleContext) -> Iterator[Hit]:
         )
 
 
-INSTANCE_ROLE_NOT_TRUSTED = Rule(
-    code="IR301",
-    name="instance-role-not-trusted",
-    severity=Severity.ERROR,
-    summary="An access role's trust policy does not name the instance role's ARN exactly.",
-    why="IAM matches an AWS principal by its exact ARN: a different role name, a missing or "
-    "extra path, another account or partition, or a change of case each names another "
-    "principal (or none), so the instance role cannot assume the access role and the ETL "
-    "tool's connection fails with AccessDenied. In a bundle the instance role's ARN comes from "
-    "the setup; for loose trust policies, from --instance-role.",
-    fix="Name the instance role's full ARN, path included, exactly as the setup derives it: "
-    '"Principal": {"AWS": "arn:aws:iam::123456789012:role/EC2-Redshift-Initiator-Role"}.',
+INSTANCE_ROLE_NOT_TRUSTED = Rule.declare(
+    """
+    IR301 instance-role-not-trusted (error)
+
+    An access role's trust policy does not name the instance role's ARN exactly.
+
+    Why: IAM matches an AWS principal by its exact ARN: a different role name, a missing or extra
+    path, another account or partition, or a change of case each names another principal (or none),
+    so the instance role cannot assume the access role and the ETL tool's connection fails with
+    AccessDenied. In a bundle the instance role's ARN comes from the setup; for loose trust
+    policies, from --instance-role.
+
+    Fix: Name the instance role's full ARN, path included, exactly as the setup derives it:
+    "Principal": {"AWS": "arn:aws:iam::123456789012:role/EC2-Redshift-Initiator-Role"}.
+    """,
+    check_document=_check_instance_role_named_loose,
+    check_bundle=_check_instance_role_named,
+    kinds=frozenset({"trust"}),
+    bundle_needs_setup=False,
+    references=(PRINCIPAL, IDENTIFIERS, TRUST_POLICIES),
     bad=Example.bundle(
         {
             f"{ACCESS_DIR}/trust-policy.json": trust_policy(
@@ -181,11 +188,6 @@ INSTANCE_ROLE_NOT_TRUSTED = Rule(
         note="the role name is misspelt",
     ),
     good=Example.bundle({}),
-    references=(PRINCIPAL, IDENTIFIERS, TRUST_POLICIES),
-    kinds=frozenset({"trust"}),
-    check_document=_check_instance_role_named_loose,
-    check_bundle=_check_instance_role_named,
-    bundle_needs_setup=False,
 )
 
 
@@ -269,26 +271,29 @@ def _check_ec2_trust(bundle: BundleContext) -> Iterator[Hit]:
             )
 
 
-EC2_TRUST = Rule(
-    code="IR304",
-    name="instance-role-not-ec2-only",
-    severity=Severity.ERROR,
-    summary="The instance role's trust policy does not trust exactly the partition's EC2 "
-    "service principal with sts:AssumeRole.",
-    why="EC2 delivers an instance role's credentials only if the role trusts the EC2 service "
-    "principal (ec2.amazonaws.com, or ec2.amazonaws.com.cn in the China partition) with "
-    "sts:AssumeRole. Any other principal or action lets something besides the instance become "
-    "the role that may assume every Redshift access role.",
-    fix='Give the instance role one trust statement: "Principal": {"Service": '
-    '"ec2.amazonaws.com"} (ec2.amazonaws.com.cn in aws-cn), "Action": "sts:AssumeRole".',
+EC2_TRUST = Rule.declare(
+    """
+    IR304 instance-role-not-ec2-only (error)
+
+    The instance role's trust policy does not trust exactly the partition's EC2 service principal
+    with sts:AssumeRole.
+
+    Why: EC2 delivers an instance role's credentials only if the role trusts the EC2 service
+    principal (ec2.amazonaws.com, or ec2.amazonaws.com.cn in the China partition) with
+    sts:AssumeRole. Any other principal or action lets something besides the instance become the
+    role that may assume every Redshift access role.
+
+    Fix: Give the instance role one trust statement: "Principal": {"Service": "ec2.amazonaws.com"}
+    (ec2.amazonaws.com.cn in aws-cn), "Action": "sts:AssumeRole".
+    """,
+    check_bundle=_check_ec2_trust,
+    bundle_needs_setup=False,
+    references=(ROLE_FOR_EC2, PRINCIPAL),
     bad=Example.bundle(
         {f"{INSTANCE_DIR}/trust-policy.json": trust_policy({"Service": "lambda.amazonaws.com"})},
         note="a different service",
     ),
     good=Example.bundle({}),
-    references=(ROLE_FOR_EC2, PRINCIPAL),
-    check_bundle=_check_ec2_trust,
-    bundle_needs_setup=False,
 )
 
 
@@ -340,18 +345,23 @@ def _check_assume_targets(bundle: BundleContext) -> Iterator[Hit]:
             )
 
 
-ASSUME_TARGET_NOT_TRUSTING = Rule(
-    code="IR305",
-    name="assume-target-does-not-trust",
-    severity=Severity.ERROR,
-    summary="The instance policy allows assuming a role that is missing from the bundle, or "
-    "whose trust policy does not let the instance role assume it.",
-    why="sts:AssumeRole succeeds only if both sides agree: the caller's permissions policy "
-    "allows it and the role's trust policy trusts the caller for sts:AssumeRole. A target that "
-    "is not one of the setup's access roles is either a typo or a role nobody reviewed.",
-    fix="List exactly the setup's access role ARNs in the instance role's sts:AssumeRole "
-    "statement, and give each of them a trust policy that grants the instance role "
-    "sts:AssumeRole.",
+ASSUME_TARGET_NOT_TRUSTING = Rule.declare(
+    """
+    IR305 assume-target-does-not-trust (error)
+
+    The instance policy allows assuming a role that is missing from the bundle, or whose trust
+    policy does not let the instance role assume it.
+
+    Why: sts:AssumeRole succeeds only if both sides agree: the caller's permissions policy allows it
+    and the role's trust policy trusts the caller for sts:AssumeRole. A target that is not one of
+    the setup's access roles is either a typo or a role nobody reviewed.
+
+    Fix: List exactly the setup's access role ARNs in the instance role's sts:AssumeRole statement,
+    and give each of them a trust policy that grants the instance role sts:AssumeRole.
+    """,
+    check_bundle=_check_assume_targets,
+    bundle_needs_setup=False,
+    references=(ASSUME_ROLE, PRINCIPAL),
     bad=Example.bundle(
         {
             f"{INSTANCE_DIR}/permissions-policy.json": instance_permissions(
@@ -361,9 +371,6 @@ ASSUME_TARGET_NOT_TRUSTING = Rule(
         note="Redshift-Access-Role-2 is not in the setup",
     ),
     good=Example.bundle({}),
-    references=(ASSUME_ROLE, PRINCIPAL),
-    check_bundle=_check_assume_targets,
-    bundle_needs_setup=False,
 )
 
 
@@ -415,27 +422,29 @@ def _check_trusted_but_not_allowed(bundle: BundleContext) -> Iterator[Hit]:
         )
 
 
-TRUSTED_NOT_ALLOWED = Rule(
-    code="IR306",
-    name="trusted-role-not-assumable",
-    severity=Severity.ERROR,
-    summary="An access role trusts the instance role, but the instance policy does not allow "
-    "assuming it.",
-    why="Trust is one half of role assumption: the instance role's own permissions policy must "
-    "also allow sts:AssumeRole on the access role's ARN, or the call is denied.",
-    fix="Add the access role's ARN to the Resource list of the instance role's sts:AssumeRole "
-    "statement (AllowAssumingPreferredRoles).",
+TRUSTED_NOT_ALLOWED = Rule.declare(
+    """
+    IR306 trusted-role-not-assumable (error)
+
+    An access role trusts the instance role, but the instance policy does not allow assuming it.
+
+    Why: Trust is one half of role assumption: the instance role's own permissions policy must also
+    allow sts:AssumeRole on the access role's ARN, or the call is denied.
+
+    Fix: Add the access role's ARN to the Resource list of the instance role's sts:AssumeRole
+    statement (AllowAssumingPreferredRoles).
+    """,
+    check_bundle=_check_trusted_but_not_allowed,
+    bundle_needs_setup=False,
+    references=(
+        ASSUME_ROLE,
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html",
+    ),
     bad=Example.bundle(
         {f"{INSTANCE_DIR}/permissions-policy.json": instance_permissions(None)},
         note="the sts:AssumeRole statement was dropped",
     ),
     good=Example.bundle({}),
-    references=(
-        ASSUME_ROLE,
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html",
-    ),
-    check_bundle=_check_trusted_but_not_allowed,
-    bundle_needs_setup=False,
 )
 
 RULES = (INSTANCE_ROLE_NOT_TRUSTED, EC2_TRUST, ASSUME_TARGET_NOT_TRUSTING, TRUSTED_NOT_ALLOWED)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
-from iam_redshift.rules._common import QUOTAS
+from iam_redshift.rules._common import QUOTAS, example_policy
 from iam_redshift.sources.json_text import escape_pointer
 
 if TYPE_CHECKING:
@@ -43,18 +43,21 @@ _PERMISSIONS: dict[str, Any] = {
 }
 
 # -- IR100 --------------------------------------------------------------------------------------
-UNREADABLE = Rule(
-    code="IR100",
-    name="unreadable-document",
-    severity=Severity.ERROR,
-    summary="The file is not a readable JSON policy document.",
-    why="IAM accepts a policy only as one JSON object in UTF-8 text. A file that is not UTF-8, "
-    "not JSON, not an object, or too large or too deeply nested to parse safely cannot be a "
-    "policy; nothing else in it can be checked.",
-    fix="Save the policy as UTF-8 JSON whose top level is an object with Version and Statement.",
+UNREADABLE = Rule.declare(
+    """
+    IR100 unreadable-document (error)
+
+    The file is not a readable JSON policy document.
+
+    Why: IAM accepts a policy only as one JSON object in UTF-8 text. A file that is not UTF-8, not
+    JSON, not an object, or too large or too deeply nested to parse safely cannot be a policy;
+    nothing else in it can be checked.
+
+    Fix: Save the policy as UTF-8 JSON whose top level is an object with Version and Statement.
+    """,
+    references=(GRAMMAR,),
     bad=Example.document('{"Version": "2012-10-17", "Statement": [', note="cut off"),
     good=Example.document(_PERMISSIONS),
-    references=(GRAMMAR,),
 )
 
 # -- IR101 --------------------------------------------------------------------------------------
@@ -130,16 +133,21 @@ def _leaves(error: ValidationError) -> list[ValidationError]:
     return [error]
 
 
-GRAMMAR_RULE = Rule(
-    code="IR101",
-    name="policy-grammar",
-    severity=Severity.ERROR,
-    summary="The document violates the IAM policy grammar.",
-    why="IAM rejects a policy with unknown or missing elements, values of the wrong type, an "
-    "Effect other than exactly Allow or Deny, or both Action and NotAction in one statement. "
-    "Other tools may read such a document differently than IAM does.",
-    fix="Follow the grammar: Version, Statement; each statement with Effect, Action or "
-    "NotAction, and (in a permissions policy) Resource or NotResource.",
+GRAMMAR_RULE = Rule.declare(
+    """
+    IR101 policy-grammar (error)
+
+    The document violates the IAM policy grammar.
+
+    Why: IAM rejects a policy with unknown or missing elements, values of the wrong type, an Effect
+    other than exactly Allow or Deny, or both Action and NotAction in one statement. Other tools may
+    read such a document differently than IAM does.
+
+    Fix: Follow the grammar: Version, Statement; each statement with Effect, Action or NotAction,
+    and (in a permissions policy) Resource or NotResource.
+    """,
+    check_document=_check_grammar,
+    references=(GRAMMAR, ELEMENTS),
     bad=Example.document(
         {
             "Version": "2012-10-17",
@@ -148,8 +156,6 @@ GRAMMAR_RULE = Rule(
         note="Effect is case-sensitive",
     ),
     good=Example.document(_PERMISSIONS),
-    references=(GRAMMAR, ELEMENTS),
-    check_document=_check_grammar,
 )
 
 # -- IR102 --------------------------------------------------------------------------------------
@@ -166,14 +172,19 @@ def _check_duplicate_keys(document: PolicyDocument, context: LintContext) -> Ite
         )
 
 
-DUPLICATE_KEY = Rule(
-    code="IR102",
-    name="duplicate-key",
-    severity=Severity.ERROR,
-    summary="A key appears twice in one JSON object.",
-    why="JSON parsers keep only one of two equal keys, so a second Statement or Principal "
-    "silently hides the first: what you review is not what IAM enforces.",
-    fix="Merge the two elements into one (a list of statements, a list of principals).",
+DUPLICATE_KEY = Rule.declare(
+    """
+    IR102 duplicate-key (error)
+
+    A key appears twice in one JSON object.
+
+    Why: JSON parsers keep only one of two equal keys, so a second Statement or Principal silently
+    hides the first: what you review is not what IAM enforces.
+
+    Fix: Merge the two elements into one (a list of statements, a list of principals).
+    """,
+    check_document=_check_duplicate_keys,
+    references=("https://www.rfc-editor.org/rfc/rfc8259#section-4", GRAMMAR),
     bad=Example.document(
         '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Deny", "Action": "*", '
         '"Resource": "*"}],\n  "Statement": [{"Effect": "Allow", "Action": "iam:GetRole", '
@@ -181,8 +192,6 @@ DUPLICATE_KEY = Rule(
         note="the Deny statement is silently dropped",
     ),
     good=Example.document(_PERMISSIONS),
-    references=("https://www.rfc-editor.org/rfc/rfc8259#section-4", GRAMMAR),
-    check_document=_check_duplicate_keys,
 )
 
 # -- IR103 --------------------------------------------------------------------------------------
@@ -210,21 +219,23 @@ def _check_version(document: PolicyDocument, context: LintContext) -> Iterator[H
         )
 
 
-VERSION = Rule(
-    code="IR103",
-    name="policy-version",
-    severity=Severity.WARNING,
-    summary='Version is missing or "2008-10-17" (any other value is an error).',
-    why="Without Version, or with 2008-10-17, IAM uses the old policy language: policy "
-    "variables are not substituted and some newer features do not work. Any other value is "
-    "rejected.",
-    fix='Start every policy with "Version": "2012-10-17".',
-    bad=Example.document({"Statement": _PERMISSIONS["Statement"]}),
-    good=Example.document(_PERMISSIONS),
+VERSION = Rule.declare(
+    """
+    IR103 policy-version (warning)
+
+    Version is missing or "2008-10-17" (any other value is an error).
+
+    Why: Without Version, or with 2008-10-17, IAM uses the old policy language: policy variables are
+    not substituted and some newer features do not work. Any other value is rejected.
+
+    Fix: Start every policy with "Version": "2012-10-17".
+    """,
+    check_document=_check_version,
     references=(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html",
     ),
-    check_document=_check_version,
+    bad=Example.document({"Statement": _PERMISSIONS["Statement"]}),
+    good=Example.document(_PERMISSIONS),
 )
 
 # -- IR104 --------------------------------------------------------------------------------------
@@ -253,14 +264,21 @@ def _check_sids(document: PolicyDocument, context: LintContext) -> Iterator[Hit]
         seen.setdefault(sid, pointer)
 
 
-SID = Rule(
-    code="IR104",
-    name="invalid-sid",
-    severity=Severity.ERROR,
-    summary="A Sid is not alphanumeric, or is repeated within a document.",
-    why="IAM accepts only ASCII letters and digits in a Sid of an identity or trust policy, and "
-    "Sids must be unique within a policy.",
-    fix="Rename the statement with letters and digits only, different from every other Sid.",
+SID = Rule.declare(
+    """
+    IR104 invalid-sid (error)
+
+    A Sid is not alphanumeric, or is repeated within a document.
+
+    Why: IAM accepts only ASCII letters and digits in a Sid of an identity or trust policy, and Sids
+    must be unique within a policy.
+
+    Fix: Rename the statement with letters and digits only, different from every other Sid.
+    """,
+    check_document=_check_sids,
+    references=(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html",
+    ),
     bad=Example.document(
         {
             "Version": "2012-10-17",
@@ -268,10 +286,6 @@ SID = Rule(
         }
     ),
     good=Example.document(_PERMISSIONS),
-    references=(
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html",
-    ),
-    check_document=_check_sids,
 )
 
 # -- IR105 --------------------------------------------------------------------------------------
@@ -309,16 +323,23 @@ def _check_elements_for_kind(document: PolicyDocument, context: LintContext) -> 
                 )
 
 
-ELEMENT_FOR_KIND = Rule(
-    code="IR105",
-    name="element-not-allowed-here",
-    severity=Severity.ERROR,
-    summary="An element that this kind of document does not allow (or a trust statement "
-    "without Principal).",
-    why="A permissions policy applies to the identity it is attached to, so it has no Principal; "
-    "a trust policy applies to its role, so it has no Resource, and it must name a Principal. "
-    "IAM rejects either mistake (MalformedPolicyDocument).",
-    fix="Move principals to the trust policy and resources to the permissions policy.",
+ELEMENT_FOR_KIND = Rule.declare(
+    """
+    IR105 element-not-allowed-here (error)
+
+    An element that this kind of document does not allow (or a trust statement without Principal).
+
+    Why: A permissions policy applies to the identity it is attached to, so it has no Principal; a
+    trust policy applies to its role, so it has no Resource, and it must name a Principal. IAM
+    rejects either mistake (MalformedPolicyDocument).
+
+    Fix: Move principals to the trust policy and resources to the permissions policy.
+    """,
+    check_document=_check_elements_for_kind,
+    references=(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html",
+    ),
     bad=Example.document(
         {
             "Version": "2012-10-17",
@@ -327,11 +348,6 @@ ELEMENT_FOR_KIND = Rule(
         kind="trust",
     ),
     good=Example.document(_TRUST, kind="trust"),
-    references=(
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html",
-    ),
-    check_document=_check_elements_for_kind,
 )
 
 # -- IR106 --------------------------------------------------------------------------------------
@@ -372,31 +388,31 @@ def _check_characters(document: PolicyDocument, context: LintContext) -> Iterato
         yield Hit("", f"character U+{ord(match.group()):04X} is not accepted in an IAM policy")
 
 
-CHARACTERS = Rule(
-    code="IR106",
-    name="character-not-accepted",
-    severity=Severity.ERROR,
-    summary="A character IAM does not accept (outside tab, LF, CR and U+0020-U+00FF).",
-    why="IAM rejects policy documents holding characters outside tab, line feed, carriage return "
-    "and the range U+0020 to U+00FF, such as typographic quotes or non-breaking hyphens pasted "
-    "from a web page.",
-    fix="Replace the character with its plain ASCII form.",
-    bad=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    **_PERMISSIONS["Statement"][0],
-                    "Resource": "arn:aws:iam::123456789012:role/Redshift\u2011Access",
-                }
-            ],
-        }
-    ),
-    good=Example.document(_PERMISSIONS),
-    references=(QUOTAS,),
+CHARACTERS = Rule.declare(
+    """
+    IR106 character-not-accepted (error)
+
+    A character IAM does not accept (outside tab, LF, CR and U+0020-U+00FF).
+
+    Why: IAM rejects policy documents holding characters outside tab, line feed, carriage return and
+    the range U+0020 to U+00FF, such as typographic quotes or non-breaking hyphens pasted from a web
+    page.
+
+    Fix: Replace the character with its plain ASCII form.
+    """,
     check_document=_check_characters,
     # A role name with such a character is also a name IAM does not allow.
     bad_also=frozenset({"IR403"}),
+    references=(QUOTAS,),
+    bad=Example.document(
+        example_policy(
+            {
+                **_PERMISSIONS["Statement"][0],
+                "Resource": "arn:aws:iam::123456789012:role/Redshift\u2011Access",
+            }
+        )
+    ),
+    good=Example.document(_PERMISSIONS),
 )
 
 # -- IR107 --------------------------------------------------------------------------------------
@@ -442,27 +458,29 @@ def _check_manifest(manifest: ManifestView) -> Iterator[Hit]:
             )
 
 
-MANIFEST = Rule(
-    code="IR107",
-    name="invalid-manifest",
-    severity=Severity.ERROR,
-    summary="A bundle's manifest (iam-redshift.json) is invalid or names a document that is "
-    "missing.",
-    why="The cross-document rules rely on the manifest to say which role each document belongs "
-    "to. A manifest that breaks its schema, lists a missing file, or gives a role ARN or kind "
-    "other than the setup's would make them check the wrong thing, so they do not run; the "
-    "documents are then linted one by one.",
-    fix="Render the bundle again with 'iam-redshift render', or correct the manifest by hand "
-    "(schemas/manifest.schema.json describes it).",
+MANIFEST = Rule.declare(
+    """
+    IR107 invalid-manifest (error)
+
+    A bundle's manifest (iam-redshift.json) is invalid or names a document that is missing.
+
+    Why: The cross-document rules rely on the manifest to say which role each document belongs to. A
+    manifest that breaks its schema, lists a missing file, or gives a role ARN or kind other than
+    the setup's would make them check the wrong thing, so they do not run; the documents are then
+    linted one by one.
+
+    Fix: Render the bundle again with 'iam-redshift render', or correct the manifest by hand
+    (schemas/manifest.schema.json describes it).
+    """,
+    check_manifest=_check_manifest,
+    references=(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html",
+    ),
     bad=Example.bundle(
         {"Redshift-Access-Role-1/trust-policy.json": None},
         note="the manifest lists a trust policy that is not there",
     ),
     good=Example.bundle({}),
-    references=(
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html",
-    ),
-    check_manifest=_check_manifest,
 )
 
 RULES = (

@@ -7,7 +7,6 @@ own.
 
 from __future__ import annotations
 
-from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Rule
 
 CONFIGURATION = "https://iam-redshift.dev/schemas/config.schema.json"
@@ -33,33 +32,40 @@ reason = "written by the vendor's installer; tracked in OPS-1234"
 """
 
 # -- IR000 --------------------------------------------------------------------------------------
-INTERNAL_ERROR = Rule(
-    code="IR000",
-    name="internal-error",
-    severity=Severity.ERROR,
-    summary="A rule failed on this document: a bug in iam-redshift, not in the document.",
-    why="A rule that raises an exception on some input must not stop the lint or hide the other "
-    "findings, and it must not pass silently either: the document was not fully checked.",
-    fix="Report it at the project's issue tracker with the document (or a reduced copy of it). "
-    "Until it is fixed, the other rules' findings for the document still hold.",
+INTERNAL_ERROR = Rule.declare(
+    """
+    IR000 internal-error (error)
+
+    A rule failed on this document: a bug in iam-redshift, not in the document.
+
+    Why: A rule that raises an exception on some input must not stop the lint or hide the other
+    findings, and it must not pass silently either: the document was not fully checked.
+
+    Fix: Report it at the project's issue tracker with the document (or a reduced copy of it). Until
+    it is fixed, the other rules' findings for the document still hold.
+    """,
+    references=(),
     # No document shows it: a rule that fails on a known input is fixed, not documented.
     bad=None,
     good=None,
-    references=(),
 )
 
 # -- IR901 --------------------------------------------------------------------------------------
-UNUSED_SUPPRESSION = Rule(
-    code="IR901",
-    name="unused-suppression",
-    severity=Severity.WARNING,
-    summary="A suppression in the configuration matches no finding.",
-    why="A suppression is a reasoned exception for one problem in one place. Once the problem is "
-    "fixed, or the file is renamed, a suppression left behind no longer says anything true, and "
-    "it would silently hide the same problem if it came back. Stale suppressions pile up unless "
-    "they are reported.",
-    fix="Remove the suppression from [[tool.iam-redshift.suppress]] (or [[suppress]] in "
-    ".iam-redshift.toml), or correct its code, path or sid.",
+UNUSED_SUPPRESSION = Rule.declare(
+    """
+    IR901 unused-suppression (warning)
+
+    A suppression in the configuration matches no finding.
+
+    Why: A suppression is a reasoned exception for one problem in one place. Once the problem is
+    fixed, or the file is renamed, a suppression left behind no longer says anything true, and it
+    would silently hide the same problem if it came back. Stale suppressions pile up unless they are
+    reported.
+
+    Fix: Remove the suppression from [[tool.iam-redshift.suppress]] (or [[suppress]] in
+    .iam-redshift.toml), or correct its code, path or sid.
+    """,
+    references=(CONFIGURATION, RUFF_UNUSED_NOQA),
     bad=Example.document(
         _FIXED,
         config=_SUPPRESS_IR103,
@@ -70,7 +76,6 @@ UNUSED_SUPPRESSION = Rule(
         config=_SUPPRESS_IR103,
         note="the suppression still hides the IR103 finding it was written for",
     ),
-    references=(CONFIGURATION, RUFF_UNUSED_NOQA),
 )
 
 RULES = (INTERNAL_ERROR, UNUSED_SUPPRESSION)

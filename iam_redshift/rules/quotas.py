@@ -19,7 +19,7 @@ from iam_redshift.model import (
     valid_role_path,
 )
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
-from iam_redshift.rules._common import QUOTAS
+from iam_redshift.rules._common import QUOTAS, allow, example_policy
 
 if TYPE_CHECKING:
     from iam_redshift.document.manifest import ManifestView
@@ -57,24 +57,27 @@ def _check_trust_size(document: PolicyDocument, context: LintContext) -> Iterato
         )
 
 
-TRUST_SIZE = Rule(
-    code="IR401",
-    name="trust-policy-too-long",
-    severity=Severity.ERROR,
-    summary="A trust policy is longer than 2,048 characters, whitespace excluded.",
-    why="IAM rejects a role trust policy over the account's quota (2,048 characters by default, "
-    "raisable to 4,096 through Service Quotas), so the role cannot be created or updated.",
-    fix="Shorten the trust policy (one statement with a list of principals), or raise the quota "
-    "and set trust-policy-max-chars to match.",
+TRUST_SIZE = Rule.declare(
+    """
+    IR401 trust-policy-too-long (error)
+
+    A trust policy is longer than 2,048 characters, whitespace excluded.
+
+    Why: IAM rejects a role trust policy over the account's quota (2,048 characters by default,
+    raisable to 4,096 through Service Quotas), so the role cannot be created or updated.
+
+    Fix: Shorten the trust policy (one statement with a list of principals), or raise the quota and
+    set trust-policy-max-chars to match.
+    """,
+    check_document=_check_trust_size,
+    kinds=frozenset({"trust"}),
+    references=(QUOTAS,),
     bad=Example.document(
         {"Version": "2012-10-17", "Statement": [_padded_statement(2100)]}, kind="trust"
     ),
     good=Example.document(
         {"Version": "2012-10-17", "Statement": [_padded_statement(10)]}, kind="trust"
     ),
-    references=(QUOTAS,),
-    kinds=frozenset({"trust"}),
-    check_document=_check_trust_size,
 )
 
 # -- IR402 --------------------------------------------------------------------------------------
@@ -130,23 +133,28 @@ def _check_inline_sizes(bundle: BundleContext) -> Iterator[Hit]:
             )
 
 
-POLICY_SIZE = Rule(
-    code="IR402",
-    name="permissions-policy-too-long",
-    severity=Severity.ERROR,
-    summary="A role's inline policies together exceed 10,240 characters, or a loose "
-    "permissions policy exceeds 10,240 (an error) or 6,144, the managed-policy quota (a "
-    "warning), whitespace excluded.",
-    why="IAM rejects policies over these quotas, so the deployment fails. A bundle's "
-    "permissions policies are inline policies of their role and are measured together. A "
-    "loose permissions document may become either: over 10,240 characters it fits neither "
-    "(an error); over 6,144 it fits only as an inline policy (a warning).",
-    fix="Split the permissions into several managed policies, or narrow them (fewer, scoped "
-    "actions and resources).",
+POLICY_SIZE = Rule.declare(
+    """
+    IR402 permissions-policy-too-long (error)
+
+    A role's inline policies together exceed 10,240 characters, or a loose permissions policy
+    exceeds 10,240 (an error) or 6,144, the managed-policy quota (a warning), whitespace excluded.
+
+    Why: IAM rejects policies over these quotas, so the deployment fails. A bundle's permissions
+    policies are inline policies of their role and are measured together. A loose permissions
+    document may become either: over 10,240 characters it fits neither (an error); over 6,144 it
+    fits only as an inline policy (a warning).
+
+    Fix: Split the permissions into several managed policies, or narrow them (fewer, scoped actions
+    and resources).
+    """,
+    check_document=_check_managed_size,
+    check_bundle=_check_inline_sizes,
+    kinds=frozenset({"permissions"}),
+    references=(QUOTAS,),
     bad=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
+        example_policy(
+            *(
                 {
                     "Sid": f"Read{i}",
                     "Effect": "Allow",
@@ -154,26 +162,19 @@ POLICY_SIZE = Rule(
                     "Resource": f"arn:aws:iam::123456789012:role/Redshift-Access-Role-{i:04d}",
                 }
                 for i in range(80)
-            ],
-        }
+            )
+        )
     ),
     good=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "ReadAccessRoles",
-                    "Effect": "Allow",
-                    "Action": "iam:GetRole",
-                    "Resource": "arn:aws:iam::123456789012:role/Redshift-Access-Role-1",
-                }
-            ],
-        }
+        example_policy(
+            {
+                "Sid": "ReadAccessRoles",
+                "Effect": "Allow",
+                "Action": "iam:GetRole",
+                "Resource": "arn:aws:iam::123456789012:role/Redshift-Access-Role-1",
+            }
+        )
     ),
-    references=(QUOTAS,),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_managed_size,
-    check_bundle=_check_inline_sizes,
 )
 
 # -- IR403 --------------------------------------------------------------------------------------
@@ -225,42 +226,31 @@ def _check_manifest_roles(manifest: ManifestView) -> Iterator[Hit]:
             yield Hit(problem.pointer, problem.message)
 
 
-ROLE_NAMES = Rule(
-    code="IR403",
-    name="invalid-role-name",
-    severity=Severity.ERROR,
-    summary="An invalid role name or path, or role names equal ignoring case.",
-    why="IAM role names are 1 to 64 characters of letters, digits and + = , . @ _ -, paths are "
-    "'/' or '/.../' of at most 512 characters, and names are unique ignoring case: a policy that "
-    "names another role can never match, and a setup with such names cannot be created.",
-    fix="Use the role's exact name as IAM shows it; rename roles that differ only in case.",
-    bad=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": "sts:AssumeRole",
-                    "Resource": "arn:aws:iam::123456789012:role/Redshift Access Role",
-                }
-            ],
-        }
-    ),
-    good=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": "sts:AssumeRole",
-                    "Resource": "arn:aws:iam::123456789012:role/Redshift-Access-Role-1",
-                }
-            ],
-        }
-    ),
-    references=(CREATE_ROLE, QUOTAS),
+ROLE_NAMES = Rule.declare(
+    """
+    IR403 invalid-role-name (error)
+
+    An invalid role name or path, or role names equal ignoring case.
+
+    Why: IAM role names are 1 to 64 characters of letters, digits and + = , . @ _ -, paths are '/'
+    or '/.../' of at most 512 characters, and names are unique ignoring case: a policy that names
+    another role can never match, and a setup with such names cannot be created.
+
+    Fix: Use the role's exact name as IAM shows it; rename roles that differ only in case.
+    """,
     check_document=_check_role_arns,
     check_manifest=_check_manifest_roles,
+    references=(CREATE_ROLE, QUOTAS),
+    bad=Example.document(
+        example_policy(
+            allow("sts:AssumeRole", "arn:aws:iam::123456789012:role/Redshift Access Role")
+        )
+    ),
+    good=Example.document(
+        example_policy(
+            allow("sts:AssumeRole", "arn:aws:iam::123456789012:role/Redshift-Access-Role-1")
+        )
+    ),
 )
 
 RULES = (TRUST_SIZE, POLICY_SIZE, ROLE_NAMES)

@@ -14,11 +14,10 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from iam_redshift.findings import Severity
 from iam_redshift.matching import glob_match
 from iam_redshift.model import RedshiftCluster, RedshiftServerless, Setup
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Rule
-from iam_redshift.rules._common import REDSHIFT_ACTIONS
+from iam_redshift.rules._common import REDSHIFT_ACTIONS, allow, example_policy
 from iam_redshift.rules._redshift import (
     ACCESS_POLICY,
     ACCOUNT,
@@ -43,11 +42,9 @@ from iam_redshift.rules._redshift import (
     TAKES,
     WILDCARD,
     WORKGROUP,
-    allow,
     cluster_example_setup,
     covers,
     own_account,
-    policy,
 )
 
 if TYPE_CHECKING:
@@ -104,23 +101,28 @@ def _check_companion_grants(bundle: BundleContext) -> Iterator[Hit]:
             )
 
 
-COMPANION_GRANT = Rule(
-    code="IR601",
-    name="missing-companion-grant",
-    severity=Severity.ERROR,
-    summary="A role's permissions lack a call its Redshift connection needs (JoinGroup for "
-    "DbGroups, CreateClusterUser for AutoCreate, the dbname ARN, DescribeClusters...).",
-    why="GetClusterCredentials is not enough on its own: with DbGroups the caller also needs "
-    "redshift:JoinGroup on each dbgroup ARN, with AutoCreate redshift:CreateClusterUser on the "
-    "dbuser ARN, with a database name (the JDBC driver always sends one) the dbname ARN, and a "
-    "driver that connects by cluster identifier calls redshift:DescribeClusters first. Each "
-    "missing grant fails the login with an authorisation error at connection time. The rule "
-    "evaluates every call the setup promises against the role's own documents.",
-    fix="Add the statement the message gives (iam-redshift render writes it for you), or drop "
-    "the option from the setup and the ETL tool's connection settings.",
+COMPANION_GRANT = Rule.declare(
+    """
+    IR601 missing-companion-grant (error)
+
+    A role's permissions lack a call its Redshift connection needs (JoinGroup for DbGroups,
+    CreateClusterUser for AutoCreate, the dbname ARN, DescribeClusters...).
+
+    Why: GetClusterCredentials is not enough on its own: with DbGroups the caller also needs
+    redshift:JoinGroup on each dbgroup ARN, with AutoCreate redshift:CreateClusterUser on the dbuser
+    ARN, with a database name (the JDBC driver always sends one) the dbname ARN, and a driver that
+    connects by cluster identifier calls redshift:DescribeClusters first. Each missing grant fails
+    the login with an authorisation error at connection time. The rule evaluates every call the
+    setup promises against the role's own documents.
+
+    Fix: Add the statement the message gives (iam-redshift render writes it for you), or drop the
+    option from the setup and the ETL tool's connection settings.
+    """,
+    check_bundle=_check_companion_grants,
+    references=(IAM_CREDENTIALS, GET_CLUSTER_CREDENTIALS, JDBC_OPTIONS),
     bad=Example.bundle(
         {
-            ACCESS_POLICY: policy(
+            ACCESS_POLICY: example_policy(
                 allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]),
             )
         },
@@ -128,8 +130,6 @@ COMPANION_GRANT = Rule(
         setup=cluster_example_setup(db_groups=("etl",)),
     ),
     good=Example.bundle({}, setup=cluster_example_setup(db_groups=("etl",))),
-    references=(IAM_CREDENTIALS, GET_CLUSTER_CREDENTIALS, JDBC_OPTIONS),
-    check_bundle=_check_companion_grants,
 )
 
 # -- IR602 -------------------------------------------------------------------------------------
@@ -167,36 +167,39 @@ def _check_wrong_resource_type(document: PolicyDocument, context: LintContext) -
             )
 
 
-WRONG_RESOURCE_TYPE = Rule(
-    code="IR602",
-    name="redshift-resource-under-wrong-action",
-    severity=Severity.WARNING,
-    summary="A dbname or dbgroup ARN under a Redshift credentials action that does not take "
-    "it (such as redshift:CreateClusterUser, which takes only dbuser ARNs).",
-    why="Published examples list the dbname and dbgroup ARNs under CreateClusterUser or "
-    "JoinGroup. IAM accepts the policy, but each action is authorised only on its own resource "
-    "types, so those ARNs grant nothing there, and the grant the author meant (JoinGroup on "
-    "the dbgroup, GetClusterCredentials on the dbname) may be missing.",
-    fix="Move each ARN under the action that takes it: dbuser under GetClusterCredentials and "
-    "CreateClusterUser, dbname under GetClusterCredentials (or GetClusterCredentialsWithIAM), "
-    "dbgroup under JoinGroup.",
+WRONG_RESOURCE_TYPE = Rule.declare(
+    """
+    IR602 redshift-resource-under-wrong-action (warning)
+
+    A dbname or dbgroup ARN under a Redshift credentials action that does not take it (such as
+    redshift:CreateClusterUser, which takes only dbuser ARNs).
+
+    Why: Published examples list the dbname and dbgroup ARNs under CreateClusterUser or JoinGroup.
+    IAM accepts the policy, but each action is authorised only on its own resource types, so those
+    ARNs grant nothing there, and the grant the author meant (JoinGroup on the dbgroup,
+    GetClusterCredentials on the dbname) may be missing.
+
+    Fix: Move each ARN under the action that takes it: dbuser under GetClusterCredentials and
+    CreateClusterUser, dbname under GetClusterCredentials (or GetClusterCredentialsWithIAM), dbgroup
+    under JoinGroup.
+    """,
+    check_document=_check_wrong_resource_type,
+    kinds=frozenset({"permissions"}),
+    references=(REDSHIFT_ACTIONS, IAM_CREDENTIALS),
     bad=Example.document(
-        policy(
+        example_policy(
             allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]),
             allow("redshift:CreateClusterUser", [DBUSER, DBGROUP]),
             allow("redshift:JoinGroup", DBGROUP),
         )
     ),
     good=Example.document(
-        policy(
+        example_policy(
             allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]),
             allow("redshift:CreateClusterUser", DBUSER),
             allow("redshift:JoinGroup", DBGROUP),
         )
     ),
-    references=(REDSHIFT_ACTIONS, IAM_CREDENTIALS),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_wrong_resource_type,
 )
 
 # -- IR603 -------------------------------------------------------------------------------------
@@ -234,20 +237,25 @@ def _check_account(document: PolicyDocument, context: LintContext) -> Iterator[H
         )
 
 
-DBUSER_ACCOUNT = Rule(
-    code="IR603",
-    name="redshift-credentials-in-another-account",
-    severity=Severity.ERROR,
-    summary="A dbuser, dbname, dbgroup or workgroup ARN names an account other than the "
-    "role's own.",
-    why="GetClusterCredentials is authorised in the cluster's account: a principal of another "
-    "account cannot get database credentials for it, whatever its policy says. In cross-"
-    "account setups the dbuser ARN is often written with the caller's account (or the "
-    "caller's with the cluster's): either way the login fails.",
-    fix="Keep the credentials grant in the cluster's account: an access role there, which the "
-    "instance role assumes, with dbuser, dbname and dbgroup ARNs of that account.",
+DBUSER_ACCOUNT = Rule.declare(
+    """
+    IR603 redshift-credentials-in-another-account (error)
+
+    A dbuser, dbname, dbgroup or workgroup ARN names an account other than the role's own.
+
+    Why: GetClusterCredentials is authorised in the cluster's account: a principal of another
+    account cannot get database credentials for it, whatever its policy says. In cross-account
+    setups the dbuser ARN is often written with the caller's account (or the caller's with the
+    cluster's): either way the login fails.
+
+    Fix: Keep the credentials grant in the cluster's account: an access role there, which the
+    instance role assumes, with dbuser, dbname and dbgroup ARNs of that account.
+    """,
+    check_document=_check_account,
+    kinds=frozenset({"permissions"}),
+    references=(GET_CLUSTER_CREDENTIALS, IAM_CREDENTIALS),
     bad=Example.document(
-        policy(
+        example_policy(
             allow(
                 "redshift:GetClusterCredentials",
                 "arn:aws:redshift:us-east-1:210987654321:dbuser:analytics/etl_user",
@@ -257,11 +265,8 @@ DBUSER_ACCOUNT = Rule(
         instance_role=INSTANCE,
     ),
     good=Example.document(
-        policy(allow("redshift:GetClusterCredentials", DBUSER)), instance_role=INSTANCE
+        example_policy(allow("redshift:GetClusterCredentials", DBUSER)), instance_role=INSTANCE
     ),
-    references=(GET_CLUSTER_CREDENTIALS, IAM_CREDENTIALS),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_account,
 )
 
 # -- IR604 -------------------------------------------------------------------------------------
@@ -315,23 +320,29 @@ def _check_unbound_user(document: PolicyDocument, context: LintContext) -> Itera
                 )
 
 
-UNBOUND_USER = Rule(
-    code="IR604",
-    name="unbound-database-user",
-    severity=Severity.SECURITY_WARNING,
-    summary="GetClusterCredentials on a wildcard or ${redshift:DbUser} dbuser with no condition "
-    "that binds the database user to the caller.",
-    why="The database user is whatever the caller puts in DbUser. With a dbuser ARN ending in "
-    "* or ${redshift:DbUser}, every principal that can use the role can log on as any database "
-    "user, including a superuser. AWS recommends a condition that checks the user against the "
-    "caller (aws:userid, the role id and the role session name).",
-    fix="Name the database users in the dbuser ARNs, or add a condition on aws:userid such as "
-    '"StringEquals": {"aws:userid": "AROAEXAMPLEID:${redshift:DbUser}"}.',
+UNBOUND_USER = Rule.declare(
+    """
+    IR604 unbound-database-user (security-warning)
+
+    GetClusterCredentials on a wildcard or ${redshift:DbUser} dbuser with no condition that binds
+    the database user to the caller.
+
+    Why: The database user is whatever the caller puts in DbUser. With a dbuser ARN ending in * or
+    ${redshift:DbUser}, every principal that can use the role can log on as any database user,
+    including a superuser. AWS recommends a condition that checks the user against the caller
+    (aws:userid, the role id and the role session name).
+
+    Fix: Name the database users in the dbuser ARNs, or add a condition on aws:userid such as
+    "StringEquals": {"aws:userid": "AROAEXAMPLEID:${redshift:DbUser}"}.
+    """,
+    check_document=_check_unbound_user,
+    kinds=frozenset({"permissions"}),
+    references=(RESOURCE_POLICIES, JDBC_OPTIONS),
     bad=Example.document(
-        policy(allow("redshift:GetClusterCredentials", f"{ARN}:dbuser:analytics/*"))
+        example_policy(allow("redshift:GetClusterCredentials", f"{ARN}:dbuser:analytics/*"))
     ),
     good=Example.document(
-        policy(
+        example_policy(
             allow(
                 "redshift:GetClusterCredentials",
                 f"{ARN}:dbuser:analytics/${{redshift:DbUser}}",
@@ -339,9 +350,6 @@ UNBOUND_USER = Rule(
             )
         )
     ),
-    references=(RESOURCE_POLICIES, JDBC_OPTIONS),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_unbound_user,
 )
 
 # -- IR605 -------------------------------------------------------------------------------------
@@ -389,21 +397,25 @@ def _check_duration(document: PolicyDocument, context: LintContext) -> Iterator[
             )
 
 
-SESSION_DURATION = Rule(
-    code="IR605",
-    name="session-duration-over-chaining-cap",
-    severity=Severity.WARNING,
-    summary="A DurationSeconds condition allows sessions longer than 3,600 seconds, the cap on "
-    "a chained role session and on Redshift's database credentials.",
-    why="The ETL tool runs as the instance role and assumes an access role: that is role "
-    "chaining, and AWS limits the chained session to one hour whatever the access role's "
-    "MaxSessionDuration says. A tool configured for a longer session (DurationSeconds above "
-    "3,600) gets an error, not a shorter session. GetClusterCredentials' DurationSeconds is "
-    "900 to 3,600 likewise.",
-    fix="Cap sts:DurationSeconds and redshift:DurationSeconds at 3600, and configure the tool's "
-    "session duration (the driver's IAMDuration) to at most an hour.",
+SESSION_DURATION = Rule.declare(
+    """
+    IR605 session-duration-over-chaining-cap (warning)
+
+    A DurationSeconds condition allows sessions longer than 3,600 seconds, the cap on a chained role
+    session and on Redshift's database credentials.
+
+    Why: The ETL tool runs as the instance role and assumes an access role: that is role chaining,
+    and AWS limits the chained session to one hour whatever the access role's MaxSessionDuration
+    says. A tool configured for a longer session (DurationSeconds above 3,600) gets an error, not a
+    shorter session. GetClusterCredentials' DurationSeconds is 900 to 3,600 likewise.
+
+    Fix: Cap sts:DurationSeconds and redshift:DurationSeconds at 3600, and configure the tool's
+    session duration (the driver's IAMDuration) to at most an hour.
+    """,
+    check_document=_check_duration,
+    references=(ROLE_CHAINING, GET_CLUSTER_CREDENTIALS),
     bad=Example.document(
-        policy(
+        example_policy(
             allow(
                 "sts:AssumeRole",
                 f"arn:aws:iam::{ACCOUNT}:role/Redshift-Access-Role-1",
@@ -412,7 +424,7 @@ SESSION_DURATION = Rule(
         )
     ),
     good=Example.document(
-        policy(
+        example_policy(
             allow(
                 "sts:AssumeRole",
                 f"arn:aws:iam::{ACCOUNT}:role/Redshift-Access-Role-1",
@@ -420,8 +432,6 @@ SESSION_DURATION = Rule(
             )
         )
     ),
-    references=(ROLE_CHAINING, GET_CLUSTER_CREDENTIALS),
-    check_document=_check_duration,
 )
 
 # -- IR606 -------------------------------------------------------------------------------------
@@ -451,28 +461,31 @@ def _check_mixed(document: PolicyDocument, context: LintContext) -> Iterator[Hit
     )
 
 
-MIXED_TARGETS = Rule(
-    code="IR606",
-    name="serverless-and-provisioned-mixed",
-    severity=Severity.WARNING,
-    summary="One permissions policy grants both provisioned (GetClusterCredentials) and "
-    "serverless (redshift-serverless:GetCredentials) database credentials.",
-    why="In the two-role pattern each access role stands for one target, a cluster or a "
-    "workgroup, so that choosing the role in the ETL tool chooses what it may reach. A role "
-    "that holds both kinds of credentials usually comes from merging two roles, and lets "
-    "connections meant for one target log on to the other.",
-    fix="Split the role: one access role per cluster or workgroup (a [access_roles.redshift] or "
-    "[access_roles.redshift_serverless] table each, in the setup).",
+MIXED_TARGETS = Rule.declare(
+    """
+    IR606 serverless-and-provisioned-mixed (warning)
+
+    One permissions policy grants both provisioned (GetClusterCredentials) and serverless
+    (redshift-serverless:GetCredentials) database credentials.
+
+    Why: In the two-role pattern each access role stands for one target, a cluster or a workgroup,
+    so that choosing the role in the ETL tool chooses what it may reach. A role that holds both
+    kinds of credentials usually comes from merging two roles, and lets connections meant for one
+    target log on to the other.
+
+    Fix: Split the role: one access role per cluster or workgroup (a [access_roles.redshift] or
+    [access_roles.redshift_serverless] table each, in the setup).
+    """,
+    check_document=_check_mixed,
+    kinds=frozenset({"permissions"}),
+    references=(REDSHIFT_ACTIONS, SERVERLESS_ACTIONS),
     bad=Example.document(
-        policy(
+        example_policy(
             allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]),
             allow("redshift-serverless:GetCredentials", WORKGROUP),
         )
     ),
-    good=Example.document(policy(allow("redshift-serverless:GetCredentials", WORKGROUP))),
-    references=(REDSHIFT_ACTIONS, SERVERLESS_ACTIONS),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_mixed,
+    good=Example.document(example_policy(allow("redshift-serverless:GetCredentials", WORKGROUP))),
 )
 
 # -- IR607 -------------------------------------------------------------------------------------
@@ -535,28 +548,31 @@ def _check_credentials_on_star(document: PolicyDocument, context: LintContext) -
         )
 
 
-CREDENTIALS_ON_STAR = Rule(
-    code="IR607",
-    name="credentials-on-every-resource",
-    severity=Severity.SECURITY_WARNING,
-    summary='A database-credentials action on "Resource": "*" in the policy of a role whose '
-    "setup names its cluster or workgroup.",
-    why='With "*" the role may get credentials as any database user of any cluster or '
-    "workgroup of the account, now and later, although the setup says exactly which one it "
-    "connects to: the scoped ARNs cost nothing and stop a leaked role from reaching the rest.",
-    fix="Name the dbuser, dbname and dbgroup ARNs (or the workgroup ARN) the setup gives; "
-    "profile = 'least-privilege' renders them.",
+CREDENTIALS_ON_STAR = Rule.declare(
+    """
+    IR607 credentials-on-every-resource (security-warning)
+
+    A database-credentials action on "Resource": "*" in the policy of a role whose setup names its
+    cluster or workgroup.
+
+    Why: With "*" the role may get credentials as any database user of any cluster or workgroup of
+    the account, now and later, although the setup says exactly which one it connects to: the scoped
+    ARNs cost nothing and stop a leaked role from reaching the rest.
+
+    Fix: Name the dbuser, dbname and dbgroup ARNs (or the workgroup ARN) the setup gives; profile =
+    'least-privilege' renders them.
+    """,
+    check_document=_check_credentials_on_star,
+    kinds=frozenset({"permissions"}),
+    references=(IAM_CREDENTIALS, REDSHIFT_ACTIONS),
     bad=Example.bundle(
-        {ACCESS_POLICY: policy(allow("redshift:GetClusterCredentials", "*"))},
+        {ACCESS_POLICY: example_policy(allow("redshift:GetClusterCredentials", "*"))},
         setup=cluster_example_setup(),
     ),
     good=Example.bundle(
-        {ACCESS_POLICY: policy(allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]))},
+        {ACCESS_POLICY: example_policy(allow("redshift:GetClusterCredentials", [DBUSER, DBNAME]))},
         setup=cluster_example_setup(),
     ),
-    references=(IAM_CREDENTIALS, REDSHIFT_ACTIONS),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_credentials_on_star,
 )
 
 RULES = (

@@ -10,19 +10,22 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
-from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
-from iam_redshift.rules._common import LEAST_PRIVILEGE, POLICY_CHECKS, RESOURCE
+from iam_redshift.rules._common import (
+    LEAST_PRIVILEGE,
+    POLICY_CHECKS,
+    RESOURCE,
+    allow,
+    example_policy,
+)
 from iam_redshift.rules.wildcards import (
     ACCESS_ROLE_ARN,
     ASSUME_ROLE,
     PASS_ROLE,
     POLICY_VARIABLE,
-    allow,
     grants_action,
     has_wildcard,
     may_match_role,
-    policy,
 )
 
 if TYPE_CHECKING:
@@ -57,26 +60,29 @@ def _check_assume_role_wildcard(document: PolicyDocument, context: LintContext) 
     )
 
 
-ASSUME_ROLE_WILDCARD = Rule(
-    code="IR205",
-    name="assume-role-on-wildcard",
-    severity=Severity.SECURITY_WARNING,
-    summary="An Allow statement grants sts:AssumeRole (also through sts:*, sts:Assume* or *) "
-    "on a wildcard resource.",
-    why="The instance role should reach exactly its Redshift access roles. With a wildcard "
-    "resource it may assume any role whose trust policy trusts it or its account, so a trust "
-    "policy written carelessly elsewhere becomes a way in. (sts:AssumeRoleWithSAML and "
-    "sts:AssumeRoleWithWebIdentity are not covered: they are called without AWS credentials, "
-    "so a permissions policy does not grant them.)",
-    fix="List each access role's ARN in Resource (iam-redshift render does).",
+ASSUME_ROLE_WILDCARD = Rule.declare(
+    """
+    IR205 assume-role-on-wildcard (security-warning)
+
+    An Allow statement grants sts:AssumeRole (also through sts:*, sts:Assume* or *) on a wildcard
+    resource.
+
+    Why: The instance role should reach exactly its Redshift access roles. With a wildcard resource
+    it may assume any role whose trust policy trusts it or its account, so a trust policy written
+    carelessly elsewhere becomes a way in. (sts:AssumeRoleWithSAML and sts:AssumeRoleWithWebIdentity
+    are not covered: they are called without AWS credentials, so a permissions policy does not grant
+    them.)
+
+    Fix: List each access role's ARN in Resource (iam-redshift render does).
+    """,
+    check_document=_check_assume_role_wildcard,
+    kinds=frozenset({"permissions"}),
+    references=(ASSUME_ROLE, RESOURCE, LEAST_PRIVILEGE),
     bad=Example.document(
-        policy(allow("sts:AssumeRole", "arn:aws:iam::123456789012:role/*")),
+        example_policy(allow("sts:AssumeRole", "arn:aws:iam::123456789012:role/*")),
         note="every role in the account",
     ),
-    good=Example.document(policy(allow("sts:AssumeRole", [ACCESS_ROLE_ARN]))),
-    references=(ASSUME_ROLE, RESOURCE, LEAST_PRIVILEGE),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_assume_role_wildcard,
+    good=Example.document(example_policy(allow("sts:AssumeRole", [ACCESS_ROLE_ARN]))),
 )
 
 
@@ -151,25 +157,30 @@ def _check_pass_role_prefix(document: PolicyDocument, context: LintContext) -> I
 # -- IR206 --------------------------------------------------------------------------------------
 
 
-PASS_ROLE_WILDCARD = Rule(
-    code="IR207",
-    name="pass-role-on-wildcard",
-    severity=Severity.SECURITY_WARNING,
-    summary="An Allow statement grants iam:PassRole on roles of any name, with no "
-    "iam:PassedToService condition.",
-    why="iam:PassRole lets a principal give a role to an AWS service (a Redshift cluster, an EC2 "
-    "instance). On a wildcard resource, and without an iam:PassedToService condition, it can "
-    "pass any matching role, including administrator roles, to any service, and so act with "
-    "their permissions through the service. A wildcard in the account only "
-    "(arn:aws:iam::*:role/NAME) is one role, since a principal can pass only roles of its own "
-    "account; a condition on iam:PassedToService (not an ...IfExists one, which also matches "
-    "requests without the key) limits which services get them. A name-prefix wildcard "
-    "(role/Glue*) is reported as IR208 instead.",
-    fix="List the ARNs of the roles it passes (for Redshift: the roles attached to the "
-    "cluster), and add an iam:PassedToService condition.",
-    bad=Example.document(policy(allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"))),
+PASS_ROLE_WILDCARD = Rule.declare(
+    """
+    IR207 pass-role-on-wildcard (security-warning)
+
+    An Allow statement grants iam:PassRole on roles of any name, with no iam:PassedToService
+    condition.
+
+    Why: iam:PassRole lets a principal give a role to an AWS service (a Redshift cluster, an EC2
+    instance). On a wildcard resource, and without an iam:PassedToService condition, it can pass any
+    matching role, including administrator roles, to any service, and so act with their permissions
+    through the service. A wildcard in the account only (arn:aws:iam::*:role/NAME) is one role,
+    since a principal can pass only roles of its own account; a condition on iam:PassedToService
+    (not an ...IfExists one, which also matches requests without the key) limits which services get
+    them. A name-prefix wildcard (role/Glue*) is reported as IR208 instead.
+
+    Fix: List the ARNs of the roles it passes (for Redshift: the roles attached to the cluster), and
+    add an iam:PassedToService condition.
+    """,
+    check_document=_check_pass_role_wildcard,
+    kinds=frozenset({"permissions"}),
+    references=(PASS_ROLE, POLICY_CHECKS, LEAST_PRIVILEGE),
+    bad=Example.document(example_policy(allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"))),
     good=Example.document(
-        policy(
+        example_policy(
             allow(
                 "iam:PassRole",
                 ACCESS_ROLE_ARN,
@@ -177,27 +188,30 @@ PASS_ROLE_WILDCARD = Rule(
             )
         )
     ),
-    references=(PASS_ROLE, POLICY_CHECKS, LEAST_PRIVILEGE),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_pass_role_wildcard,
 )
 
-PASS_ROLE_PREFIX = Rule(
-    code="IR208",
-    name="pass-role-on-name-prefix",
-    severity=Severity.WARNING,
-    summary="An Allow statement grants iam:PassRole on the roles whose name starts with a "
-    "prefix (role/Redshift-*), with no iam:PassedToService condition.",
-    why="A name prefix limits which roles can be passed, but not to which service: any role "
-    "created later with a matching name can be handed to any AWS service that accepts a role. "
-    "An iam:PassedToService condition closes that; so does listing the roles.",
-    fix='Add a condition such as "StringEquals": {"iam:PassedToService": '
-    '"redshift.amazonaws.com"}, or list the roles\' ARNs.',
+PASS_ROLE_PREFIX = Rule.declare(
+    """
+    IR208 pass-role-on-name-prefix (warning)
+
+    An Allow statement grants iam:PassRole on the roles whose name starts with a prefix
+    (role/Redshift-*), with no iam:PassedToService condition.
+
+    Why: A name prefix limits which roles can be passed, but not to which service: any role created
+    later with a matching name can be handed to any AWS service that accepts a role. An
+    iam:PassedToService condition closes that; so does listing the roles.
+
+    Fix: Add a condition such as "StringEquals": {"iam:PassedToService": "redshift.amazonaws.com"},
+    or list the roles' ARNs.
+    """,
+    check_document=_check_pass_role_prefix,
+    kinds=frozenset({"permissions"}),
+    references=(PASS_ROLE, POLICY_CHECKS, LEAST_PRIVILEGE),
     bad=Example.document(
-        policy(allow("iam:PassRole", "arn:aws:iam::123456789012:role/Redshift-Access-*"))
+        example_policy(allow("iam:PassRole", "arn:aws:iam::123456789012:role/Redshift-Access-*"))
     ),
     good=Example.document(
-        policy(
+        example_policy(
             allow(
                 "iam:PassRole",
                 "arn:aws:iam::123456789012:role/Redshift-Access-*",
@@ -205,9 +219,6 @@ PASS_ROLE_PREFIX = Rule(
             )
         )
     ),
-    references=(PASS_ROLE, POLICY_CHECKS, LEAST_PRIVILEGE),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_pass_role_prefix,
 )
 
 

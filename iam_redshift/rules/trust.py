@@ -30,6 +30,7 @@ from iam_redshift.arn import (
 )
 from iam_redshift.findings import Severity
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
+from iam_redshift.rules._common import allow, example_policy
 from iam_redshift.rules._principals import (
     ACCESS_ARN,
     ARNS,
@@ -75,20 +76,23 @@ def _check_wildcard_principal(document: PolicyDocument, context: LintContext) ->
             )
 
 
-WILDCARD_PRINCIPAL = Rule(
-    code="IR302",
-    name="wildcard-principal",
-    severity=Severity.SECURITY_WARNING,
-    summary='A trust policy trusts every principal ("*" or {"AWS": "*"}).',
-    why="A wildcard principal in a role's trust policy lets any AWS identity, in any account, "
-    "call sts:AssumeRole on the role; only conditions, if any, stand between the role's "
-    "permissions and the world.",
-    fix="Replace the wildcard with the exact ARN of the principal that should assume the role.",
+WILDCARD_PRINCIPAL = Rule.declare(
+    """
+    IR302 wildcard-principal (security-warning)
+
+    A trust policy trusts every principal ("*" or {"AWS": "*"}).
+
+    Why: A wildcard principal in a role's trust policy lets any AWS identity, in any account, call
+    sts:AssumeRole on the role; only conditions, if any, stand between the role's permissions and
+    the world.
+
+    Fix: Replace the wildcard with the exact ARN of the principal that should assume the role.
+    """,
+    check_document=_check_wildcard_principal,
+    kinds=frozenset({"trust"}),
+    references=(PRINCIPAL, TRUST_POLICIES),
     bad=Example.document(trust_policy({"AWS": "*"}), kind="trust"),
     good=Example.document(GOOD_TRUST, kind="trust"),
-    references=(PRINCIPAL, TRUST_POLICIES),
-    kinds=frozenset({"trust"}),
-    check_document=_check_wildcard_principal,
 )
 
 
@@ -123,16 +127,22 @@ def _check_account_principal(document: PolicyDocument, context: LintContext) -> 
             )
 
 
-ACCOUNT_PRINCIPAL = Rule(
-    code="IR303",
-    name="account-principal",
-    severity=Severity.SECURITY_WARNING,
-    summary="A trust policy trusts a whole account (arn:...:root or a bare account id).",
-    why="An account principal delegates the decision to the account's identity policies: any "
-    "user or role there that is allowed sts:AssumeRole on the role can assume it. In the "
-    "two-role pattern only the instance role should.",
-    fix="Name the instance role's ARN, or keep the account principal and add a condition on "
-    "aws:PrincipalArn that names the instance role.",
+ACCOUNT_PRINCIPAL = Rule.declare(
+    """
+    IR303 account-principal (security-warning)
+
+    A trust policy trusts a whole account (arn:...:root or a bare account id).
+
+    Why: An account principal delegates the decision to the account's identity policies: any user or
+    role there that is allowed sts:AssumeRole on the role can assume it. In the two-role pattern
+    only the instance role should.
+
+    Fix: Name the instance role's ARN, or keep the account principal and add a condition on
+    aws:PrincipalArn that names the instance role.
+    """,
+    check_document=_check_account_principal,
+    kinds=frozenset({"trust"}),
+    references=(PRINCIPAL, PRINCIPAL_ARN_KEY),
     bad=Example.document(trust_policy({"AWS": "arn:aws:iam::123456789012:root"}), kind="trust"),
     good=Example.document(
         trust_policy(
@@ -142,9 +152,6 @@ ACCOUNT_PRINCIPAL = Rule(
         kind="trust",
         note="narrowed by aws:PrincipalArn",
     ),
-    references=(PRINCIPAL, PRINCIPAL_ARN_KEY),
-    kinds=frozenset({"trust"}),
-    check_document=_check_account_principal,
 )
 
 
@@ -220,40 +227,32 @@ def _check_partition_and_account(document: PolicyDocument, context: LintContext)
             )
 
 
-PARTITION_OR_ACCOUNT = Rule(
-    code="IR307",
-    name="other-partition-or-account",
-    severity=Severity.ERROR,
-    summary="An ARN's partition differs from the setup's (an error) or its account does (a "
-    "warning).",
-    why="An AWS account belongs to exactly one partition (aws, aws-cn, aws-us-gov...), and "
-    "trust cannot cross partitions, so such a principal or resource can never match. Another "
-    "account can work, but the two-role pattern keeps both roles in one account, so it is "
-    "usually a copy-paste slip.",
-    fix="Use the setup's partition and account in every ARN (in a bundle they come from the "
-    "manifest; for loose files, from --instance-role).",
+PARTITION_OR_ACCOUNT = Rule.declare(
+    """
+    IR307 other-partition-or-account (error)
+
+    An ARN's partition differs from the setup's (an error) or its account does (a warning).
+
+    Why: An AWS account belongs to exactly one partition (aws, aws-cn, aws-us-gov...), and trust
+    cannot cross partitions, so such a principal or resource can never match. Another account can
+    work, but the two-role pattern keeps both roles in one account, so it is usually a copy-paste
+    slip.
+
+    Fix: Use the setup's partition and account in every ARN (in a bundle they come from the
+    manifest; for loose files, from --instance-role).
+    """,
+    check_document=_check_partition_and_account,
+    references=(ARNS, "https://repost.aws/questions/QUNW6avAGBRrmYapcIhGFmig"),
     bad=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": "sts:AssumeRole",
-                    "Resource": "arn:aws-cn:iam::123456789012:role/Redshift-Access-Role-1",
-                }
-            ],
-        },
+        example_policy(
+            allow("sts:AssumeRole", "arn:aws-cn:iam::123456789012:role/Redshift-Access-Role-1")
+        ),
         instance_role=INSTANCE_ARN,
     ),
     good=Example.document(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": ACCESS_ARN}],
-        },
+        example_policy(allow("sts:AssumeRole", ACCESS_ARN)),
         instance_role=INSTANCE_ARN,
     ),
-    references=(ARNS, "https://repost.aws/questions/QUNW6avAGBRrmYapcIhGFmig"),
-    check_document=_check_partition_and_account,
 )
 
 
@@ -410,19 +409,24 @@ def _check_malformed_arns(document: PolicyDocument, context: LintContext) -> Ite
                 yield Hit(value.pointer, problem)
 
 
-MALFORMED_ARN = Rule(
-    code="IR308",
-    name="malformed-principal-or-arn",
-    severity=Severity.ERROR,
-    summary="A principal or IAM/STS resource is a malformed ARN, holds a placeholder, or names "
-    "something other than a role where a role is expected.",
-    why="IAM rejects a trust policy whose principal is not a valid ARN (MalformedPolicyDocument: "
-    "Invalid principal), and a permissions policy with a mistyped resource ARN silently "
-    "matches nothing. Placeholders copied from a guide (<your-aws-account-id>), an account id "
-    "that is not 12 digits, a region in an IAM ARN, a wildcard inside a principal ARN, and a "
-    "user, session or instance profile ARN where a role belongs are all such mistakes.",
-    fix="Write every ARN in full: arn:PARTITION:iam::ACCOUNT-ID:role/PATH/NAME, with the real "
-    "12-digit account id and no region.",
+MALFORMED_ARN = Rule.declare(
+    """
+    IR308 malformed-principal-or-arn (error)
+
+    A principal or IAM/STS resource is a malformed ARN, holds a placeholder, or names something
+    other than a role where a role is expected.
+
+    Why: IAM rejects a trust policy whose principal is not a valid ARN (MalformedPolicyDocument:
+    Invalid principal), and a permissions policy with a mistyped resource ARN silently matches
+    nothing. Placeholders copied from a guide (<your-aws-account-id>), an account id that is not 12
+    digits, a region in an IAM ARN, a wildcard inside a principal ARN, and a user, session or
+    instance profile ARN where a role belongs are all such mistakes.
+
+    Fix: Write every ARN in full: arn:PARTITION:iam::ACCOUNT-ID:role/PATH/NAME, with the real
+    12-digit account id and no region.
+    """,
+    check_document=_check_malformed_arns,
+    references=(ARNS, IDENTIFIERS, PRINCIPAL),
     bad=Example.document(
         trust_policy(
             {"AWS": "arn:aws:iam::<your-aws-account-id>:role/EC2-Redshift-Initiator-Role"}
@@ -431,8 +435,6 @@ MALFORMED_ARN = Rule(
         note="the guide's placeholder left in",
     ),
     good=Example.document(GOOD_TRUST, kind="trust"),
-    references=(ARNS, IDENTIFIERS, PRINCIPAL),
-    check_document=_check_malformed_arns,
 )
 
 
@@ -452,22 +454,24 @@ def _check_unique_id_principal(document: PolicyDocument, context: LintContext) -
         )
 
 
-UNIQUE_ID_PRINCIPAL = Rule(
-    code="IR309",
-    name="unique-id-principal",
-    severity=Severity.WARNING,
-    summary="A principal is an IAM unique id (AROA..., AIDA...): the trusted role or user was "
-    "deleted.",
-    why="When you save a trust policy, IAM turns each role or user ARN into that identity's "
-    "unique id. If the identity is deleted the id is left behind, and recreating a role with "
-    "the same name does not restore the trust: the new role has a new id.",
-    fix="Edit the trust policy and name the (recreated) role's ARN again; IAM stores its new "
-    "unique id.",
+UNIQUE_ID_PRINCIPAL = Rule.declare(
+    """
+    IR309 unique-id-principal (warning)
+
+    A principal is an IAM unique id (AROA..., AIDA...): the trusted role or user was deleted.
+
+    Why: When you save a trust policy, IAM turns each role or user ARN into that identity's unique
+    id. If the identity is deleted the id is left behind, and recreating a role with the same name
+    does not restore the trust: the new role has a new id.
+
+    Fix: Edit the trust policy and name the (recreated) role's ARN again; IAM stores its new unique
+    id.
+    """,
+    check_document=_check_unique_id_principal,
+    kinds=frozenset({"trust"}),
+    references=(f"{IDENTIFIERS}#identifiers-unique-ids", ROLE_API, PRINCIPAL),
     bad=Example.document(trust_policy({"AWS": "AROADBQP57FF2AEXAMPLE"}), kind="trust"),
     good=Example.document(GOOD_TRUST, kind="trust"),
-    references=(f"{IDENTIFIERS}#identifiers-unique-ids", ROLE_API, PRINCIPAL),
-    kinds=frozenset({"trust"}),
-    check_document=_check_unique_id_principal,
 )
 
 
@@ -510,24 +514,26 @@ def _check_trust_actions(document: PolicyDocument, context: LintContext) -> Iter
                 yield Hit(action.pointer, _trust_action_message(action.text))
 
 
-TRUST_ACTION = Rule(
-    code="IR310",
-    name="trust-action-not-assume-role",
-    severity=Severity.WARNING,
-    summary="A trust statement grants an action other than sts:AssumeRole.",
-    why="In the two-role pattern each trust policy needs exactly sts:AssumeRole. sts:* or "
-    "sts:TagSession also let the principal tag sessions or set a source identity, and the "
-    "federated variants belong to other patterns; extra actions widen the trust without a "
-    "use.",
-    fix='Write "Action": "sts:AssumeRole" in every trust statement.',
+TRUST_ACTION = Rule.declare(
+    """
+    IR310 trust-action-not-assume-role (warning)
+
+    A trust statement grants an action other than sts:AssumeRole.
+
+    Why: In the two-role pattern each trust policy needs exactly sts:AssumeRole. sts:* or
+    sts:TagSession also let the principal tag sessions or set a source identity, and the federated
+    variants belong to other patterns; extra actions widen the trust without a use.
+
+    Fix: Write "Action": "sts:AssumeRole" in every trust statement.
+    """,
+    check_document=_check_trust_actions,
+    kinds=frozenset({"trust"}),
+    references=(ASSUME_ROLE, TRUST_POLICIES),
     bad=Example.document(
         trust_policy({"AWS": INSTANCE_ARN}, action=["sts:AssumeRole", "sts:TagSession"]),
         kind="trust",
     ),
     good=Example.document(GOOD_TRUST, kind="trust"),
-    references=(ASSUME_ROLE, TRUST_POLICIES),
-    kinds=frozenset({"trust"}),
-    check_document=_check_trust_actions,
 )
 
 RULES = (

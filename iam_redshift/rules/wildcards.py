@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
 from iam_redshift.document.policy import Value, services_of
-from iam_redshift.findings import Severity
 from iam_redshift.matching import action_matches
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
 from iam_redshift.rules._common import (
@@ -30,6 +29,8 @@ from iam_redshift.rules._common import (
     POLICY_CHECKS,
     REDSHIFT_ACTIONS,
     RESOURCE,
+    allow,
+    example_policy,
 )
 
 if TYPE_CHECKING:
@@ -45,17 +46,7 @@ ACCESS_ROLE_ARN = "arn:aws:iam::123456789012:role/Redshift-Access-Role-1"
 _DBUSER = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"
 
 
-def policy(*statements: dict[str, object]) -> dict[str, object]:
-    """A policy document of ``statements``, for examples."""
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def allow(action: object, resource: object, **more: object) -> dict[str, object]:
-    """An Allow statement, for examples."""
-    return {"Effect": "Allow", "Action": action, "Resource": resource, **more}
-
-
-_GOOD = policy(allow("redshift:GetClusterCredentials", _DBUSER))
+_GOOD = example_policy(allow("redshift:GetClusterCredentials", _DBUSER))
 
 
 # -- shared helpers -----------------------------------------------------------------------------
@@ -172,24 +163,27 @@ def _check_all_actions(document: PolicyDocument, context: LintContext) -> Iterat
             )
 
 
-ALL_ACTIONS = Rule(
-    code="IR201",
-    name="allow-all-actions",
-    severity=Severity.SECURITY_WARNING,
-    summary='An Allow statement grants "Action": "*", or every action but a few through NotAction.',
-    why='"Action": "*" grants every action of every service, and NotAction with Allow grants '
-    "everything not listed, including actions of services added later. Either gives the role "
-    "IAM actions with which it can grant itself anything; a Redshift role never needs that.",
-    fix="List the actions the role needs in Action (for this pattern: the Redshift actions of "
-    "the access role, sts:AssumeRole for the instance role).",
+ALL_ACTIONS = Rule.declare(
+    """
+    IR201 allow-all-actions (security-warning)
+
+    An Allow statement grants "Action": "*", or every action but a few through NotAction.
+
+    Why: "Action": "*" grants every action of every service, and NotAction with Allow grants
+    everything not listed, including actions of services added later. Either gives the role IAM
+    actions with which it can grant itself anything; a Redshift role never needs that.
+
+    Fix: List the actions the role needs in Action (for this pattern: the Redshift actions of the
+    access role, sts:AssumeRole for the instance role).
+    """,
+    check_document=_check_all_actions,
+    kinds=frozenset({"permissions"}),
+    references=(ACTION, NOT_ACTION, POLICY_CHECKS, LEAST_PRIVILEGE),
     bad=Example.document(
-        policy(allow("*", "arn:aws:redshift:us-east-1:123456789012:cluster:analytics")),
+        example_policy(allow("*", "arn:aws:redshift:us-east-1:123456789012:cluster:analytics")),
         note="every action of every service, even on one cluster",
     ),
     good=Example.document(_GOOD),
-    references=(ACTION, NOT_ACTION, POLICY_CHECKS, LEAST_PRIVILEGE),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_all_actions,
 )
 
 # -- IR202 and IR203 ----------------------------------------------------------------------------
@@ -226,21 +220,24 @@ def _check_service_wildcard(document: PolicyDocument, context: LintContext) -> I
             )
 
 
-SERVICE_WILDCARD = Rule(
-    code="IR202",
-    name="service-wide-action-wildcard",
-    severity=Severity.WARNING,
-    summary="An Allow statement grants every action of a service (redshift:*, iam:*).",
-    why="A service-wide wildcard grants every action of the service: for redshift:* that "
-    "includes deleting clusters and snapshots, changing their IAM roles and sharing data, and "
-    "any action AWS adds to the service later. A role that reads data needs a handful of them.",
-    fix="List the actions the role needs (for example redshift:GetClusterCredentials and "
-    "redshift:DescribeClusters).",
-    bad=Example.document(policy(allow("redshift:*", _DBUSER))),
-    good=Example.document(_GOOD),
-    references=(ACTION, LEAST_PRIVILEGE, REDSHIFT_ACTIONS),
-    kinds=frozenset({"permissions"}),
+SERVICE_WILDCARD = Rule.declare(
+    """
+    IR202 service-wide-action-wildcard (warning)
+
+    An Allow statement grants every action of a service (redshift:*, iam:*).
+
+    Why: A service-wide wildcard grants every action of the service: for redshift:* that includes
+    deleting clusters and snapshots, changing their IAM roles and sharing data, and any action AWS
+    adds to the service later. A role that reads data needs a handful of them.
+
+    Fix: List the actions the role needs (for example redshift:GetClusterCredentials and
+    redshift:DescribeClusters).
+    """,
     check_document=_check_service_wildcard,
+    kinds=frozenset({"permissions"}),
+    references=(ACTION, LEAST_PRIVILEGE, REDSHIFT_ACTIONS),
+    bad=Example.document(example_policy(allow("redshift:*", _DBUSER))),
+    good=Example.document(_GOOD),
 )
 
 
@@ -276,19 +273,22 @@ def _check_partial_wildcard(document: PolicyDocument, context: LintContext) -> I
                 yield Hit(value.pointer, message)
 
 
-PARTIAL_WILDCARD = Rule(
-    code="IR203",
-    name="partial-action-wildcard",
-    severity=Severity.SUGGESTION,
-    summary="An Allow statement grants the actions a wildcard pattern matches (redshift:Get*).",
-    why="A pattern such as redshift:Get* or redshift:*Cluster* grants every action whose name "
-    "fits, today's and any added later; it is easy to grant more than the review saw.",
-    fix="List the actions the role needs by their full names.",
-    bad=Example.document(policy(allow("redshift:Get*", _DBUSER))),
-    good=Example.document(_GOOD),
-    references=(ACTION, LEAST_PRIVILEGE),
-    kinds=frozenset({"permissions"}),
+PARTIAL_WILDCARD = Rule.declare(
+    """
+    IR203 partial-action-wildcard (suggestion)
+
+    An Allow statement grants the actions a wildcard pattern matches (redshift:Get*).
+
+    Why: A pattern such as redshift:Get* or redshift:*Cluster* grants every action whose name fits,
+    today's and any added later; it is easy to grant more than the review saw.
+
+    Fix: List the actions the role needs by their full names.
+    """,
     check_document=_check_partial_wildcard,
+    kinds=frozenset({"permissions"}),
+    references=(ACTION, LEAST_PRIVILEGE),
+    bad=Example.document(example_policy(allow("redshift:Get*", _DBUSER))),
+    good=Example.document(_GOOD),
 )
 
 # -- IR204 --------------------------------------------------------------------------------------
@@ -364,24 +364,25 @@ def _check_star_resource(document: PolicyDocument, context: LintContext) -> Iter
         )
 
 
-STAR_RESOURCE = Rule(
-    code="IR204",
-    name="star-resource-for-scopable-actions",
-    severity=Severity.WARNING,
-    summary="An Allow statement grants actions that support resource-level permissions on "
-    '"Resource": "*".',
-    why="Many actions can be limited to particular resources: redshift:GetClusterCredentials to "
-    'one database user of one cluster, iam:GetRole to particular roles. "Resource": "*" grants '
-    "them on every such resource in every account the policy's role can reach, including ones "
-    "created later.",
-    fix="Name the resources by ARN in the format the Service Authorization Reference gives for "
-    'each action (keep "*" only for actions that support no resource type, such as '
-    "redshift:DescribeClusters).",
-    bad=Example.document(policy(allow("redshift:GetClusterCredentials", "*"))),
-    good=Example.document(_GOOD),
-    references=(RESOURCE, ACTIONS_TABLE, REDSHIFT_ACTIONS, LEAST_PRIVILEGE),
-    kinds=frozenset({"permissions"}),
+STAR_RESOURCE = Rule.declare(
+    """
+    IR204 star-resource-for-scopable-actions (warning)
+
+    An Allow statement grants actions that support resource-level permissions on "Resource": "*".
+
+    Why: Many actions can be limited to particular resources: redshift:GetClusterCredentials to one
+    database user of one cluster, iam:GetRole to particular roles. "Resource": "*" grants them on
+    every such resource in every account the policy's role can reach, including ones created later.
+
+    Fix: Name the resources by ARN in the format the Service Authorization Reference gives for each
+    action (keep "*" only for actions that support no resource type, such as
+    redshift:DescribeClusters).
+    """,
     check_document=_check_star_resource,
+    kinds=frozenset({"permissions"}),
+    references=(RESOURCE, ACTIONS_TABLE, REDSHIFT_ACTIONS, LEAST_PRIVILEGE),
+    bad=Example.document(example_policy(allow("redshift:GetClusterCredentials", "*"))),
+    good=Example.document(_GOOD),
 )
 
 # -- IR206 --------------------------------------------------------------------------------------
@@ -400,17 +401,23 @@ def _check_not_resource(document: PolicyDocument, context: LintContext) -> Itera
             )
 
 
-NOT_RESOURCE_RULE = Rule(
-    code="IR206",
-    name="allow-not-resource",
-    severity=Severity.SECURITY_WARNING,
-    summary="An Allow statement uses NotResource.",
-    why="NotResource with Allow grants the actions on everything not listed: every other "
-    "resource of every account, and resources that do not exist yet. The IAM User Guide warns "
-    "against combining them.",
-    fix="Name the resources the role needs in Resource.",
+NOT_RESOURCE_RULE = Rule.declare(
+    """
+    IR206 allow-not-resource (security-warning)
+
+    An Allow statement uses NotResource.
+
+    Why: NotResource with Allow grants the actions on everything not listed: every other resource of
+    every account, and resources that do not exist yet. The IAM User Guide warns against combining
+    them.
+
+    Fix: Name the resources the role needs in Resource.
+    """,
+    check_document=_check_not_resource,
+    kinds=frozenset({"permissions"}),
+    references=(NOT_RESOURCE, POLICY_CHECKS),
     bad=Example.document(
-        policy(
+        example_policy(
             {
                 "Effect": "Allow",
                 "Action": "redshift:GetClusterCredentials",
@@ -419,9 +426,6 @@ NOT_RESOURCE_RULE = Rule(
         )
     ),
     good=Example.document(_GOOD),
-    references=(NOT_RESOURCE, POLICY_CHECKS),
-    kinds=frozenset({"permissions"}),
-    check_document=_check_not_resource,
 )
 
 RULES = (

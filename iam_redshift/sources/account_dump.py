@@ -19,7 +19,7 @@ import gc
 import json
 import urllib.parse
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from iam_redshift.setup_file import json_type
@@ -350,67 +350,68 @@ def _profiles(dump: AccountDump, profiles: Any, role_arn: str | None) -> tuple[s
     return tuple(arns)
 
 
-def _read_page(dump: AccountDump, page: Mapping[str, Any], prefix: str) -> None:
-    for pointer, item in _items(dump, page, "RoleDetailList", prefix):
-        arn, name = _text(item, "Arn"), _text(item, "RoleName")
+#: Where a page lists each kind of principal, the key of its name and of its inline policies.
+_PRINCIPAL_LISTS = {
+    "role": ("RoleDetailList", "RoleName", "RolePolicyList"),
+    "user": ("UserDetailList", "UserName", "UserPolicyList"),
+    "group": ("GroupDetailList", "GroupName", "GroupPolicyList"),
+}
+
+
+def _principals(
+    dump: AccountDump, page: Mapping[str, Any], prefix: str, kind: Literal["role", "user", "group"]
+) -> Iterator[tuple[Mapping[str, Any], Principal]]:
+    """The principals of one kind on a page: each item, and what every kind has (name, ARN,
+    inline and attached policies). One without an ARN is a problem, not a principal."""
+    key, name_key, policies_key = _PRINCIPAL_LISTS[kind]
+    for pointer, item in _items(dump, page, key, prefix):
+        arn, name = _text(item, "Arn"), _text(item, name_key)
         if not arn:
-            dump.problems.append((pointer, "a role without an Arn is left out of the graph"))
+            dump.problems.append((pointer, f"a {kind} without an Arn is left out of the graph"))
             continue
+        yield (
+            item,
+            Principal(
+                kind,
+                name or arn.rpartition("/")[2],
+                arn,
+                pointer,
+                inline=_inline(item, policies_key, pointer),
+                managed=_attached(item, pointer),
+            ),
+        )
+
+
+def _read_page(dump: AccountDump, page: Mapping[str, Any], prefix: str) -> None:
+    for item, role in _principals(dump, page, prefix, "role"):
         trust = None
         if "AssumeRolePolicyDocument" in item:
             trust = _policy(
                 "trust policy",
-                f"{pointer}/AssumeRolePolicyDocument",
+                f"{role.pointer}/AssumeRolePolicyDocument",
                 item["AssumeRolePolicyDocument"],
             )
         dump.roles.append(
-            Principal(
-                "role",
-                name or arn.rpartition("/")[2],
-                arn,
-                pointer,
+            replace(
+                role,
                 trust=trust,
-                inline=_inline(item, "RolePolicyList", pointer),
-                managed=_attached(item, pointer),
-                boundary=_boundary(item, pointer),
-                instance_profiles=_profiles(dump, item.get("InstanceProfileList"), arn),
+                boundary=_boundary(item, role.pointer),
+                instance_profiles=_profiles(dump, item.get("InstanceProfileList"), role.arn),
             )
         )
-    for pointer, item in _items(dump, page, "UserDetailList", prefix):
-        arn, name = _text(item, "Arn"), _text(item, "UserName")
-        if not arn:
-            dump.problems.append((pointer, "a user without an Arn is left out of the graph"))
-            continue
+    for item, user in _principals(dump, page, prefix, "user"):
         groups = item.get("GroupList")
         dump.users.append(
-            Principal(
-                "user",
-                name or arn.rpartition("/")[2],
-                arn,
-                pointer,
-                inline=_inline(item, "UserPolicyList", pointer),
-                managed=_attached(item, pointer),
-                boundary=_boundary(item, pointer),
+            replace(
+                user,
+                boundary=_boundary(item, user.pointer),
                 groups=tuple(g for g in groups if isinstance(g, str))
                 if isinstance(groups, list)
                 else (),
             )
         )
-    for pointer, item in _items(dump, page, "GroupDetailList", prefix):
-        arn, name = _text(item, "Arn"), _text(item, "GroupName")
-        if not arn:
-            dump.problems.append((pointer, "a group without an Arn is left out of the graph"))
-            continue
-        dump.groups.append(
-            Principal(
-                "group",
-                name or arn.rpartition("/")[2],
-                arn,
-                pointer,
-                inline=_inline(item, "GroupPolicyList", pointer),
-                managed=_attached(item, pointer),
-            )
-        )
+    for _, group in _principals(dump, page, prefix, "group"):
+        dump.groups.append(group)
     for pointer, item in _items(dump, page, "Policies", prefix):
         arn = _text(item, "Arn")
         if not arn:

@@ -16,18 +16,19 @@ it takes the first that is not ``AWS::NoValue``.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from iam_redshift.sources.embedded import (
     EmbeddedDocument,
     Placeholder,
-    Positions,
     RoleIdentity,
-    SourceFile,
     document_value,
 )
 from iam_redshift.sources.json_text import escape_pointer
-from iam_redshift.sources.roles import assign_role_kinds
+from iam_redshift.sources.roles import source_file_with_roles
+
+if TYPE_CHECKING:
+    from iam_redshift.sources.embedded import Positions, SourceFile
 
 __all__ = ["is_template", "read_template"]
 
@@ -269,8 +270,7 @@ def read_template(file: str, template: dict[str, Any], positions: Positions) -> 
                 "permissions",
                 owners[0] if owners else None,
             )
-    assigned_roles, assigned = assign_role_kinds(roles, documents)
-    return SourceFile(file, "cloudformation", assigned, positions, roles=assigned_roles)
+    return source_file_with_roles(file, "cloudformation", roles, documents, positions)
 
 
 def _type(resources: dict[str, Any], logical: str) -> str | None:

@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from iam_redshift.sources.embedded import EmbeddedDocument, RoleIdentity
+from iam_redshift.sources.embedded import EmbeddedDocument, Positions, RoleIdentity, SourceFile
 
-__all__ = ["RoleIndex", "assign_role_kinds", "strings_in"]
+__all__ = ["RoleIndex", "assign_role_kinds", "source_file_with_roles", "strings_in"]
 
 _ASSUME = frozenset({"sts:assumerole", "sts:*", "*", "sts:assume*"})
 
@@ -143,3 +142,16 @@ def assign_role_kinds(
         replace(d, role_kind=kinds[d.role]) if d.role in kinds else d for d in documents
     )
     return roles, documents
+
+
+def source_file_with_roles(
+    file: str,
+    kind: str,
+    roles: Iterable[RoleIdentity],
+    documents: Iterable[EmbeddedDocument],
+    positions: Positions,
+) -> SourceFile:
+    """What a template, plan or configuration reader returns: the file's documents and the roles
+    it creates, with their parts in the pattern filled in by :func:`assign_role_kinds`."""
+    assigned_roles, assigned = assign_role_kinds(roles, documents)
+    return SourceFile(file, kind, assigned, positions, roles=assigned_roles)

@@ -18,18 +18,19 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from iam_redshift.sources.embedded import (
     EmbeddedDocument,
     Placeholder,
-    Positions,
     RoleIdentity,
-    SourceFile,
     document_value,
 )
 from iam_redshift.sources.json_text import escape_pointer
-from iam_redshift.sources.roles import assign_role_kinds
+from iam_redshift.sources.roles import source_file_with_roles
+
+if TYPE_CHECKING:
+    from iam_redshift.sources.embedded import Positions, SourceFile
 
 __all__ = ["is_configuration", "is_plan", "read_plan", "rebuild_document"]
 
@@ -447,8 +448,9 @@ def read_plan(file: str, plan: dict[str, Any], positions: Positions) -> SourceFi
     for address, found in reader.data_documents.items():
         if address not in reader.used and address not in referenced:
             reader.add(found, f"{address}, json", None, None)
-    roles, documents = assign_role_kinds(reader.roles, reader.documents)
-    return SourceFile(file, "terraform-plan", documents, _block_positions(positions), roles=roles)
+    return source_file_with_roles(
+        file, "terraform-plan", reader.roles, reader.documents, _block_positions(positions)
+    )
 
 
 _ELEMENT_FIELDS = {

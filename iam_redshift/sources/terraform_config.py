@@ -8,23 +8,24 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from iam_redshift.sources.embedded import (
     EmbeddedDocument,
     Placeholder,
-    Positions,
     RoleIdentity,
-    SourceFile,
     document_value,
 )
 from iam_redshift.sources.json_text import escape_pointer
-from iam_redshift.sources.roles import assign_role_kinds
+from iam_redshift.sources.roles import source_file_with_roles
 from iam_redshift.sources.terraform import (
     _POLICY_TYPES,
     _get,
     rebuild_document,
 )
+
+if TYPE_CHECKING:
+    from iam_redshift.sources.embedded import Positions, SourceFile
 
 __all__ = ["read_configuration"]
 
@@ -173,5 +174,4 @@ def read_configuration(
                     "permissions",
                     role,
                 )
-    assigned_roles, assigned = assign_role_kinds(roles, documents)
-    return SourceFile(file, "terraform-configuration", assigned, positions, roles=assigned_roles)
+    return source_file_with_roles(file, "terraform-configuration", roles, documents, positions)

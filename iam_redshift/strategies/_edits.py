@@ -42,6 +42,7 @@ __all__ = [
     "Place",
     "copied",
     "document_of",
+    "drawn_copy",
     "mutation",
     "other_account",
     "places_in",
@@ -141,6 +142,15 @@ def _as_list(value: Any) -> list[Any]:
 def document_of(bundle: Bundle, role_kind: str, kind: str, index: int = 0) -> BundleDocument:
     """The bundle's ``index``-th ``kind`` document of a ``role_kind`` role."""
     return [d for d in bundle.documents if d.role_kind == role_kind and d.kind == kind][index]
+
+
+def drawn_copy(
+    draw: st.DrawFn, bundle: Bundle, role_kind: str, kind: str
+) -> tuple[BundleDocument, dict[str, Any]]:
+    """One ``kind`` document of a ``role_kind`` role (drawn) and a copy of its value to change."""
+    documents = [d for d in bundle.documents if d.role_kind == role_kind and d.kind == kind]
+    document = draw(st.sampled_from(documents))
+    return document, copied(document.document)
 
 
 @dataclass(frozen=True)

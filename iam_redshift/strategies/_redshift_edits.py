@@ -10,7 +10,7 @@ from iam_redshift.strategies._edits import (
     LEAST_PRIVILEGE_SETUPS,
     Change,
     Mutation,
-    copied,
+    drawn_copy,
     mutation,
     other_account,
     places_in,
@@ -21,19 +21,15 @@ __all__ = ["MUTATIONS"]
 MUTATIONS: list[Mutation] = []
 
 
-def _access_permissions(draw: st.DrawFn, bundle: Bundle) -> tuple[str, dict[str, object]]:
-    documents = [d for d in bundle.documents if d.kind == "permissions" and d.role_kind == "access"]
-    document = draw(st.sampled_from(documents))
-    return document.path, copied(document.document)
-
-
 @mutation(MUTATIONS, "IR601", "credentials-dropped", LEAST_PRIVILEGE_SETUPS)
 def credentials_dropped(draw: st.DrawFn, bundle: Bundle) -> Change:
     # An access role loses its credentials statement (GetClusterCredentials or the serverless
     # GetCredentials): the connection its setup promises is no longer allowed.
-    path, value = _access_permissions(draw, bundle)
-    dropped = value["Statement"].pop(0)  # type: ignore[attr-defined]
-    return Change({path: value}, f"{path}: statement {dropped.get('Sid')} left out")
+    document, value = drawn_copy(draw, bundle, "access", "permissions")
+    dropped = value["Statement"].pop(0)
+    return Change(
+        {document.path: value}, f"{document.path}: statement {dropped.get('Sid')} left out"
+    )
 
 
 @mutation(MUTATIONS, "IR603", "credentials-other-account", LEAST_PRIVILEGE_SETUPS)
@@ -58,9 +54,10 @@ def credentials_wildcard(draw: st.DrawFn, bundle: Bundle) -> Change:
     # An access role's first statement: the credentials action of its cluster or workgroup,
     # which takes the dbuser or workgroup ARN (some optional ones, DescribeClusters among them,
     # take only "*" and are not IR607's to report).
-    path, value = _access_permissions(draw, bundle)
-    statement = value["Statement"][0]  # type: ignore[index]
+    document, value = drawn_copy(draw, bundle, "access", "permissions")
+    statement = value["Statement"][0]
     statement["Resource"] = draw(st.sampled_from(["*", ["*"]]))
     return Change(
-        {path: value}, f"{path}: statement {statement.get('Sid')} applies to every resource ('*')"
+        {document.path: value},
+        f"{document.path}: statement {statement.get('Sid')} applies to every resource ('*')",
     )

@@ -17,7 +17,7 @@ from iam_redshift.model import (
     ec2_service_principal,
     role_arn,
 )
-from iam_redshift.render import Bundle, BundleDocument
+from iam_redshift.render import Bundle
 from iam_redshift.strategies._edits import (
     INSTANCE_PATH_SETUPS,
     LETTERED_NAME_SETUPS,
@@ -25,6 +25,7 @@ from iam_redshift.strategies._edits import (
     Mutation,
     copied,
     document_of,
+    drawn_copy,
     mutation,
     other_account,
     too_long,
@@ -37,16 +38,9 @@ __all__ = ["MUTATIONS"]
 MUTATIONS: list[Mutation] = []
 
 
-def _access_trust(draw: st.DrawFn, bundle: Bundle) -> tuple[BundleDocument, dict[str, Any]]:
-    """One access role's trust policy (drawn) and a copy of its value to change."""
-    index = draw(st.integers(0, len(bundle.setup.access_roles) - 1))
-    document = document_of(bundle, "access", "trust", index)
-    return document, copied(document.document)
-
-
 def _principal_change(draw: st.DrawFn, bundle: Bundle, principal: Any, what: str) -> Change:
     """Replace the Principal of an access role's trust policy."""
-    document, value = _access_trust(draw, bundle)
+    document, value = drawn_copy(draw, bundle, "access", "trust")
     value["Statement"][0]["Principal"] = principal
     return Change(
         {document.path: value},
@@ -183,7 +177,7 @@ def ec2_swapped(draw: st.DrawFn, bundle: Bundle) -> Change:
 
 @mutation(MUTATIONS, "IR310", "trust-action-widened")
 def trust_action_widened(draw: st.DrawFn, bundle: Bundle) -> Change:
-    document, value = _access_trust(draw, bundle)
+    document, value = drawn_copy(draw, bundle, "access", "trust")
     action = draw(
         st.sampled_from(
             [
