@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+
+from iam_redshift._record import record
 
 __all__ = [
     "ACCOUNT_ID",
@@ -44,7 +45,7 @@ _UNIQUE_ID_PREFIXES = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Arn:
     """An ARN split into its parts. ``resource`` is everything after the account;
     ``resource_type``, ``path`` and ``name`` split it the IAM way (``role``, ``/etl/``,

@@ -11,10 +11,10 @@ in the URL and ``IAMDisableCache`` among the advanced connection settings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from iam_redshift._record import record
 from iam_redshift.model import AccessRole, RedshiftCluster, Setup
 
 __all__ = ["DEFAULT_PORT", "ConnectionSettings", "connection_settings", "find_access_role"]
@@ -40,7 +40,7 @@ DISABLE_CACHE_REASON = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class ConnectionSettings:
     """What to enter in the ETL tool for one access role.
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from iam_redshift._record import record
+
 __all__ = ["Finding", "Location", "Severity"]
 
 
@@ -46,7 +48,7 @@ class Location:
     message: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """One problem in one place.
 

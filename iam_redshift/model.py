@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from typing import ClassVar, Final, Literal, get_args
+
+from iam_redshift._record import record
 
 __all__ = [
     "MANAGED_POLICY_MAX",
@@ -194,7 +195,7 @@ def _check_region(value: object, where: str) -> None:
 _DB_NAME_RULE = "a database name has 1 to 64 letters, digits and _ + . @ -, starting with a letter"
 
 
-@dataclass(frozen=True)
+@record
 class RedshiftCluster:
     """A provisioned cluster an access role logs on to with ``redshift:GetClusterCredentials``.
 
@@ -278,7 +279,7 @@ class RedshiftCluster:
         object.__setattr__(self, "db_groups", groups)
 
 
-@dataclass(frozen=True)
+@record
 class RedshiftServerless:
     """A Redshift Serverless workgroup an access role logs on to with
     ``redshift-serverless:GetCredentials`` (and ``GetWorkgroup``, which drivers call to find it).
@@ -323,7 +324,7 @@ def _check_target(target: object, where: str) -> None:
         raise SetupError(where, target, "expected a RedshiftCluster or a RedshiftServerless")
 
 
-@dataclass(frozen=True)
+@record
 class InstanceRole:
     """The EC2 instance role: trusted by EC2, allowed to assume the access roles.
 
@@ -345,7 +346,7 @@ class InstanceRole:
         _check_target(self.target, "instance_role")
 
 
-@dataclass(frozen=True)
+@record
 class AccessRole:
     """A Redshift access role: trusts the instance role and carries the Redshift permissions.
 
@@ -362,7 +363,7 @@ class AccessRole:
         _check_target(self.target, "access_roles[]")
 
 
-@dataclass(frozen=True)
+@record
 class Setup:
     """One two-role setup: an account, a partition, an instance role and its access roles."""
 

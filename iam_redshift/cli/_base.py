@@ -8,9 +8,9 @@ import io
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, BinaryIO, TextIO
 
+from iam_redshift._record import record
 from iam_redshift.errors import UsageError
 from iam_redshift.formats import safe_text
 
@@ -49,7 +49,7 @@ class SafeWriter(io.TextIOBase):
         return True
 
 
-@dataclass(frozen=True)
+@record
 class Streams:
     """Where a command reads and writes."""
 

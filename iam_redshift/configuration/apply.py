@@ -9,9 +9,9 @@ Sid (read back from the document only for such suppressions).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from iam_redshift._record import record
 from iam_redshift.engine.options import LintOptions, code_matches
 from iam_redshift.findings import Finding
 from iam_redshift.rules import all_rules
@@ -27,7 +27,7 @@ __all__ = ["UNUSED_SUPPRESSION", "Outcome", "RunScope", "Suppressed", "apply_con
 UNUSED_SUPPRESSION = "IR901"
 
 
-@dataclass(frozen=True)
+@record
 class Suppressed:
     """A finding that a suppression hid, and the suppression (with its reason)."""
 
@@ -35,7 +35,7 @@ class Suppressed:
     suppression: Suppression
 
 
-@dataclass(frozen=True)
+@record
 class RunScope:
     """What one lint run looked at, to tell a stale suppression from one about a file that was
     simply not linted this time (pre-commit passes only the changed files).
@@ -50,7 +50,7 @@ class RunScope:
     existing: Callable[[], Iterable[str]] = lambda: ()
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """The findings to report (sorted, IR901 included) and those suppressions hid."""
 

@@ -19,10 +19,11 @@ import os
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from iam_redshift._record import record
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.errors import ConfigError, SetupFileError
 from iam_redshift.findings import Severity
@@ -68,7 +69,7 @@ MAX_CONFIG_BYTES = 1 << 20
 _TABLE = "tool.iam-redshift"
 
 
-@dataclass(frozen=True)
+@record
 class Suppression:
     """One ``[[tool.iam-redshift.suppress]]`` entry, and where it is in its file."""
 
@@ -87,7 +88,7 @@ class Suppression:
         return f"{self.code} in {self.path!r}{sid}"
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """A loaded configuration (the defaults when ``file`` is None).
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from iam_redshift._record import record
 from iam_redshift.configuration.apply import Outcome, RunScope, Suppressed, apply_config
 from iam_redshift.configuration.file import (
     Config,
@@ -64,7 +65,7 @@ def repository_root(config: Config, start: str | None = None) -> str:
     return origin
 
 
-@dataclass(frozen=True)
+@record
 class LintRequest:
     """What to lint and how, as the command line's arguments say."""
 
@@ -82,7 +83,7 @@ class LintRequest:
     allow_empty: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class LintRun:
     """What a run found: the findings to report, those suppressions hid, the notes about paths
     that were given but not linted, whether anything was linted at all, and the files a

@@ -3,9 +3,10 @@ its document entries and which of them could not be read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
+from iam_redshift._record import record
 from iam_redshift.sources.json_text import ParsedText, escape_pointer
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ __all__ = ["ManifestEntry", "ManifestProblem", "ManifestView", "read_manifest"]
 _ROLE_FIELDS = frozenset({"name", "path", "role"})
 
 
-@dataclass(frozen=True)
+@record
 class ManifestProblem:
     """One way the manifest breaks its schema or IAM's rules for the setup it holds.
 
@@ -30,7 +31,7 @@ class ManifestProblem:
     about_roles: bool
 
 
-@dataclass(frozen=True)
+@record
 class ManifestEntry:
     """One listed document: its pointer in the manifest and its fields."""
 
@@ -42,7 +43,7 @@ class ManifestEntry:
     kind: str
 
 
-@dataclass(frozen=True)
+@record
 class ManifestView:
     """A parsed manifest, checked against its schema and turned into a setup where it can be.
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal, NamedTuple
 
+from iam_redshift._record import record
 from iam_redshift.sources.json_text import ParsedText, escape_pointer
 
 __all__ = [
@@ -38,7 +39,7 @@ class Value(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Statement:
     """One statement object of a policy, with its pointer (``/Statement/0`` or ``/Statement``)."""
 
@@ -189,7 +190,7 @@ def detect_kind(value: Any) -> DocumentKind:
     return "trust" if principals and not resources else "permissions"
 
 
-@dataclass(frozen=True)
+@record
 class PolicyDocument:
     """A readable policy document and what it is.
 

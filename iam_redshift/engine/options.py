@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
+from iam_redshift._record import record
 from iam_redshift.model import TRUST_POLICY_DEFAULT_MAX
 from iam_redshift.rules._base import LintContext
 
@@ -29,7 +30,7 @@ def _enabled(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> boo
     return code_matches(code, select) and not code_matches(code, ignore)
 
 
-@dataclass(frozen=True)
+@record
 class LintOptions:
     """How to lint: what the documents are, and which rules apply at which severity.
 

@@ -17,10 +17,10 @@ import ipaddress
 import math
 import operator as op
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from iam_redshift._record import record
 from iam_redshift.evaluation.variables import (
     ContextValue,
     Substituted,
@@ -33,7 +33,7 @@ from iam_redshift.evaluation.variables import (
 __all__ = ["Outcome", "evaluate_condition", "known_operator"]
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """True, False, or None (undecidable), with the keys that made it undecidable."""
 

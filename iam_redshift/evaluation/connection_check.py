@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
+from iam_redshift._record import record
 from iam_redshift.evaluation.evaluate import Policy, Request, Verdict, evaluate
 from iam_redshift.evaluation.jdbc import (
     REGION,
@@ -57,7 +58,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@record
 class Call:
     """One authorisation the connection needs: ``principal`` calling ``action`` on
     ``resource``, and why the driver makes the call."""
@@ -69,7 +70,7 @@ class Call:
     context: Mapping[str, ContextValue] = field(default_factory=dict, hash=False)
 
 
-@dataclass(frozen=True)
+@record
 class CallVerdict:
     """A call and IAM's decision on it, with the statement that would allow it when none
     does (``missing``)."""
@@ -106,7 +107,7 @@ _LABEL = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class ConnectionCheck:
     """The verdict on every call one connection makes, in the order the driver makes them."""
 

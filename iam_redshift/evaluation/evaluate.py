@@ -11,10 +11,11 @@ condition", never guessed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any, Literal
 
+from iam_redshift._record import record
 from iam_redshift.evaluation.conditions import FALSE, TRUE, Outcome, both, either
 from iam_redshift.evaluation.conditions import evaluate_condition as _condition
 from iam_redshift.evaluation.variables import (
@@ -39,7 +40,7 @@ __all__ = [
 VARIABLES_VERSION = "2012-10-17"
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """One authorisation request: who (an ARN, or a service principal such as
     ``ec2.amazonaws.com``), which action, on which resource ARN, with which context keys.
@@ -54,7 +55,7 @@ class Request:
     context: Mapping[str, ContextValue] = field(default_factory=dict, hash=False)
 
 
-@dataclass(frozen=True)
+@record
 class Policy:
     """A policy document and where it is: ``file`` names it in verdicts. ``kind`` is
     ``identity`` (attached to the caller) or ``resource`` (attached to the resource, such as a
@@ -66,7 +67,7 @@ class Policy:
     owner: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class StatementRef:
     """A statement: its file, JSON pointer and Sid."""
 
@@ -88,7 +89,7 @@ class Verdict(str, Enum):
     DEPENDS = "depends-on-condition"
 
 
-@dataclass(frozen=True)
+@record
 class Decision:
     """The verdict on one request and why.
 
@@ -233,7 +234,7 @@ def _principal_outcome(statement: Mapping[str, Any], principal: str) -> tuple[Ou
     return FALSE, ""
 
 
-@dataclass(frozen=True)
+@record
 class _Match:
     ref: StatementRef
     effect: str

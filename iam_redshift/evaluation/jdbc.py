@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from iam_redshift._record import record
 from iam_redshift.model import RedshiftCluster, RedshiftServerless
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class ConnectionCheckError(ValueError):
     """Settings the driver itself would refuse, or a role the bundle does not hold."""
 
 
-@dataclass(frozen=True)
+@record
 class DriverSettings:
     """What the Redshift JDBC driver is given: the URL's host and database and its options.
 

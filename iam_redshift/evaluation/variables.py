@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from iam_redshift._record import record
 from iam_redshift.matching import glob_match
 
 __all__ = [
@@ -43,7 +43,7 @@ _VARIABLE = re.compile(r"\$\{\s*([^{},']*?)\s*(?:,\s*'((?:[^']|'')*)'\s*)?\}")
 _SPECIAL = {"*": _STAR, "?": _QUESTION, "$": "$"}
 
 
-@dataclass(frozen=True)
+@record
 class Substituted:
     """A text with its policy variables filled in.
 

@@ -13,8 +13,9 @@ import importlib
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from iam_redshift._record import record
 
 if TYPE_CHECKING:
     from iam_redshift.configuration import Suppressed
@@ -34,7 +35,7 @@ __all__ = [
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     """What a format writes: the findings (sorted), the rule catalogue, the suppressed findings
     when ``--show-suppressed`` asked for them (None when it did not), and ``base``, the

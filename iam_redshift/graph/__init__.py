@@ -11,8 +11,9 @@ the offline evaluator), checks the instance-role/access-role pairs like a bundle
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from iam_redshift._record import record
 from iam_redshift.engine.dump import dangling_policy_findings
 from iam_redshift.findings import Finding
 from iam_redshift.graph.answers import chain_risks, find_chains, matches_node
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@record
 class Analysis:
     """A graph with its answers: the chains (from ``start`` when given) and every finding and
     risk, sorted."""

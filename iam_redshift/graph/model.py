@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from iam_redshift._record import record
 from iam_redshift.findings import Finding
 
 __all__ = [
@@ -49,7 +50,7 @@ class Evidence:
     sid: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Node:
     """A principal: ``id`` is its ARN (or the service principal, ``*``, the provider ARN)."""
 
@@ -61,7 +62,7 @@ class Node:
     pointer: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Edge:
     """``source`` may ``sts:AssumeRole`` (or AssumeRoleWithSAML/WebIdentity) ``target``.
 
@@ -78,7 +79,7 @@ class Edge:
     statements: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Grant:
     """A principal's identity policies allow ``action`` on ``resource`` (a pattern as written)."""
 
@@ -90,7 +91,7 @@ class Grant:
     statements: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Chain:
     """The shortest way from ``nodes[0]`` to a grant: each node assumes the next, the last
     holds ``grant``. Conditional when an edge or the grant is."""
@@ -105,7 +106,7 @@ class Chain:
         return " -> ".join((*self.nodes, self.grant.action))
 
 
-@dataclass(frozen=True)
+@record
 class Risk:
     """A risky shape: ``kind`` (``trusted-by-anyone``, ``trusted-by-account``, ``long-chain``,
     ``outside-pattern``, ``ec2-without-instance-profile``), what it is, and the nodes."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from iam_redshift._record import record
 from iam_redshift.errors import KnowledgeError
 
 __all__ = [
@@ -60,7 +61,7 @@ def cache_dir() -> Path:
     return base / "iam-redshift" / "knowledge"
 
 
-@dataclass(frozen=True)
+@record
 class Service:
     """One service's facts as the index stores them, with look-up tables by lower-cased name."""
 

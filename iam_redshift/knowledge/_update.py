@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime
 import json
 import urllib.parse
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from iam_redshift._record import record
 from iam_redshift.errors import KnowledgeError
 from iam_redshift.knowledge._base import sources
 from iam_redshift.knowledge._index import DEFAULT_URL, active, cache_dir
@@ -26,7 +26,7 @@ _MAX_BYTES = 16 * 1024 * 1024  # one file of the reference; the largest is a few
 _TIMEOUT = 30
 
 
-@dataclass(frozen=True)
+@record
 class Update:
     """What :func:`update_index` wrote: where, how many services, and the date of the data."""
 

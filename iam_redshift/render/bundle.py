@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import ModuleType
 from typing import Any, Literal
 
+from iam_redshift._record import record
 from iam_redshift.layout import JOURNAL_NAME, MANIFEST_NAME, RESERVED_NAMES
 from iam_redshift.model import AccessRole, InstanceRole, Setup, SetupError
 from iam_redshift.render import documents
@@ -66,7 +67,7 @@ def check_folder_names(setup: Setup) -> None:
             )
 
 
-@dataclass(frozen=True)
+@record
 class BundleDocument:
     """One policy document of a bundle and what it belongs to."""
 
@@ -92,7 +93,7 @@ class BundleDocument:
         return dump_document(self.document)
 
 
-@dataclass(frozen=True)
+@record
 class Bundle:
     """A setup and the documents rendered from it, in a fixed order: the instance role's trust
     and permissions policies, then each access role's, in the setup's order."""

@@ -14,9 +14,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from iam_redshift._record import record
 from iam_redshift.findings import Finding, Location, Severity
 from iam_redshift.model import TRUST_POLICY_DEFAULT_MAX
 
@@ -64,7 +65,7 @@ class Hit(NamedTuple):
     key: tuple[str, int] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class LintContext:
     """What the linter knows beyond one document: the setup (from a bundle's manifest) and the
     intended instance role (from the setup or ``--instance-role``)."""
@@ -74,7 +75,7 @@ class LintContext:
     trust_policy_max_chars: int = TRUST_POLICY_DEFAULT_MAX
 
 
-@dataclass(frozen=True)
+@record
 class BundleContext:
     """A bundle: its manifest, its setup and its readable documents.
 
@@ -193,7 +194,7 @@ BundleCheck = Callable[[BundleContext], Iterable[Hit]]
 ManifestCheck = Callable[["ManifestView"], Iterable[Hit]]
 
 
-@dataclass(frozen=True)
+@record
 class Example:
     """An example for a rule's documentation, run as a test.
 
@@ -277,7 +278,7 @@ def example_setup() -> Setup:
     )
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One lint rule: a stable code (never reused), its documentation and its checks.
 

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from iam_redshift._record import record
 from iam_redshift.setup_file import json_type
 from iam_redshift.sources.embedded import EmbeddedDocument, SourceFile
 from iam_redshift.sources.files import MAX_DUMP_BYTES
@@ -49,7 +50,7 @@ DUMP_KEYS = ("RoleDetailList", "UserDetailList", "GroupDetailList", "Policies")
 _MAX_DEPTH = 64
 
 
-@dataclass(frozen=True)
+@record
 class DumpPolicy:
     """One policy document in a dump: what it is called, where it is, and its decoded value.
 
@@ -66,7 +67,7 @@ class DumpPolicy:
     encoded: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class ManagedPolicy:
     """A managed policy the dump holds: its ARN, name, where it is, and its default version
     (None when no version is marked default), besides every version for the linter."""
@@ -78,7 +79,7 @@ class ManagedPolicy:
     versions: tuple[DumpPolicy, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Principal:
     """A user, role or group of the dump, with its policies.
 

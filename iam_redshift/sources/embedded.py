@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
+from iam_redshift._record import record
 from iam_redshift.sources.placeholders import PLACEHOLDER, holds_placeholder
 
 __all__ = [
@@ -47,7 +48,7 @@ def document_value(value: Any) -> Any:
 Positions = Callable[[str], tuple[int, int]]
 
 
-@dataclass(frozen=True)
+@record
 class Placeholder:
     """A value that cannot be known offline (a CloudFormation ``!GetAtt Role.Arn``, a Terraform
     value "known after apply", an imported output). Readers write it into documents as its
@@ -64,7 +65,7 @@ class Placeholder:
         return f"{{{{{self.kind}:{self.reference}}}}}"
 
 
-@dataclass(frozen=True)
+@record
 class EmbeddedDocument:
     """One policy document inside a file.
 
@@ -86,7 +87,7 @@ class EmbeddedDocument:
     role_kind: Literal["instance", "access"] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class RoleIdentity:
     """One role of a file: ``role`` its logical id or address, ``reference`` the placeholder
     text that stands for its ARN, ``name`` and ``path`` when the file gives them, the part it
@@ -130,7 +131,7 @@ def _arn_pattern(path: str, name: str) -> re.Pattern[str]:
     return re.compile(r"arn:[^:]+:iam::[^:]*:role" + re.escape(path + name))
 
 
-@dataclass(frozen=True)
+@record
 class SourceFile:
     """A file a reader understood: its display name, what it is (``cloudformation``,
     ``terraform-plan``, ...), the documents in it, and the positions of its own text.

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
+from iam_redshift._record import record
 from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
 
 __all__ = ["MAX_DUMP_BYTES", "ReadProblem", "inside", "read_limited"]
@@ -22,7 +22,7 @@ __all__ = ["MAX_DUMP_BYTES", "ReadProblem", "inside", "read_limited"]
 MAX_DUMP_BYTES = 1 << 30
 
 
-@dataclass(frozen=True)
+@record
 class ReadProblem:
     """Why a file's bytes could not be read (the linter reports it as IR100). ``error`` is the
     system's error when there was one, ``file_type`` what the path is when it is not a regular

@@ -16,12 +16,13 @@ set of states at each), so no pattern can make it backtrack.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+
+from iam_redshift._record import record
 
 __all__ = ["glob_matches", "regex_like"]
 
 
-@dataclass(frozen=True)
+@record
 class _Token:
     """One step of a compiled glob: ``kind`` is ``char`` (``text`` is the character), ``any``
     (``?``), ``set`` (``ranges``, ``negated``), ``star`` (``*``: any run, ``/`` included) or

@@ -10,8 +10,10 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from iam_redshift._record import record
 
 __all__ = [
     "MAX_DEPTH",
@@ -31,7 +33,7 @@ MAX_DOCUMENT_BYTES = 4 << 20
 MAX_DEPTH = 64
 
 
-@dataclass(frozen=True)
+@record
 class Unreadable:
     """Why a file's bytes are not a JSON document we can lint (becomes an IR100 finding)."""
 
@@ -40,7 +42,7 @@ class Unreadable:
     column: int = 1
 
 
-@dataclass(frozen=True)
+@record
 class ParsedText:
     """A decoded JSON text: its value, and the keys that appear twice in one object."""
 

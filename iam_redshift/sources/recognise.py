@@ -11,9 +11,9 @@ vanish from the run.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from iam_redshift._record import record
 from iam_redshift.sources.json_text import ParsedText, Unreadable, parse_json
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ _STATEMENT_KEYS = frozenset(
 _MANIFEST_NAME = "iam-redshift.json"
 
 
-@dataclass(frozen=True)
+@record
 class Recognised:
     """What a file is, its value once parsed, and its positions; ``problem`` says why a file
     that looked like a template could not be read."""

@@ -10,9 +10,10 @@ and no tag can build anything but JSON data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from iam_redshift._record import record
 from iam_redshift.sources.json_text import Unreadable, escape_pointer
 
 __all__ = ["ParsedYaml", "parse_yaml"]
@@ -47,7 +48,7 @@ _FUNCTIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@record
 class ParsedYaml:
     """A decoded YAML text: its value and the position of each element by JSON pointer."""
 
