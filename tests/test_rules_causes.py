@@ -54,6 +54,134 @@ def test_loose_permissions_policy_sizes(characters: int, severity: str | None) -
         assert "customer managed policy" in found[0].message
 
 
+# -- IR402: a file that says "managed" keeps 6,144 as an error ---------------------------------
+
+
+def _ir402(file: str, content: dict[str, Any]) -> list[Finding]:
+    from iam_redshift.engine.contents import Skipped, lint_file_data
+
+    linted = lint_file_data(file, json.dumps(content).encode())
+    assert not isinstance(linted, Skipped), linted
+    return [f for f in linted if f.code == "IR402"]
+
+
+def _template(*, managed: int = 0, inline: int = 0) -> dict[str, Any]:
+    """A CloudFormation role with an inline policy and an attached managed policy of the given
+    sizes (0: none)."""
+    role: dict[str, Any] = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "AssumeRolePolicyDocument": policy(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "ec2.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            )
+        },
+    }
+    resources: dict[str, Any] = {"Role": role}
+    if inline:
+        role["Properties"]["Policies"] = [{"PolicyName": "p", "PolicyDocument": _sized(inline)}]
+    if managed:
+        resources["Managed"] = {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {"PolicyDocument": _sized(managed), "Roles": [{"Ref": "Role"}]},
+        }
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
+
+
+@pytest.mark.parametrize("attached", [True, False])
+def test_a_templates_managed_policy_over_6144_is_an_error(attached: bool) -> None:
+    # Before: attached to a role, it was counted as one of the role's inline policies (no
+    # finding under 10,240); on its own, only the loose document's warning.
+    template = _template(managed=7_000)
+    if not attached:
+        del template["Resources"]["Managed"]["Properties"]["Roles"]
+    (found,) = _ir402("template.json", template)
+    assert found.severity.value == "error"
+    assert "managed policy has 7,000 characters" in found.message
+    assert found.pointer == "/Resources/Managed/Properties/PolicyDocument"
+
+
+def test_a_templates_inline_policy_has_no_managed_policy_warning() -> None:
+    # Before: a role's inline policy outside the pattern got the loose document's warning.
+    assert _ir402("template.json", _template(inline=9_000)) == []
+    (found,) = _ir402("template.json", _template(inline=10_500))
+    assert found.severity.value == "error"
+    assert "inline policy has 10,500 characters" in found.message
+
+
+def test_a_pattern_templates_role_policies_are_measured_together() -> None:
+    # Before: a role that plays the pattern was left to the bundle check, which needed a
+    # manifest's setup, so a template's inline policies were never measured.
+    from iam_redshift.render import cloudformation, render_bundle
+    from iam_redshift.rules._base import example_setup
+
+    template = json.loads(cloudformation.dump_template(render_bundle(example_setup())))
+    policies = template["Resources"]["AccessRole1"]["Properties"]["Policies"]
+    policies.append({"PolicyName": "more", "PolicyDocument": _sized(6_000)})
+    assert _ir402("t.cfn.json", template) == []  # within 10,240 together
+    policies.append({"PolicyName": "most", "PolicyDocument": _sized(6_000)})
+    (found,) = _ir402("t.cfn.json", template)
+    assert found.severity.value == "error"
+    assert "inline policies of role AccessRole1 have" in found.message
+
+
+def test_a_managed_policy_is_not_counted_with_the_roles_inline_policies() -> None:
+    from iam_redshift.render import cloudformation, render_bundle
+    from iam_redshift.rules._base import example_setup
+
+    template = json.loads(cloudformation.dump_template(render_bundle(example_setup())))
+    policies = template["Resources"]["AccessRole1"]["Properties"]["Policies"]
+    policies.append({"PolicyName": "more", "PolicyDocument": _sized(6_000)})
+    template["Resources"]["Managed"] = {
+        "Type": "AWS::IAM::ManagedPolicy",
+        "Properties": {"PolicyDocument": _sized(6_000), "Roles": [{"Ref": "AccessRole1"}]},
+    }
+    # Each within its own quota: 6,000 and the role's own policy inline, 6,000 managed.
+    assert _ir402("t.cfn.json", template) == []
+
+
+def test_a_terraform_aws_iam_policy_over_6144_is_an_error() -> None:
+    configuration = {
+        "resource": {
+            "aws_iam_policy": {"big": {"policy": json.dumps(_sized(6_500))}},
+            "aws_iam_role_policy": {"inline": {"role": "r", "policy": json.dumps(_sized(6_500))}},
+        }
+    }
+    found = _ir402("main.tf.json", configuration)
+    assert [(f.pointer, f.severity.value) for f in found] == [
+        ("/resource/aws_iam_policy/big/policy", "error")
+    ]
+
+
+def test_an_account_dumps_managed_policies_customer_and_aws() -> None:
+    # A customer managed policy over 6,144 is an error (before: the loose document's warning);
+    # AWS's own (ReadOnlyAccess has 46,948 characters) are not held to a customer's quota
+    # (before: an error).
+    def managed(account: str, characters: int) -> dict[str, Any]:
+        return {
+            "Arn": f"arn:aws:iam::{account}:policy/Big",
+            "PolicyName": "Big",
+            "DefaultVersionId": "v1",
+            "PolicyVersionList": [
+                {"VersionId": "v1", "IsDefaultVersion": True, "Document": _sized(characters)}
+            ],
+        }
+
+    dump = {
+        "UserDetailList": [],
+        "GroupDetailList": [],
+        "RoleDetailList": [],
+        "Policies": [managed("123456789012", 6_500), managed("aws", 12_000)],
+    }
+    found = _ir402("account.json", dump)
+    assert [(f.pointer, f.severity.value) for f in found] == [
+        ("/Policies/0/PolicyVersionList/0/Document", "error")
+    ]
+
+
 # -- IR502: a wildcard type word of another service is no excuse --------------------------------
 
 

@@ -17,6 +17,7 @@ from iam_redshift.sources.json_text import ParsedText, escape_pointer
 
 __all__ = [
     "ANY_SERVICE",
+    "Attachment",
     "DocumentKind",
     "PolicyDocument",
     "Statement",
@@ -26,6 +27,10 @@ __all__ = [
 ]
 
 DocumentKind = Literal["trust", "permissions"]
+#: How a permissions policy is attached, when its file says: an inline policy of its principal
+#: (counted with the principal's other inline policies), a customer managed policy (a quota of
+#: its own), or a policy AWS manages (``arn:aws:iam::aws:policy/...``: no quota of ours).
+Attachment = Literal["inline", "managed", "aws-managed"]
 
 
 class Value(NamedTuple):
@@ -194,8 +199,10 @@ def detect_kind(value: Any) -> DocumentKind:
 class PolicyDocument:
     """A readable policy document and what it is.
 
-    ``role``, ``role_arn`` and ``role_kind`` come from a bundle's manifest; they are None for a
-    loose file.
+    ``role``, ``role_arn`` and ``role_kind`` come from a bundle's manifest or the file that
+    holds the document; they are None for a loose file. ``attachment`` says whether the file
+    makes it an inline or a managed policy (None: it does not say; a manifest's documents are
+    their role's inline policies).
     """
 
     file: str
@@ -204,6 +211,7 @@ class PolicyDocument:
     role: str | None = None
     role_arn: str | None = None
     role_kind: Literal["instance", "access"] | None = None
+    attachment: Attachment | None = None
 
     @property
     def value(self) -> Any:

@@ -190,6 +190,7 @@ class Checker:
             role=document.role,
             role_arn=document.role_arn,
             role_kind=document.role_kind,
+            attachment=document.attachment,
         )
 
     def check_embedded(

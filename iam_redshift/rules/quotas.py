@@ -84,9 +84,36 @@ TRUST_SIZE = Rule.declare(
 
 
 def _check_managed_size(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    if document.attachment == "aws-managed":
+        return  # AWS writes and sizes its own managed policies (ReadOnlyAccess has 46,948)
+    if document.attachment == "managed":
+        # The file says so (AWS::IAM::ManagedPolicy, aws_iam_policy, a dump's managed policy):
+        # the managed-policy quota is the one, and no role's inline quota counts it.
+        size = policy_size(document.text)
+        if size > MANAGED_POLICY_MAX:
+            yield Hit(
+                "",
+                f"this managed policy has {size:,} characters (whitespace excluded); IAM accepts "
+                f"at most {MANAGED_POLICY_MAX:,} for a managed policy. Split it into several "
+                "policies",
+            )
+        return
     if document.role_kind is not None:
-        return  # a bundle's permissions policies are inline: IR402's bundle check counts them
+        return  # a bundle's or a pattern's role: IR402's bundle check counts its policies together
     size = policy_size(document.text)
+    if document.attachment == "inline" or document.role is not None:
+        # An inline policy, of a role outside the pattern (no bundle check) or of a principal
+        # the file does not name: no managed-policy quota applies, and no principal's inline
+        # quota is larger than a role's.
+        if size > ROLE_INLINE_POLICIES_MAX:
+            yield Hit(
+                "",
+                f"this inline policy has {size:,} characters (whitespace excluded); IAM accepts "
+                f"at most {ROLE_INLINE_POLICIES_MAX:,} for a role's inline policies together "
+                "(fewer for a user's or a group's). Split it, or move some permissions to a "
+                "managed policy",
+            )
+        return
     # How it will be attached is unknown: as an inline policy it may have up to 10,240 (IAM
     # Access Analyzer's identity-policy check uses that quota), as a customer managed policy
     # up to 6,144. Over the first nothing can hold it; over the second, only an inline policy.
@@ -111,7 +138,11 @@ def _check_managed_size(document: PolicyDocument, context: LintContext) -> Itera
 def _check_inline_sizes(bundle: BundleContext) -> Iterator[Hit]:
     by_role: dict[str, list[PolicyDocument]] = defaultdict(list)
     for document in bundle.documents:
-        if document.kind == "permissions" and document.role is not None:
+        if (
+            document.kind == "permissions"
+            and document.role is not None
+            and document.attachment in (None, "inline")  # a managed policy has its own quota
+        ):
             by_role[document.role].append(document)
     for role, documents in by_role.items():
         sizes = [policy_size(d.text) for d in documents]
@@ -137,19 +168,24 @@ POLICY_SIZE = Rule.declare(
     """
     IR402 permissions-policy-too-long (error)
 
-    A role's inline policies together exceed 10,240 characters, or a loose permissions policy
-    exceeds 10,240 (an error) or 6,144, the managed-policy quota (a warning), whitespace excluded.
+    A role's inline policies together exceed 10,240 characters, a managed policy exceeds 6,144,
+    or a loose permissions policy exceeds 10,240 (an error) or 6,144 (a warning), whitespace
+    excluded.
 
     Why: IAM rejects policies over these quotas, so the deployment fails. A bundle's permissions
-    policies are inline policies of their role and are measured together. A loose permissions
-    document may become either: over 10,240 characters it fits neither (an error); over 6,144 it
-    fits only as an inline policy (a warning).
+    policies, and the inline policies of a template's or an account's roles, are inline policies
+    of their role and are measured together; a customer managed policy (AWS::IAM::ManagedPolicy,
+    aws_iam_policy, one in an account dump) has a quota of its own, 6,144, and AWS's own managed
+    policies are not held to it. A loose permissions document may become either: over 10,240
+    characters it fits neither (an error); over 6,144 it fits only as an inline policy (a
+    warning).
 
     Fix: Split the permissions into several managed policies, or narrow them (fewer, scoped actions
     and resources).
     """,
     check_document=_check_managed_size,
     check_bundle=_check_inline_sizes,
+    bundle_needs_setup=False,  # a template's roles have inline policies too
     kinds=frozenset({"permissions"}),
     references=(QUOTAS,),
     bad=Example.document(

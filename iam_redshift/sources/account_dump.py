@@ -471,6 +471,7 @@ def embedded_documents(dump: AccountDump) -> Iterator[tuple[EmbeddedDocument, Du
                     kind="permissions",
                     role=principal.name if principal.kind == "role" else None,
                     role_arn=principal.arn if principal.kind == "role" else None,
+                    attachment="inline",
                 ),
                 policy,
             )
@@ -484,6 +485,8 @@ def embedded_documents(dump: AccountDump) -> Iterator[tuple[EmbeddedDocument, Du
                     _value(policy),
                     f"managed policy {managed.name} ({arn}), version {policy.name}{default}",
                     kind="permissions",
+                    # AWS's own managed policies are larger than a customer's may be.
+                    attachment="aws-managed" if arn.split(":")[4:5] == ["aws"] else "managed",
                 ),
                 policy,
             )

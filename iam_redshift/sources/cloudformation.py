@@ -224,6 +224,8 @@ def read_template(file: str, template: dict[str, Any], positions: Positions) -> 
         origin: str,
         kind: Literal["trust", "permissions"],
         role: str | None,
+        *,
+        attachment: Literal["inline", "managed"] | None = None,
     ) -> None:
         documents.append(
             EmbeddedDocument(
@@ -233,6 +235,7 @@ def read_template(file: str, template: dict[str, Any], positions: Positions) -> 
                 kind=kind,
                 role=role,
                 role_arn=Placeholder(f"{role}.Arn", "ref").text() if role else None,
+                attachment=attachment,
             )
         )
 
@@ -257,6 +260,7 @@ def read_template(file: str, template: dict[str, Any], positions: Positions) -> 
                         f"{kind} {logical}, Policies[{index}]",
                         "permissions",
                         logical if kind == "AWS::IAM::Role" else None,
+                        attachment="inline",
                     )
         if (
             kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy")
@@ -269,6 +273,7 @@ def read_template(file: str, template: dict[str, Any], positions: Positions) -> 
                 f"{kind} {logical}, PolicyDocument",
                 "permissions",
                 owners[0] if owners else None,
+                attachment="managed" if kind == "AWS::IAM::ManagedPolicy" else "inline",
             )
     return source_file_with_roles(file, "cloudformation", roles, documents, positions)
 

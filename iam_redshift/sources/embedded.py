@@ -75,7 +75,10 @@ class EmbeddedDocument:
     (``AWS::IAM::Role InstanceRole, AssumeRolePolicyDocument``). ``kind`` is ``trust`` or
     ``permissions`` when the format says which; ``role`` names the role it belongs to (a logical
     id or a resource address), ``role_kind`` whether that role plays the instance or an access
-    role, when known.
+    role, when known. ``attachment`` is ``inline``, ``managed`` (customer managed) or
+    ``aws-managed`` for a permissions policy whose format says how it is attached
+    (``AWS::IAM::ManagedPolicy`` and ``aws_iam_policy`` are managed policies, with a size quota
+    of their own), else None.
     """
 
     pointer: str
@@ -85,6 +88,7 @@ class EmbeddedDocument:
     role: str | None = None
     role_arn: str | None = None
     role_kind: Literal["instance", "access"] | None = None
+    attachment: Literal["inline", "managed", "aws-managed"] | None = None
 
 
 @record

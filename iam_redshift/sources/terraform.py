@@ -390,13 +390,23 @@ class _PlanReader:
         origin: str,
         kind: Literal["trust", "permissions"] | None,
         role: str | None,
+        *,
+        attachment: Literal["inline", "managed"] | None = None,
     ) -> None:
         if found is None:
             return
         pointer, value = found
         role_arn = Placeholder(f"{role}.arn", "ref").text() if role else None
         self.documents.append(
-            EmbeddedDocument(pointer, value, origin, kind=kind, role=role, role_arn=role_arn)
+            EmbeddedDocument(
+                pointer,
+                value,
+                origin,
+                kind=kind,
+                role=role,
+                role_arn=role_arn,
+                attachment=attachment,
+            )
         )
 
     def read(self, resource: _Resource) -> None:
@@ -421,6 +431,7 @@ class _PlanReader:
                     f"{address}, inline_policy[{index}]",
                     "permissions",
                     address,
+                    attachment="inline",
                 )
         elif resource.type in _POLICY_TYPES:
             role = (
@@ -434,6 +445,7 @@ class _PlanReader:
                 f"{address}, policy",
                 "permissions",
                 role,
+                attachment="managed" if resource.type == "aws_iam_policy" else "inline",
             )
 
 

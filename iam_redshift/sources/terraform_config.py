@@ -130,12 +130,20 @@ def read_configuration(
         origin: str,
         kind: Literal["trust", "permissions"],
         role: str | None,
+        *,
+        attachment: Literal["inline", "managed"] | None = None,
     ) -> None:
         if found is not None:
             role_arn = Placeholder(f"{role}.arn", "ref").text() if role else None
             documents.append(
                 EmbeddedDocument(
-                    found[0], found[1], origin, kind=kind, role=role, role_arn=role_arn
+                    found[0],
+                    found[1],
+                    origin,
+                    kind=kind,
+                    role=role,
+                    role_arn=role_arn,
+                    attachment=attachment,
                 )
             )
 
@@ -165,6 +173,7 @@ def read_configuration(
                         f"{address}, inline_policy[{index}]",
                         "permissions",
                         address,
+                        attachment="inline",
                     )
             elif kind in _POLICY_TYPES:
                 role = role_named(_get(body, "role")) if kind == "aws_iam_role_policy" else None
@@ -173,5 +182,6 @@ def read_configuration(
                     f"{address}, policy",
                     "permissions",
                     role,
+                    attachment="managed" if kind == "aws_iam_policy" else "inline",
                 )
     return source_file_with_roles(file, "terraform-configuration", roles, documents, positions)
