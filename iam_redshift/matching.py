@@ -12,7 +12,17 @@ import fnmatch
 import functools
 import re
 
-__all__ = ["action_matches", "glob_match", "glob_regex"]
+__all__ = [
+    "POLICY_VARIABLE",
+    "action_matches",
+    "glob_match",
+    "glob_regex",
+    "is_pattern",
+    "resource_matches",
+]
+
+#: A policy variable (``${aws:username}``): filled in per request, so it may stand for anything.
+POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -40,3 +50,19 @@ def action_matches(pattern: str, action: str) -> bool:
     ):
         return False  # another service's pattern (ec2:Describe*): no pattern to compile
     return glob_match(pattern, action, ignore_case=True)
+
+
+def is_pattern(resource: str) -> bool:
+    """Whether a Resource value can cover more than the one ARN it spells (a wildcard or a
+    policy variable)."""
+    return "*" in resource or "?" in resource or "${" in resource
+
+
+def resource_matches(pattern: str, arn: str) -> bool:
+    """Whether a Resource value covers ``arn``. A policy variable could expand to anything, so it
+    counts as ``*``."""
+    if pattern == arn:
+        return True
+    if not is_pattern(pattern):
+        return False
+    return glob_match(POLICY_VARIABLE.sub("*", pattern), arn)

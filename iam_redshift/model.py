@@ -20,6 +20,7 @@ __all__ = [
     "ROLE_INLINE_POLICIES_MAX",
     "ROLE_NAME_MAX",
     "ROLE_PATH_MAX",
+    "SCOPED_ROLE_READ_ACTIONS",
     "SESSION_SECONDS_MAX",
     "SESSION_SECONDS_MIN",
     "TRUST_POLICY_DEFAULT_MAX",
@@ -56,6 +57,15 @@ _ROLE_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
 _ROLE_PATH = re.compile(r"/([\x21-\x7f]*/)?")
 ROLE_NAME_MAX: Final = 64
 ROLE_PATH_MAX: Final = 512
+#: What the ETL tool reads about the roles it offers, in the least-privilege profile (the render
+#: and the rules' examples). The seed's iam:GetPolicy and iam:GetPolicyVersion act on managed
+#: policies, and the roles rendered here carry inline policies only, so they are left out.
+SCOPED_ROLE_READ_ACTIONS: Final = (
+    "iam:GetRole",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListRolePolicies",
+    "iam:GetRolePolicy",
+)
 #: Policy sizes in characters, whitespace excluded (IAM User Guide, "IAM and AWS STS quotas").
 MANAGED_POLICY_MAX: Final = 6144
 ROLE_INLINE_POLICIES_MAX: Final = 10240

@@ -169,51 +169,40 @@ def _may_name_us(data: bytes) -> bool:
     return b"iam" in data.lower() or b"\\u" in data or b"\\U" in data
 
 
-def _has_table(path: Path) -> bool:
-    """Whether a pyproject.toml has a ``[tool.iam-redshift]`` table. A file that is not valid
-    TOML counts when a header names the table, so that its error is reported, not skipped."""
+#: Spellings of the table that are not read, and so are reported (``[tool.iam_redshift]``).
+_NEAR_TABLES = ("iam_redshift", "iamredshift", "iam-redshift-lint", "iam_redshift_lint")
+
+
+def _our_tables(path: Path) -> tuple[bool, str | None]:
+    """What a pyproject.toml holds for us, from one read and one parse: whether it has a
+    ``[tool.iam-redshift]`` table, and the name of a table that looks meant for iam-redshift
+    but is spelt otherwise (``iam_redshift``). A file that is not valid TOML has the table
+    when a header names it, so that its error is reported, not skipped."""
     from iam_redshift.setup_file import parse_mapping
 
     try:
         data = path.read_bytes()[: MAX_CONFIG_BYTES + 1]
     except OSError:
-        return False
+        return False, None
     if not _may_name_us(data):
-        return False
+        return False, None
     try:
         tool = parse_mapping(data, source=PYPROJECT).get("tool")
     except SetupFileError:
         text = data.decode("utf-8", errors="replace")
         header = r"^\s*\[+\s*tool\s*\.\s*[\"']?iam-redshift\b"
-        return re.search(header, text, re.MULTILINE) is not None
-    return isinstance(tool, dict) and "iam-redshift" in tool
+        return re.search(header, text, re.MULTILINE) is not None, None
+    if not isinstance(tool, dict):
+        return False, None
+    if "iam-redshift" in tool:
+        return True, None
+    near = (n for n in tool if isinstance(n, str) and n.lower().replace(".", "_") in _NEAR_TABLES)
+    return False, next(near, None)
 
 
-#: Spellings of the table that are not read, and so are reported (``[tool.iam_redshift]``).
-_NEAR_TABLES = ("iam_redshift", "iamredshift", "iam-redshift-lint", "iam_redshift_lint")
-
-
-def _misspelt_table(path: Path) -> str | None:
-    """A warning when the pyproject.toml at ``path`` has a table that looks meant for
-    iam-redshift but is not ``[tool.iam-redshift]`` (``[tool.iam_redshift]``), else None."""
-    from iam_redshift.setup_file import parse_mapping
-
-    try:
-        data = path.read_bytes()[: MAX_CONFIG_BYTES + 1]
-        if not _may_name_us(data):
-            return None
-        tool = parse_mapping(data, source=PYPROJECT).get("tool")
-    except (OSError, SetupFileError):
-        return None
-    if not isinstance(tool, dict) or "iam-redshift" in tool:
-        return None
-    for name in tool:
-        if isinstance(name, str) and name.lower().replace(".", "_") in _NEAR_TABLES:
-            return (
-                f"{_display(path)}: [tool.{name}] is not read: the table is "
-                f"[{_TABLE}] (with a hyphen)"
-            )
-    return None
+def _has_table(path: Path) -> bool:
+    """Whether a pyproject.toml has a ``[tool.iam-redshift]`` table (see :func:`_our_tables`)."""
+    return _our_tables(path)[0]
 
 
 def find_config_warnings(start: str | Path | None = None) -> tuple[str, ...]:
@@ -226,11 +215,14 @@ def find_config_warnings(start: str | Path | None = None) -> tuple[str, ...]:
             break
         pyproject = folder / PYPROJECT
         if pyproject.is_file():
-            if _has_table(pyproject):
+            has_table, misspelt = _our_tables(pyproject)
+            if has_table:
                 break
-            warning = _misspelt_table(pyproject)
-            if warning is not None:
-                warnings.append(warning)
+            if misspelt is not None:
+                warnings.append(
+                    f"{_display(pyproject)}: [tool.{misspelt}] is not read: the table is "
+                    f"[{_TABLE}] (with a hyphen)"
+                )
     return tuple(warnings)
 
 

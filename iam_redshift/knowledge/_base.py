@@ -25,7 +25,6 @@ _LONGEST_ARN: Final = 2048
 
 
 _WILDCARDS: Final = frozenset("*?")
-_POLICY_VARIABLE: Final = re.compile(r"\$\{[^}]*\}")
 _STAR_RUN: Final = re.compile(r"\*{2,}")
 _ARN_VARIABLE: Final = re.compile(r"\$\{.*?\}")
 _BRACKETS: Final = re.compile(r"\[.+?\]")

@@ -10,10 +10,10 @@ from iam_redshift.knowledge._base import (
     _ARN_VARIABLE,
     _BRACKETS,
     _LONGEST_ARN,
-    _POLICY_VARIABLE,
     _RESOURCE_CACHE,
     _STAR_RUN,
 )
+from iam_redshift.matching import POLICY_VARIABLE
 
 # --- resources ---------------------------------------------------------------------------------
 
@@ -125,7 +125,7 @@ def _arn_glob(arn_format: str) -> str:
 def _normalise_resource(resource: str) -> str:
     """A policy variable may stand for anything, so it becomes ``*``; so does ``?`` (broader is
     the safe side here); a run of ``*`` is one."""
-    return _STAR_RUN.sub("*", _POLICY_VARIABLE.sub("*", resource).replace("?", "*"))
+    return _STAR_RUN.sub("*", POLICY_VARIABLE.sub("*", resource).replace("?", "*"))
 
 
 def _resource_matches(action: str, resource: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from iam_redshift.model import (
+    SCOPED_ROLE_READ_ACTIONS,
     AccessRole,
     RedshiftCluster,
     RedshiftServerless,
@@ -29,16 +30,6 @@ __all__ = [
     "instance_role_permissions_policy",
     "target_statements",
 ]
-
-#: What the ETL tool reads about the roles it offers. The seed's iam:GetPolicy and
-#: iam:GetPolicyVersion act on managed policies, and the roles rendered here carry inline
-#: policies only, so they are left out.
-SCOPED_ROLE_READ_ACTIONS = (
-    "iam:GetRole",
-    "iam:ListAttachedRolePolicies",
-    "iam:ListRolePolicies",
-    "iam:GetRolePolicy",
-)
 
 #: What a driver calls on a serverless workgroup: GetWorkgroup to find its endpoint,
 #: GetCredentials for the temporary database credentials.

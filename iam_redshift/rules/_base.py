@@ -166,10 +166,9 @@ class BundleContext:
             # Not a pattern: it covers only what it names.
             return self.given_setup is None and self.access_role_named(pattern) == role_arn
         if self.given_setup is not None:
-            from iam_redshift.matching import glob_match
+            from iam_redshift.matching import resource_matches
 
-            # A policy variable could expand to anything: it counts as "*".
-            return glob_match(re.sub(r"\$\{[^}]*\}", "*", pattern), role_arn)
+            return resource_matches(pattern, role_arn)
         role = self._role_index.by_reference.get(role_arn)
         return role is not None and role.role_kind == "access" and role.covered_by(pattern)
 

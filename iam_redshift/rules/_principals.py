@@ -9,7 +9,8 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from iam_redshift.arn import ACCOUNT_ID, Arn, is_account_root, parse_arn, unique_id_kind
-from iam_redshift.matching import glob_match
+from iam_redshift.matching import action_matches, is_pattern, resource_matches
+from iam_redshift.model import SCOPED_ROLE_READ_ACTIONS
 from iam_redshift.sources.placeholders import holds_placeholder
 
 if TYPE_CHECKING:
@@ -66,12 +67,7 @@ def instance_permissions(resources: list[str] | None) -> dict[str, Any]:
         {
             "Sid": "ReadAccessRoles",
             "Effect": "Allow",
-            "Action": [
-                "iam:GetRole",
-                "iam:ListAttachedRolePolicies",
-                "iam:ListRolePolicies",
-                "iam:GetRolePolicy",
-            ],
+            "Action": list(SCOPED_ROLE_READ_ACTIONS),
             "Resource": read,
         }
     ]
@@ -93,34 +89,10 @@ GOOD_TRUST = trust_policy({"AWS": INSTANCE_ARN})
 PLACEHOLDER = re.compile(r"<[^<>]*>")
 
 
-POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
-
-
 WILDCARD = re.compile(r"[*?]")
 
 
 ASSUME_ROLE_ACTION = "sts:AssumeRole"
-
-
-def action_matches(pattern: str, action: str) -> bool:
-    """Whether an Action value (with IAM's ``*`` and ``?``; case-insensitive) covers ``action``."""
-    return glob_match(pattern, action, ignore_case=True)
-
-
-def resource_matches(pattern: str, arn: str) -> bool:
-    """Whether a Resource value covers ``arn``. A policy variable could expand to anything, so it
-    counts as ``*``."""
-    if pattern == arn:
-        return True
-    if not is_pattern(pattern):
-        return False
-    return glob_match(POLICY_VARIABLE.sub("*", pattern), arn)
-
-
-def is_pattern(resource: str) -> bool:
-    """Whether a Resource value can cover more than the one ARN it spells (a wildcard or a
-    policy variable)."""
-    return "*" in resource or "?" in resource or "${" in resource
 
 
 def covers_any(pattern: str, arns: frozenset[str]) -> bool:

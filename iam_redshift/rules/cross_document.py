@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from iam_redshift.matching import POLICY_VARIABLE, is_pattern
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Related, Rule
 from iam_redshift.rules._principals import (
     ACCESS_ARN,
@@ -29,7 +30,6 @@ from iam_redshift.rules._principals import (
     ASSUME_ROLE_ACTION,
     IDENTIFIERS,
     INSTANCE_DIR,
-    POLICY_VARIABLE,
     PRINCIPAL,
     ROLE_FOR_EC2,
     TRUST_POLICIES,
@@ -42,7 +42,6 @@ from iam_redshift.rules._principals import (
     fallback_pointer,
     foreign_targets,
     instance_permissions,
-    is_pattern,
     missing_instance_role,
     trust_policy,
 )

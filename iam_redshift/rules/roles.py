@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
+from iam_redshift.matching import POLICY_VARIABLE
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
 from iam_redshift.rules._common import (
     LEAST_PRIVILEGE,
@@ -22,7 +23,6 @@ from iam_redshift.rules.wildcards import (
     ACCESS_ROLE_ARN,
     ASSUME_ROLE,
     PASS_ROLE,
-    POLICY_VARIABLE,
     grants_action,
     has_wildcard,
     may_match_role,

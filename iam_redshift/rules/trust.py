@@ -29,6 +29,7 @@ from iam_redshift.arn import (
     unique_id_kind,
 )
 from iam_redshift.findings import Severity
+from iam_redshift.matching import action_matches
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
 from iam_redshift.rules._common import allow, example_policy
 from iam_redshift.rules._principals import (
@@ -45,7 +46,6 @@ from iam_redshift.rules._principals import (
     ROLE_API,
     TRUST_POLICIES,
     WILDCARD,
-    action_matches,
     an,
     aws_principals,
     closest_principal,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
 from iam_redshift.document.policy import Value, services_of
-from iam_redshift.matching import action_matches
+from iam_redshift.matching import POLICY_VARIABLE, action_matches
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
 from iam_redshift.rules._common import (
     ACTION,
@@ -78,9 +78,6 @@ def grants_action(statement: Statement, action: str) -> Value | None:
         if not any(action_matches(v.text, action) for v in excluded):
             return Value(statement.pointer_of("NotAction"), "NotAction")
     return None
-
-
-POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
 def _prefix_fits(literal: str, template: str) -> bool:

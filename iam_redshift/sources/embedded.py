@@ -122,12 +122,12 @@ class RoleIdentity:
             return True
         if self.name is None or "{{" in self.name:
             return False
-        from iam_redshift.matching import glob_match
+        from iam_redshift.matching import POLICY_VARIABLE, glob_match
 
         fields = pattern.split(":", 5)
         if len(fields) != 6 or fields[0] != "arn" or fields[2] not in ("iam", "*"):
             return False
-        resource = re.sub(r"\$\{[^}]*\}", "*", fields[5])
+        resource = POLICY_VARIABLE.sub("*", fields[5])
         return glob_match(resource, f"role{self.path}{self.name}")
 
 
