@@ -84,11 +84,30 @@ def _template(*, managed: int = 0, inline: int = 0) -> dict[str, Any]:
     if inline:
         role["Properties"]["Policies"] = [{"PolicyName": "p", "PolicyDocument": _sized(inline)}]
     if managed:
-        resources["Managed"] = {
-            "Type": "AWS::IAM::ManagedPolicy",
-            "Properties": {"PolicyDocument": _sized(managed), "Roles": [{"Ref": "Role"}]},
-        }
+        resources["Managed"] = _managed_policy(managed, "Role")
     return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
+
+
+def _managed_policy(characters: int, role: str) -> dict[str, Any]:
+    return {
+        "Type": "AWS::IAM::ManagedPolicy",
+        "Properties": {"PolicyDocument": _sized(characters), "Roles": [{"Ref": role}]},
+    }
+
+
+def _pattern_template(*inline: int) -> dict[str, Any]:
+    """The example setup rendered as a CloudFormation template (its roles play the pattern),
+    with inline policies of the given sizes added to its access role."""
+    from iam_redshift.render import cloudformation, render_bundle
+    from iam_redshift.rules._base import example_setup
+
+    template: dict[str, Any] = json.loads(
+        cloudformation.dump_template(render_bundle(example_setup()))
+    )
+    policies = template["Resources"]["AccessRole1"]["Properties"]["Policies"]
+    for index, characters in enumerate(inline):
+        policies.append({"PolicyName": f"more{index}", "PolicyDocument": _sized(characters)})
+    return template
 
 
 @pytest.mark.parametrize("attached", [True, False])
@@ -115,30 +134,15 @@ def test_a_templates_inline_policy_has_no_managed_policy_warning() -> None:
 def test_a_pattern_templates_role_policies_are_measured_together() -> None:
     # Before: a role that plays the pattern was left to the bundle check, which needed a
     # manifest's setup, so a template's inline policies were never measured.
-    from iam_redshift.render import cloudformation, render_bundle
-    from iam_redshift.rules._base import example_setup
-
-    template = json.loads(cloudformation.dump_template(render_bundle(example_setup())))
-    policies = template["Resources"]["AccessRole1"]["Properties"]["Policies"]
-    policies.append({"PolicyName": "more", "PolicyDocument": _sized(6_000)})
-    assert _ir402("t.cfn.json", template) == []  # within 10,240 together
-    policies.append({"PolicyName": "most", "PolicyDocument": _sized(6_000)})
-    (found,) = _ir402("t.cfn.json", template)
+    assert _ir402("t.cfn.json", _pattern_template(6_000)) == []  # within 10,240 together
+    (found,) = _ir402("t.cfn.json", _pattern_template(6_000, 6_000))
     assert found.severity.value == "error"
     assert "inline policies of role AccessRole1 have" in found.message
 
 
 def test_a_managed_policy_is_not_counted_with_the_roles_inline_policies() -> None:
-    from iam_redshift.render import cloudformation, render_bundle
-    from iam_redshift.rules._base import example_setup
-
-    template = json.loads(cloudformation.dump_template(render_bundle(example_setup())))
-    policies = template["Resources"]["AccessRole1"]["Properties"]["Policies"]
-    policies.append({"PolicyName": "more", "PolicyDocument": _sized(6_000)})
-    template["Resources"]["Managed"] = {
-        "Type": "AWS::IAM::ManagedPolicy",
-        "Properties": {"PolicyDocument": _sized(6_000), "Roles": [{"Ref": "AccessRole1"}]},
-    }
+    template = _pattern_template(6_000)
+    template["Resources"]["Managed"] = _managed_policy(6_000, "AccessRole1")
     # Each within its own quota: 6,000 and the role's own policy inline, 6,000 managed.
     assert _ir402("t.cfn.json", template) == []
 
