@@ -1,4 +1,5 @@
-"""The per-statement service gate (:meth:`Statement.may_grant_service`) changes no answer.
+"""The service gates (:meth:`Statement.may_grant_service` per statement,
+:meth:`PolicyDocument.may_allow_service` per document) change no answer.
 
 Rules skip a statement whose Action values name only other services (the IR6xx credentials
 checks, IR205, IR207, IR208): the gate must let through every statement in which some value
@@ -13,10 +14,11 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iam_redshift.document.policy import Statement, services_of
+from iam_redshift.document.policy import PolicyDocument, Statement, services_of
 from iam_redshift.matching import glob_match
 from iam_redshift.rules._redshift import CREDENTIAL_ACTIONS, _may_cover, covers
 from iam_redshift.rules.wildcards import action_matches, grants_action
+from iam_redshift.sources.json_text import ParsedText
 
 ACTIONS = (*CREDENTIAL_ACTIONS, "iam:PassRole", "sts:AssumeRole", "s3:GetObject")
 
@@ -98,3 +100,41 @@ def test_a_wildcard_in_the_prefix_may_name_any_service() -> None:
     assert _statement("r?dshift:Get*").may_grant_service(services_of(("redshift:Get",)))
     assert _statement(["ec2:Describe*", "*"]).may_grant_service(services_of(("iam:PassRole",)))
     assert not _statement(["ec2:Describe*"]).may_grant_service(services_of(("iam:PassRole",)))
+
+
+_STATEMENTS = st.lists(
+    st.fixed_dictionaries(
+        {"Effect": st.sampled_from(["Allow", "Deny", "allow"])},
+        optional={
+            "Action": st.one_of(st.lists(_VALUES, max_size=4), _VALUES),
+            "NotAction": st.one_of(st.lists(_VALUES, max_size=2), _VALUES),
+        },
+    ),
+    max_size=4,
+)
+
+
+def _document(statements: list[dict[str, Any]]) -> PolicyDocument:
+    value = {"Version": "2012-10-17", "Statement": statements}
+    return PolicyDocument(file="p.json", parsed=ParsedText("", value), kind="permissions")
+
+
+@given(_STATEMENTS, st.sampled_from(ACTIONS))
+def test_a_document_the_gate_passes_over_grants_none_of_the_services_actions(
+    statements: list[dict[str, Any]], action: str
+) -> None:
+    # Rules for sts:AssumeRole, iam:PassRole and the credentials actions return early when the
+    # document gate says no: no Allow statement may then grant the action, by Action or by
+    # NotAction.
+    document = _document(statements)
+    granting = [s for s in document.allow_statements() if grants_action(s, action) is not None]
+    covering = [s for s in document.allow_statements() if covers(s, (action,))]
+    if not document.may_allow_service(services_of((action,))):
+        assert granting == covering == []
+
+
+def test_an_allow_with_not_action_may_grant_any_service() -> None:
+    document = _document([{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}])
+    assert document.may_allow_service(services_of(("iam:PassRole",)))
+    denied = _document([{"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}])
+    assert not denied.may_allow_service(services_of(("iam:PassRole",)))

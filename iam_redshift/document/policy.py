@@ -120,6 +120,8 @@ class Statement:
         """(principal type, value) for each principal: ``("*", ...)`` for ``"Principal": "*"``,
         else ``("AWS", ...)``, ``("Service", ...)``, ``("Federated", ...)``..."""
         principal = self.data.get(element)
+        if principal is None:
+            return []  # a permissions policy's statements: decided before making a pointer
         base = self.pointer_of(element)
         if isinstance(principal, str):
             return [("*", Value(base, principal))]
@@ -236,3 +238,24 @@ class PolicyDocument:
     def _allow_statements(self) -> tuple[Statement, ...]:
         # Most rules read only these: picked out once per document, not once per rule.
         return tuple(s for s in self.statements if s.allows)
+
+    @functools.cached_property
+    def _allowed_services(self) -> frozenset[str]:
+        named: set[str] = set()
+        for statement in self._allow_statements:
+            if statement.has("NotAction"):
+                return frozenset({ANY_SERVICE})  # it may grant an action of any service
+            named |= statement.named_services
+        return frozenset(named)
+
+    def may_allow_service(self, services: frozenset[str]) -> bool:
+        """Whether some Allow statement may grant an action of ``services`` (lower-case
+        prefixes, as :func:`services_of` gives them): :meth:`Statement.may_grant_service` of
+        one of them, or one holds NotAction (which grants whatever it does not name).
+
+        Worked out once per document, so that a rule looking for particular actions
+        (sts:AssumeRole, iam:PassRole, Redshift's credentials actions) passes over a policy
+        that names none of their services without visiting its statements: most policies.
+        """
+        named = self._allowed_services
+        return ANY_SERVICE in named or not named.isdisjoint(services)

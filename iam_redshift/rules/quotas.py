@@ -248,6 +248,8 @@ def _check_role_arns(document: PolicyDocument, context: LintContext) -> Iterator
     for statement in document.statements:
         values = [*(v for _, v in statement.principals()), *statement.strings("Resource")]
         for value in values:
+            if ":role/" not in value.text:
+                continue  # not a role ARN: decided without splitting it
             rest = _role_path_and_name(value.text)
             if rest is None or "*" in value.text or "?" in value.text or "${" in value.text:
                 continue

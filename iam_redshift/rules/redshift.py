@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from iam_redshift.document.policy import services_of
 from iam_redshift.matching import glob_match
 from iam_redshift.model import RedshiftCluster, RedshiftServerless, Setup
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Rule
@@ -49,6 +50,8 @@ from iam_redshift.rules._redshift import (
 
 if TYPE_CHECKING:
     from iam_redshift.document.policy import PolicyDocument, Statement
+
+_REDSHIFT = services_of(PROVISIONED_CREDENTIALS)
 
 # -- IR601 -------------------------------------------------------------------------------------
 
@@ -141,6 +144,8 @@ def _redshift_type(arn: str) -> str | None:
 
 
 def _check_wrong_resource_type(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    if not document.may_allow_service(_REDSHIFT):
+        return  # every action of a statement it reads is one of Redshift's
     for statement in document.statements:
         actions = [v.text for v in statement.strings("Action")]
         if not actions or not statement.allows or any(a.lower() not in TAKES for a in actions):
@@ -213,6 +218,8 @@ def foreign_credential_resources(
     whose account is not the role's own. IR307 leaves these to IR603."""
     own = own_account(document, context)
     if own is None or document.kind != "permissions":
+        return
+    if not document.may_allow_service(services_of(CREDENTIAL_ACTIONS)):
         return
     for statement in document.allow_statements():
         if not covers(statement, CREDENTIAL_ACTIONS):
@@ -295,6 +302,8 @@ def _binds_database_user(statement: Statement) -> bool:
 
 
 def _check_unbound_user(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    if not document.may_allow_service(_REDSHIFT):
+        return
     for statement in document.allow_statements():
         if not covers(statement, ("redshift:GetClusterCredentials",)):
             continue
@@ -438,6 +447,8 @@ SESSION_DURATION = Rule.declare(
 
 
 def _check_mixed(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
+    if not document.may_allow_service(services_of(SERVERLESS_CREDENTIALS)):
+        return
     provisioned = [s for s in document.allow_statements() if covers(s, PROVISIONED_CREDENTIALS)]
     serverless = [s for s in document.allow_statements() if covers(s, SERVERLESS_CREDENTIALS)]
     if not provisioned or not serverless:

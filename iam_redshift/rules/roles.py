@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
+from iam_redshift.document.policy import services_of
 from iam_redshift.matching import POLICY_VARIABLE
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
 from iam_redshift.rules._common import (
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 def _check_role_action_on_wildcard(
     document: PolicyDocument, action: str, consequence: str
 ) -> Iterator[Hit]:
+    if not document.may_allow_service(services_of((action,))):
+        return
     for statement in document.allow_statements():
         through = grants_action(statement, action)
         if through is None:
@@ -98,6 +101,7 @@ def _restricts_passed_service(statement: Statement) -> bool:
     return False
 
 
+_IAM = services_of(("iam:PassRole",))
 _ROLE_ARN = re.compile(r"arn:([^:*?]+):iam::([^:]*):role/(.*)", re.DOTALL)
 
 
@@ -119,6 +123,8 @@ def _pass_role_scope(resource: str) -> str | None:
 
 
 def _pass_role_hits(document: PolicyDocument, scope: str) -> Iterator[Hit]:
+    if not document.may_allow_service(_IAM):
+        return
     for statement in document.allow_statements():
         through = grants_action(statement, "iam:PassRole")
         if through is None or _restricts_passed_service(statement):

@@ -382,6 +382,9 @@ def _only_assume_actions(statement: Statement) -> bool:
     )
 
 
+_IAM_AND_STS = frozenset({"iam", "sts"})
+
+
 def _check_malformed_arns(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     exempt = setup_arns(context)
     if document.kind == "trust":
@@ -395,10 +398,12 @@ def _check_malformed_arns(document: PolicyDocument, context: LintContext) -> Ite
                     yield Hit(value.pointer, problem)
         return
     for statement in document.statements:
+        if statement.named_services.isdisjoint(_IAM_AND_STS):
+            continue  # the usual case, from what the statement worked out once
         services = {
             a.text.split(":", 1)[0].lower() for a in statement.strings("Action") if ":" in a.text
         }
-        if not services & {"iam", "sts"}:
+        if not services & _IAM_AND_STS:
             continue
         role_expected = _only_assume_actions(statement)
         for value in statement.strings("Resource"):
