@@ -86,6 +86,8 @@ TRUST_SIZE = Rule.declare(
 def _check_managed_size(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     if document.attachment == "aws-managed":
         return  # AWS writes and sizes its own managed policies (ReadOnlyAccess has 46,948)
+    if len(document.text) <= MANAGED_POLICY_MAX:
+        return  # no quota below: the size, whitespace excluded, is at most the text's length
     if document.attachment == "managed":
         # The file says so (AWS::IAM::ManagedPolicy, aws_iam_policy, a dump's managed policy):
         # the managed-policy quota is the one, and no role's inline quota counts it.
