@@ -354,7 +354,19 @@ class _Compiler:
     def members(self, properties: Mapping[str, Any], additional: Any) -> Table:
         """``properties`` and ``additionalProperties`` together: one pass over the members."""
         compiled = {name: self.compile(sub) for name, sub in properties.items()}
-        other = _always if additional is None else self.compile(additional)
+        if additional is None:
+            # Only the members named (a statement's "NotAction" in a dependentSchemas): look
+            # them up, rather than going through every member of the object.
+            named = tuple(compiled.items())
+
+            def present(instance: Any) -> bool:
+                for name, sub in named:
+                    if name in instance and not sub(instance[name]):
+                        return False
+                return True
+
+            return _only("object", present)
+        other = self.compile(additional)
 
         def check(instance: Any) -> bool:
             for name, member in instance.items():  # noqa: SIM110 (as in _all_of)
