@@ -230,6 +230,28 @@ def _skip_value(text: str, index: int) -> int:
     return int(end)
 
 
+# A JSON string of a text that parsed, as the unrolled loop (runs of plain characters between
+# escapes) that the regex engine matches fastest; linear time, as no character has two ways.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def _string_items(text: str, index: int) -> list[int] | None:
+    """Where each item of the array at ``index`` starts, when all are strings (an Action or a
+    Resource list, whose findings point at item after item): one regex pass over the array
+    instead of one skip a member. None for any other array (a Statement list is scanned only
+    as far as asked)."""
+    if text[_WHITESPACE.match(text, index + 1).end()] != '"':  # type: ignore[union-attr]
+        return None
+    try:
+        value, end = _SCAN(text, index)
+    except StopIteration:
+        return None
+    if not all(type(item) is str for item in value):
+        return None
+    starts = [match.start() for match in _STRING.finditer(text, index, end)]
+    return starts if len(starts) == len(value) else None
+
+
 def _line_column(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
@@ -337,8 +359,12 @@ class _TextIndex:
         """Where item ``position`` of the array at ``index`` starts."""
         items = self.arrays.get(index)
         if items is None:
-            items = self.arrays[index] = []
-            self.resume[index] = index
+            strings = _string_items(self.text, index)
+            if strings is not None:
+                items = self.arrays[index] = strings
+            else:
+                items = self.arrays[index] = []
+                self.resume[index] = index
         while len(items) <= position:
             at = self._next(index, "]") if index in self.resume else None
             if at is None:
