@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import json
 import re
-import threading
 from dataclasses import field
 from typing import Any
 
@@ -133,17 +132,21 @@ class _DuplicateRecorder:
         return result
 
 
-class _Decoding(threading.local):
-    """A JSON decoder with its duplicate-key recorder, one a thread (the recorder holds what
-    one parse found): making them for each document cost half as much as decoding a small
-    policy."""
-
-    def __init__(self) -> None:
-        self.recorder = _DuplicateRecorder()
-        self.decoder = json.JSONDecoder(object_pairs_hook=self.recorder)
+class _RepeatedKey(Exception):
+    """A key appears twice in one object: parse again, recording where."""
 
 
-_DECODING = _Decoding()
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _RepeatedKey
+    return result
+
+
+# Most documents repeat no key: one decoder for all of them (it holds no state), which only
+# notices a repeat. Making a decoder and a recorder for each document cost half as much as
+# decoding a small policy.
+_DECODE_UNIQUE = json.JSONDecoder(object_pairs_hook=_unique_keys).decode
 
 # A tuple, not dict | list: isinstance is faster with it, and this runs for every JSON value.
 _CONTAINERS = (dict, list)
@@ -201,30 +204,29 @@ def parse_json(data: bytes | str) -> ParsedText | Unreadable:
         return Unreadable("the text starts with a byte order mark, which IAM does not accept")
     if not text.strip():
         return Unreadable("the file is empty")
-    recorder = _DECODING.recorder
-    repeated: list[tuple[dict[str, Any], list[str]]] = []
-    recorder.objects = repeated
+    recorder = _DuplicateRecorder()
     try:
-        value = _DECODING.decoder.decode(text)
+        try:
+            value = _DECODE_UNIQUE(text)
+        except _RepeatedKey:
+            value = json.loads(text, object_pairs_hook=recorder)
     except RecursionError:
         return Unreadable(f"nested too deeply to parse safely (more than {MAX_DEPTH} levels)")
     except json.JSONDecodeError as error:
         return Unreadable(f"not JSON: {error.msg}", error.lineno, error.colno)
     except ValueError as error:  # e.g. an integer too long to convert
         return Unreadable(f"not JSON: {error}")
-    finally:
-        recorder.objects = []  # what this parse found is in ``repeated``: hold on to nothing
     # Nesting needs an opening bracket a level: a text with few of them (most policies) cannot
     # nest too deeply, and counting them is far cheaper than walking the value.
     few = text.count("{") + text.count("[") <= MAX_DEPTH
     if not few and not _walk_depth(value, MAX_DEPTH):
         return Unreadable(f"nested too deeply to parse safely (more than {MAX_DEPTH} levels)")
     duplicates: tuple[tuple[str, str], ...] = ()
-    if repeated:
-        pointers = _pointers_of(value, [obj for obj, _ in repeated])
+    if recorder.objects:
+        pointers = _pointers_of(value, [obj for obj, _ in recorder.objects])
         duplicates = tuple(
             (pointers[id(obj)], key)
-            for obj, keys in repeated
+            for obj, keys in recorder.objects
             if id(obj) in pointers
             for key in keys
         )
