@@ -42,9 +42,10 @@ _CLASS_KINDS: dict[type, str] = {
 #: The types a ``type`` keyword may name ("integer" is a kind of number).
 _TYPE_NAMES = frozenset({"string", "object", "array", "number", "integer", "boolean", "null"})
 
-#: What a schema asks of a value of each JSON type: a check of a value known to be of that type,
-#: None when every value of the type passes, :func:`_never` when none does.
-Table = dict[str, "Check | None"]
+#: What a schema asks of a value of each JSON type: a check of a value known to be of that type
+#: (:func:`_never` when none passes). A type it leaves out: every value of it passes (most
+#: keywords are about one type, and a table of one entry is cheaper to compile than of seven).
+Table = dict[str, Check]
 
 #: Keywords that never make a document invalid (then and else are compiled with if).
 _IGNORED = frozenset(
@@ -77,7 +78,7 @@ def _never(_instance: Any) -> bool:
     return False
 
 
-_ANY: Table = dict.fromkeys(_KINDS)
+_ANY: Table = {}
 _NONE: Table = dict.fromkeys(_KINDS, _never)
 
 
@@ -98,7 +99,17 @@ def _kind(instance: Any) -> str:
 
 def _only(kind: str, check: Check | None) -> Table:
     """A keyword about values of one type: the others pass it."""
-    return {**_ANY, kind: check}
+    return _ANY if check is None else {kind: check}
+
+
+def _per_kind(checks: Callable[[str], Check | None]) -> Table:
+    """The table of ``checks(kind)`` for every kind (those that are None: every value passes)."""
+    table: Table = {}
+    for kind in _KINDS:
+        check = checks(kind)
+        if check is not None:
+            table[kind] = check
+    return table
 
 
 def _runnable(check: Check | None) -> Check:
@@ -133,35 +144,40 @@ def _all_of(checks: list[Check | None]) -> Check | None:
 
 
 def _tables_all_of(tables: list[Table]) -> Table:
-    tables = [table for table in tables if table is not _ANY]
+    tables = [table for table in tables if table]
     if len(tables) <= 1:
         return tables[0] if tables else _ANY
-    return {kind: _all_of([table[kind] for table in tables]) for kind in _KINDS}
+    if sum(map(len, tables)) == len(merged := {k: c for t in tables for k, c in t.items()}):
+        return merged  # each type asked about by one keyword only (a type and a pattern)
+    by_kind: dict[str, list[Check | None]] = {}
+    for table in tables:
+        for kind, check in table.items():
+            by_kind.setdefault(kind, []).append(check)
+    return {kind: _all_of(checks) or _always for kind, checks in by_kind.items()}
 
 
 def _dispatch(table: Table) -> Check:
     """One check for a value of any type: its type's check in ``table``. Worked out where a
     value's type is not known yet (a member, an item), once, not once for every keyword."""
-    if all(check is None for check in table.values()):
+    if not table:
         return _always
-    live = {kind: check for kind, check in table.items() if check is not _never}
+    live = [kind for kind in _KINDS if table.get(kind) is not _never]
     if not live:
         return _never
     single = {"string": str, "object": dict, "array": list}
-    if len(live) == 1 and next(iter(live)) in single:
+    if len(live) == 1 and live[0] in single:
         # One type only (an action, a statement): one isinstance, no lookup.
-        ((kind, only),) = live.items()
-        cls = single[kind]
+        only, cls = table.get(live[0]), single[live[0]]
         if only is None:
             return lambda instance: isinstance(instance, cls)
         return lambda instance: isinstance(instance, cls) and only(instance)
-    by_class = {cls: table[kind] for cls, kind in _CLASS_KINDS.items()}
+    by_class = {cls: table.get(kind) for cls, kind in _CLASS_KINDS.items()}
 
     def check(instance: Any) -> bool:
         try:
             sub = by_class[instance.__class__]
         except KeyError:
-            sub = table[_kind(instance)]
+            sub = table.get(_kind(instance))
         return sub is None or sub(instance)
 
     return check
@@ -212,15 +228,31 @@ def _integral(instance: Any) -> bool:
     return isinstance(instance, int) or instance.is_integer()
 
 
+@functools.cache
+def _type_table(names: frozenset[str]) -> Table:
+    """What ``"type": NAMES`` asks (shared: a table is never changed once made)."""
+    table: Table = {kind: _never for kind in _KINDS if kind not in names}
+    if "number" not in names and "integer" in names:
+        table["number"] = _integral
+    return table
+
+
 class _Compiler:
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.root = root
         self.refs: dict[str, Table] = {}
         self.compiling: set[str] = set()
+        # One check a table (a definition referred to from many places): by the table's
+        # identity, holding the table so that the identity stays its own.
+        self.dispatched: dict[int, tuple[Table, Check]] = {}
 
     def compile(self, schema: Any) -> Check:
         """``schema`` as one check of a value of any type."""
-        return _dispatch(self.table(schema))
+        table = self.table(schema)
+        known = self.dispatched.get(id(table))
+        if known is None:
+            known = self.dispatched[id(table)] = (table, _dispatch(table))
+        return known[1]
 
     def ref(self, target: Any) -> Table:
         if isinstance(target, str) and "#" in target and not target.startswith("#"):
@@ -241,7 +273,7 @@ class _Compiler:
                 # A recursive reference: look the compiled check up when it runs.
                 def later(kind: str) -> Check:
                     def check(instance: Any) -> bool:
-                        return _runnable(self.refs[name][kind])(instance)
+                        return _runnable(self.refs[name].get(kind))(instance)
 
                     return check
 
@@ -259,10 +291,9 @@ class _Compiler:
             return _NONE
         if not isinstance(schema, dict):
             raise _Unsupported("a schema that is not an object or a boolean")
-        keywords = {k: v for k, v in schema.items() if k not in _IGNORED}
-        tables = [self.keyword(k, v, schema) for k, v in keywords.items()]
-        if keywords.keys() & _STRING_KEYWORDS:
-            tables.append(_only("string", _string_keywords(keywords)))
+        tables = [self.keyword(k, v, schema) for k, v in schema.items() if k not in _IGNORED]
+        if not schema.keys().isdisjoint(_STRING_KEYWORDS):
+            tables.append(_only("string", _string_keywords(schema)))
         return _tables_all_of(tables)
 
     def keyword(self, keyword: str, value: Any, schema: Mapping[str, Any]) -> Table:
@@ -298,7 +329,7 @@ class _Compiler:
                 return _ANY  # checked with them, in one pass over the members
             return self.members({}, value)
         if keyword == "propertyNames":
-            names_check = self.table(value)["string"]  # a name is a string
+            names_check = self.table(value).get("string")  # a name is a string
             if names_check is None:
                 return _ANY
             return _only("object", lambda instance: all(map(names_check, instance)))
@@ -314,42 +345,40 @@ class _Compiler:
                 self.table(schema.get("else", True)),
             )
         if keyword == "not":
-            return {kind: _negation(check) for kind, check in self.table(value).items()}
+            negated = self.table(value)
+            return _per_kind(lambda kind: _negation(negated.get(kind)))
         if keyword in ("allOf", "anyOf", "oneOf"):
             subs = [self.table(s) for s in value]
             if keyword == "allOf":
                 return _tables_all_of(subs)
             if keyword == "anyOf":
-                return {kind: _any_of([sub[kind] for sub in subs]) for kind in _KINDS}
-            return {kind: _one_of([sub[kind] for sub in subs]) for kind in _KINDS}
+                return _per_kind(lambda kind: _any_of([sub.get(kind) for sub in subs]))
+            return _per_kind(lambda kind: _one_of([sub.get(kind) for sub in subs]))
         if keyword == "dependentSchemas":
-            return self.dependent({n: self.table(s)["object"] for n, s in value.items()})
+            return self.dependent({n: self.table(s).get("object") for n, s in value.items()})
         raise _Unsupported(keyword)
 
     @staticmethod
     def type(value: Any) -> Table:
-        names = {value} if isinstance(value, str) else set(value)
+        names = frozenset([value] if isinstance(value, str) else value)
         if not names <= _TYPE_NAMES:
             raise _Unsupported(f"type {sorted(names - _TYPE_NAMES)!r}")
-        table: Table = {kind: None if kind in names else _never for kind in _KINDS}
-        if "number" not in names and "integer" in names:
-            table["number"] = _integral
-        return table
+        return _type_table(names)
 
     @staticmethod
     def condition(condition: Table, then: Table, otherwise: Table) -> Table:
         """``if``/``then``/``else``, decided now for the types whose answer does not depend on
         the value (``"if": {"type": "object"}``)."""
-        table: Table = {}
-        for kind in _KINDS:
-            test = condition[kind]
+
+        def decided(kind: str) -> Check | None:
+            test = condition.get(kind)
             if test is None:
-                table[kind] = then[kind]
-            elif test is _never:
-                table[kind] = otherwise[kind]
-            else:
-                table[kind] = _if_then_else(test, then[kind], otherwise[kind])
-        return table
+                return then.get(kind)
+            if test is _never:
+                return otherwise.get(kind)
+            return _if_then_else(test, then.get(kind), otherwise.get(kind))
+
+        return _per_kind(decided)
 
     def members(self, properties: Mapping[str, Any], additional: Any) -> Table:
         """``properties`` and ``additionalProperties`` together: one pass over the members."""
