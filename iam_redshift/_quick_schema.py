@@ -39,6 +39,8 @@ _CLASS_KINDS: dict[type, str] = {
     bool: "boolean",
     type(None): "null",
 }
+#: The types whose values are of one class (and its subclasses): one isinstance tells them.
+_SINGLE_CLASS: dict[str, type] = {"string": str, "object": dict, "array": list}
 #: The types a ``type`` keyword may name ("integer" is a kind of number).
 _TYPE_NAMES = frozenset({"string", "object", "array", "number", "integer", "boolean", "null"})
 
@@ -164,10 +166,9 @@ def _dispatch(table: Table) -> Check:
     live = [kind for kind in _KINDS if table.get(kind) is not _never]
     if not live:
         return _never
-    single = {"string": str, "object": dict, "array": list}
-    if len(live) == 1 and live[0] in single:
+    if len(live) == 1 and live[0] in _SINGLE_CLASS:
         # One type only (an action, a statement): one isinstance, no lookup.
-        only, cls = table.get(live[0]), single[live[0]]
+        only, cls = table.get(live[0]), _SINGLE_CLASS[live[0]]
         if only is None:
             return lambda instance: isinstance(instance, cls)
         return lambda instance: isinstance(instance, cls) and only(instance)

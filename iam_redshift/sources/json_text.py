@@ -8,6 +8,7 @@ along the pointer: nothing is paid for documents without findings.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 from dataclasses import field
@@ -249,9 +250,12 @@ def _skip_value(text: str, index: int) -> int:
     return int(end)
 
 
-# A JSON string of a text that parsed, as the unrolled loop (runs of plain characters between
-# escapes) that the regex engine matches fastest; linear time, as no character has two ways.
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+@functools.cache
+def _string_pattern() -> re.Pattern[str]:
+    # A JSON string of a text that parsed, as the unrolled loop (runs of plain characters
+    # between escapes) that the regex engine matches fastest; linear time, as no character has
+    # two ways. Compiled on first use: a lint without findings never needs it.
+    return re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
 def _string_items(text: str, index: int) -> list[int] | None:
@@ -267,7 +271,7 @@ def _string_items(text: str, index: int) -> list[int] | None:
         return None
     if not all(type(item) is str for item in value):
         return None
-    starts = [match.start() for match in _STRING.finditer(text, index, end)]
+    starts = [match.start() for match in _string_pattern().finditer(text, index, end)]
     return starts if len(starts) == len(value) else None
 
 
