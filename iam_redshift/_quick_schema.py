@@ -6,6 +6,11 @@ plain closures that answer only "valid or not", with the meaning Draft 2020-12 g
 keywords our schemas use. The grammar rule asks it first and runs jsonschema (for the error
 messages) only when the answer is "not valid".
 
+Each schema is compiled once for each JSON type: what it asks of a string, of an object, of an
+array... with the keywords about other types left out, and ``if``/``not``/``anyOf`` decided at
+compile time where the type alone decides them (``"if": {"type": "object"}``). A value's type is
+looked up once, where the check goes down into a member or an item, not again by every keyword.
+
 A keyword it does not implement makes :func:`quick_validator` return None, so a schema that
 grows a new keyword falls back to jsonschema instead of being half-checked.
 """
@@ -20,6 +25,29 @@ from typing import Any
 __all__ = ["quick_validator"]
 
 Check = Callable[[Any], bool]
+
+#: The JSON types a check tells apart; "other" is a Python value of none of them (a tuple, a
+#: date), which only keywords about every value (type, enum, allOf...) can fail.
+_KINDS = ("string", "object", "array", "number", "boolean", "null", "other")
+#: The exact classes of decoded JSON values, and their types (subclasses go through _kind).
+_CLASS_KINDS: dict[type, str] = {
+    str: "string",
+    dict: "object",
+    list: "array",
+    int: "number",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+}
+#: The types whose values are of one class (and its subclasses): one isinstance tells them.
+_SINGLE_CLASS: dict[str, type] = {"string": str, "object": dict, "array": list}
+#: The types a ``type`` keyword may name ("integer" is a kind of number).
+_TYPE_NAMES = frozenset({"string", "object", "array", "number", "integer", "boolean", "null"})
+
+#: What a schema asks of a value of each JSON type: a check of a value known to be of that type
+#: (:func:`_never` when none passes). A type it leaves out: every value of it passes (most
+#: keywords are about one type, and a table of one entry is cheaper to compile than of seven).
+Table = dict[str, Check]
 
 #: Keywords that never make a document invalid (then and else are compiled with if).
 _IGNORED = frozenset(
@@ -36,8 +64,8 @@ _IGNORED = frozenset(
         "else",
     }
 )
-#: JSON types whose check is one isinstance call (JSON values are exact built-in types).
-_SIMPLE_TYPES: dict[str, type] = {"string": str, "object": dict, "array": list, "boolean": bool}
+#: Keywords about strings, checked together by one function (each action, each ARN).
+_STRING_KEYWORDS = frozenset({"pattern", "minLength", "maxLength"})
 
 
 class _Unsupported(Exception):
@@ -52,29 +80,59 @@ def _never(_instance: Any) -> bool:
     return False
 
 
-def _is_type(instance: Any, name: str) -> bool:
-    if name in _SIMPLE_TYPES:
-        return isinstance(instance, _SIMPLE_TYPES[name])
-    if name == "number":
-        return isinstance(instance, int | float) and not isinstance(instance, bool)
-    if name == "integer":
-        if isinstance(instance, bool):
-            return False
-        return isinstance(instance, int) or (isinstance(instance, float) and instance.is_integer())
-    if name == "null":
-        return instance is None
-    raise _Unsupported(f"type {name!r}")
+_ANY: Table = {}
+_NONE: Table = dict.fromkeys(_KINDS, _never)
 
 
-def _all_of(checks: list[Check]) -> Check:
-    if not checks:
-        return _always
-    if len(checks) == 1:
-        return checks[0]
-    if len(checks) == 2:
-        first, second = checks
+def _kind(instance: Any) -> str:
+    """The JSON type of ``instance`` as jsonschema sees it (by isinstance: subclasses count)."""
+    kind = _CLASS_KINDS.get(instance.__class__)
+    if kind is not None:
+        return kind
+    if isinstance(instance, bool):
+        return "boolean"
+    if isinstance(instance, int | float):
+        return "number"
+    for cls, name in ((str, "string"), (dict, "object"), (list, "array")):
+        if isinstance(instance, cls):
+            return name
+    return "other"
+
+
+def _only(kind: str, check: Check | None) -> Table:
+    """A keyword about values of one type: the others pass it."""
+    return _ANY if check is None else {kind: check}
+
+
+def _per_kind(checks: Callable[[str], Check | None]) -> Table:
+    """The table of ``checks(kind)`` for every kind (those that are None: every value passes)."""
+    table: Table = {}
+    for kind in _KINDS:
+        check = checks(kind)
+        if check is not None:
+            table[kind] = check
+    return table
+
+
+def _runnable(check: Check | None) -> Check:
+    return _always if check is None else check
+
+
+def _all_of(checks: list[Check | None]) -> Check | None:
+    live: list[Check] = []
+    for check in checks:
+        if check is _never:
+            return _never
+        if check is not None:
+            live.append(check)
+    if not live:
+        return None
+    if len(live) == 1:
+        return live[0]
+    if len(live) == 2:
+        first, second = live
         return lambda instance: first(instance) and second(instance)
-    frozen = tuple(checks)
+    frozen = tuple(live)
 
     def every(instance: Any) -> bool:
         # A plain loop is twice as fast as all() over a generator, and this runs for every
@@ -87,11 +145,50 @@ def _all_of(checks: list[Check]) -> Check:
     return every
 
 
+def _tables_all_of(tables: list[Table]) -> Table:
+    tables = [table for table in tables if table]
+    if len(tables) <= 1:
+        return tables[0] if tables else _ANY
+    if sum(map(len, tables)) == len(merged := {k: c for t in tables for k, c in t.items()}):
+        return merged  # each type asked about by one keyword only (a type and a pattern)
+    by_kind: dict[str, list[Check | None]] = {}
+    for table in tables:
+        for kind, check in table.items():
+            by_kind.setdefault(kind, []).append(check)
+    return {kind: _all_of(checks) or _always for kind, checks in by_kind.items()}
+
+
+def _dispatch(table: Table) -> Check:
+    """One check for a value of any type: its type's check in ``table``. Worked out where a
+    value's type is not known yet (a member, an item), once, not once for every keyword."""
+    if not table:
+        return _always
+    live = [kind for kind in _KINDS if table.get(kind) is not _never]
+    if not live:
+        return _never
+    if len(live) == 1 and live[0] in _SINGLE_CLASS:
+        # One type only (an action, a statement): one isinstance, no lookup.
+        only, cls = table.get(live[0]), _SINGLE_CLASS[live[0]]
+        if only is None:
+            return lambda instance: isinstance(instance, cls)
+        return lambda instance: isinstance(instance, cls) and only(instance)
+    by_class = {cls: table.get(kind) for cls, kind in _CLASS_KINDS.items()}
+
+    def check(instance: Any) -> bool:
+        try:
+            sub = by_class[instance.__class__]
+        except KeyError:
+            sub = table.get(_kind(instance))
+        return sub is None or sub(instance)
+
+    return check
+
+
 def _number(instance: Any) -> bool:
     return isinstance(instance, int | float) and not isinstance(instance, bool)
 
 
-def _bound(keyword: str, limit: Any) -> Check:
+def _bound(keyword: str, limit: Any) -> Table:
     """``minimum`` and its kin: they apply to numbers only (a bool is not one)."""
     if not _number(limit):
         raise _Unsupported(f"{keyword} of a non-number")
@@ -101,39 +198,64 @@ def _bound(keyword: str, limit: Any) -> Check:
         "exclusiveMinimum": lambda x: bool(x > limit),
         "exclusiveMaximum": lambda x: bool(x < limit),
     }
-    check = compare[keyword]
-    return lambda instance: not _number(instance) or check(instance)
+    return _only("number", compare[keyword])
 
 
-def _string_check(keywords: Mapping[str, Any]) -> Check | None:
-    """A schema that is ``"type": "string"`` with a ``pattern`` or ``minLength`` (each action,
-    each ARN) as one check, not one a keyword: it runs for every item of every Action and
-    Resource list. None for any other schema."""
-    if keywords.get("type") != "string" or not keywords.keys() <= {"type", "pattern", "minLength"}:
-        return None
+def _string_keywords(keywords: Mapping[str, Any]) -> Check | None:
+    """``pattern``, ``minLength`` and ``maxLength`` of one schema as one check of a string: it
+    runs for every item of every Action and Resource list."""
     pattern = keywords.get("pattern")
     search = re.compile(pattern).search if isinstance(pattern, str) else None
     if "pattern" in keywords and search is None:
         raise _Unsupported("a pattern that is not a string")
-    shortest = keywords.get("minLength", 0)
-    if not isinstance(shortest, int) or isinstance(shortest, bool):
-        raise _Unsupported("minLength that is not an integer")
+    shortest, longest = keywords.get("minLength", 0), keywords.get("maxLength")
+    for limit in (shortest, longest):
+        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)):
+            raise _Unsupported("a length that is not an integer")
+
+    def within(text: str) -> bool:
+        return shortest <= len(text) and (longest is None or len(text) <= longest)
+
+    bounded = bool(shortest) or longest is not None
     if search is None:
-        return lambda instance: isinstance(instance, str) and len(instance) >= shortest
-    if not shortest:
-        return lambda instance: isinstance(instance, str) and search(instance) is not None
-    return lambda instance: (
-        isinstance(instance, str) and len(instance) >= shortest and search(instance) is not None
-    )
+        return within if bounded else None
+    if not bounded:
+        return lambda text: search(text) is not None
+    return lambda text: within(text) and search(text) is not None
+
+
+def _integral(instance: Any) -> bool:
+    """A number that is an integer: 1 and 1.0 (as jsonschema sees them)."""
+    return isinstance(instance, int) or instance.is_integer()
+
+
+@functools.cache
+def _type_table(names: frozenset[str]) -> Table:
+    """What ``"type": NAMES`` asks (shared: a table is never changed once made)."""
+    table: Table = {kind: _never for kind in _KINDS if kind not in names}
+    if "number" not in names and "integer" in names:
+        table["number"] = _integral
+    return table
 
 
 class _Compiler:
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.root = root
-        self.refs: dict[str, Check] = {}
+        self.refs: dict[str, Table] = {}
         self.compiling: set[str] = set()
+        # One check a table (a definition referred to from many places): by the table's
+        # identity, holding the table so that the identity stays its own.
+        self.dispatched: dict[int, tuple[Table, Check]] = {}
 
-    def ref(self, target: Any) -> Check:
+    def compile(self, schema: Any) -> Check:
+        """``schema`` as one check of a value of any type."""
+        table = self.table(schema)
+        known = self.dispatched.get(id(table))
+        if known is None:
+            known = self.dispatched[id(table)] = (table, _dispatch(table))
+        return known[1]
+
+    def ref(self, target: Any) -> Table:
         if isinstance(target, str) and "#" in target and not target.startswith("#"):
             # Another of our schemas (setup.schema.json#/$defs/account_id): compiled with it.
             from iam_redshift._schemas import load_schema
@@ -150,135 +272,190 @@ class _Compiler:
         if name not in self.refs:
             if name in self.compiling:
                 # A recursive reference: look the compiled check up when it runs.
-                def later(instance: Any) -> bool:
-                    return self.refs[name](instance)
+                def later(kind: str) -> Check:
+                    def check(instance: Any) -> bool:
+                        return _runnable(self.refs[name].get(kind))(instance)
 
-                return later
+                    return check
+
+                return {kind: later(kind) for kind in _KINDS}
             self.compiling.add(name)
-            self.refs[name] = self.compile(self.root["$defs"][name])
+            self.refs[name] = self.table(self.root["$defs"][name])
             self.compiling.discard(name)
         return self.refs[name]
 
-    def compile(self, schema: Any) -> Check:
+    def table(self, schema: Any) -> Table:
+        """What ``schema`` asks of a value of each type."""
         if schema is True:
-            return _always
+            return _ANY
         if schema is False:
-            return _never
+            return _NONE
         if not isinstance(schema, dict):
             raise _Unsupported("a schema that is not an object or a boolean")
-        keywords = {k: v for k, v in schema.items() if k not in _IGNORED}
-        string = _string_check(keywords)
-        if string is not None:
-            return string
-        return _all_of([self.keyword(k, v, schema) for k, v in keywords.items()])
+        tables = [self.keyword(k, v, schema) for k, v in schema.items() if k not in _IGNORED]
+        if not schema.keys().isdisjoint(_STRING_KEYWORDS):
+            tables.append(_only("string", _string_keywords(schema)))
+        return _tables_all_of(tables)
 
-    def keyword(self, keyword: str, value: Any, schema: Mapping[str, Any]) -> Check:
-        """One keyword of ``schema`` as a check (its siblings matter for a few keywords)."""
+    def keyword(self, keyword: str, value: Any, schema: Mapping[str, Any]) -> Table:
+        """One keyword of ``schema`` (its siblings matter for a few keywords)."""
         if keyword == "$ref":
             return self.ref(value)
         if keyword == "type":
             return self.type(value)
+        if keyword in _STRING_KEYWORDS:
+            return _ANY  # all three at once, by table()
         if keyword in ("enum", "const"):
             allowed = frozenset(value if keyword == "enum" else [value])
             if not all(isinstance(v, str) for v in allowed):
                 raise _Unsupported(f"{keyword} of values other than strings")
-            return lambda instance: isinstance(instance, str) and instance in allowed
-        if keyword == "pattern":
-            search = re.compile(value).search  # jsonschema searches, as here
-            return lambda instance: not isinstance(instance, str) or search(instance) is not None
-        if keyword == "minLength":
-            return lambda instance: not isinstance(instance, str) or len(instance) >= value
-        if keyword == "maxLength":
-            return lambda instance: not isinstance(instance, str) or len(instance) <= value
+            return {**_NONE, "string": lambda instance: instance in allowed}
         if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
             return _bound(keyword, value)
         if keyword == "maxItems":
-            return lambda instance: not isinstance(instance, list) or len(instance) <= value
+            return _only("array", lambda instance: len(instance) <= value)
         if keyword == "minItems":
-            return lambda instance: not isinstance(instance, list) or len(instance) >= value
+            return _only("array", lambda instance: len(instance) >= value)
         if keyword == "minProperties":
-            return lambda instance: not isinstance(instance, dict) or len(instance) >= value
+            return _only("object", lambda instance: len(instance) >= value)
         if keyword == "required":
-            names = tuple(value)
-            return lambda instance: (
-                not isinstance(instance, dict) or all(n in instance for n in names)
-            )
+            names = frozenset(value)
+            return _only("object", lambda instance: instance.keys() >= names)
         if keyword == "properties":
-            return self.properties(value)
+            return self.members(value, schema.get("additionalProperties"))
         if keyword == "additionalProperties":
             if "patternProperties" in schema:
                 raise _Unsupported("additionalProperties beside patternProperties")
-            return self.additional(frozenset(schema.get("properties", {})), self.compile(value))
+            if "properties" in schema:
+                return _ANY  # checked with them, in one pass over the members
+            return self.members({}, value)
         if keyword == "propertyNames":
-            names_check = self.compile(value)
-            return lambda instance: (
-                not isinstance(instance, dict) or all(map(names_check, instance))
-            )
+            names_check = self.table(value).get("string")  # a name is a string
+            if names_check is None:
+                return _ANY
+            return _only("object", lambda instance: all(map(names_check, instance)))
         if keyword == "items":
             if "prefixItems" in schema or not isinstance(value, dict | bool):
                 raise _Unsupported("items with prefixItems, or in its old array form")
             item = self.compile(value)
-            return lambda instance: not isinstance(instance, list) or all(map(item, instance))
+            return _only("array", lambda instance: all(map(item, instance)))
         if keyword == "if":
-            condition = self.compile(value)
-            then = self.compile(schema.get("then", True))
-            otherwise = self.compile(schema.get("else", True))
-            return lambda instance: then(instance) if condition(instance) else otherwise(instance)
+            return self.condition(
+                self.table(value),
+                self.table(schema.get("then", True)),
+                self.table(schema.get("else", True)),
+            )
         if keyword == "not":
-            negated = self.compile(value)
-            return lambda instance: not negated(instance)
+            negated = self.table(value)
+            return _per_kind(lambda kind: _negation(negated.get(kind)))
         if keyword in ("allOf", "anyOf", "oneOf"):
-            subs = [self.compile(s) for s in value]
+            subs = [self.table(s) for s in value]
             if keyword == "allOf":
-                return _all_of(subs)
+                return _tables_all_of(subs)
             if keyword == "anyOf":
-                return lambda instance: any(sub(instance) for sub in subs)
-            return lambda instance: sum(1 for sub in subs if sub(instance)) == 1
+                return _per_kind(lambda kind: _any_of([sub.get(kind) for sub in subs]))
+            return _per_kind(lambda kind: _one_of([sub.get(kind) for sub in subs]))
         if keyword == "dependentSchemas":
-            return self.dependent({n: self.compile(s) for n, s in value.items()})
+            return self.dependent({n: self.table(s).get("object") for n, s in value.items()})
         raise _Unsupported(keyword)
 
     @staticmethod
-    def type(value: Any) -> Check:
-        names = {value} if isinstance(value, str) else set(value)
-        for name in names:
-            _is_type(None, name)  # refuses unknown type names now, not at check time
-        if names <= _SIMPLE_TYPES.keys():
-            types = tuple(_SIMPLE_TYPES[n] for n in names)
-            return lambda instance: isinstance(instance, types)
-        return lambda instance: any(_is_type(instance, name) for name in names)
+    def type(value: Any) -> Table:
+        names = frozenset([value] if isinstance(value, str) else value)
+        if not names <= _TYPE_NAMES:
+            raise _Unsupported(f"type {sorted(names - _TYPE_NAMES)!r}")
+        return _type_table(names)
 
-    def properties(self, value: Mapping[str, Any]) -> Check:
-        compiled = {name: self.compile(sub) for name, sub in value.items()}
+    @staticmethod
+    def condition(condition: Table, then: Table, otherwise: Table) -> Table:
+        """``if``/``then``/``else``, decided now for the types whose answer does not depend on
+        the value (``"if": {"type": "object"}``)."""
+
+        def decided(kind: str) -> Check | None:
+            test = condition.get(kind)
+            if test is None:
+                return then.get(kind)
+            if test is _never:
+                return otherwise.get(kind)
+            return _if_then_else(test, then.get(kind), otherwise.get(kind))
+
+        return _per_kind(decided)
+
+    def members(self, properties: Mapping[str, Any], additional: Any) -> Table:
+        """``properties`` and ``additionalProperties`` together: one pass over the members."""
+        compiled = {name: self.compile(sub) for name, sub in properties.items()}
+        if additional is None:
+            # Only the members named (a statement's "NotAction" in a dependentSchemas): look
+            # them up, rather than going through every member of the object.
+            named = tuple(compiled.items())
+
+            def present(instance: Any) -> bool:
+                for name, sub in named:
+                    if name in instance and not sub(instance[name]):
+                        return False
+                return True
+
+            return _only("object", present)
+        other = self.compile(additional)
 
         def check(instance: Any) -> bool:
-            if not isinstance(instance, dict):
-                return True
-            for name, member in instance.items():
-                sub = compiled.get(name)
-                if sub is not None and not sub(member):
+            for name, member in instance.items():  # noqa: SIM110 (as in _all_of)
+                if not compiled.get(name, other)(member):
                     return False
             return True
 
-        return check
+        return _only("object", check)
 
     @staticmethod
-    def additional(known: frozenset[str], sub: Check) -> Check:
+    def dependent(compiled: Mapping[str, Check | None]) -> Table:
+        live = {name: _runnable(check) for name, check in compiled.items() if check is not None}
+        if not live:
+            return _ANY
+        pairs = tuple(live.items())
+
         def check(instance: Any) -> bool:
-            if not isinstance(instance, dict):
-                return True
-            return all(sub(v) for k, v in instance.items() if k not in known)
+            for name, sub in pairs:  # noqa: SIM110 (as in _all_of)
+                if name in instance and not sub(instance):
+                    return False
+            return True
 
-        return check
+        return _only("object", check)
 
-    @staticmethod
-    def dependent(compiled: Mapping[str, Check]) -> Check:
-        def check(instance: Any) -> bool:
-            if not isinstance(instance, dict):
-                return True
-            return all(sub(instance) for name, sub in compiled.items() if name in instance)
 
-        return check
+def _if_then_else(test: Check, then: Check | None, otherwise: Check | None) -> Check | None:
+    if then is None and otherwise is None:
+        return None
+    yes, no = _runnable(then), _runnable(otherwise)
+    if otherwise is None:  # "if not NotAction then Action": most statements have no else
+        return lambda instance: not test(instance) or yes(instance)
+    if then is None:
+        return lambda instance: test(instance) or no(instance)
+    return lambda instance: yes(instance) if test(instance) else no(instance)
+
+
+def _negation(check: Check | None) -> Check | None:
+    if check is None:
+        return _never
+    if check is _never:
+        return None
+    negated = check
+    return lambda instance: not negated(instance)
+
+
+def _any_of(checks: list[Check | None]) -> Check | None:
+    if any(check is None for check in checks):
+        return None
+    live = [check for check in checks if check is not None and check is not _never]
+    if not live:
+        return _never
+    return lambda instance: any(check(instance) for check in live)
+
+
+def _one_of(checks: list[Check | None]) -> Check | None:
+    runnable = [_runnable(check) for check in checks if check is not _never]
+    if not runnable:
+        return _never
+    return lambda instance: sum(1 for check in runnable if check(instance)) == 1
 
 
 @functools.cache

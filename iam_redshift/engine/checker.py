@@ -8,11 +8,13 @@ Nothing here reads a file: contents come in as bytes or text.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from iam_redshift.document.policy import DocumentKind, PolicyDocument, detect_kind
+from iam_redshift.engine.options import LintOptions
 from iam_redshift.findings import Finding, Location
 from iam_redshift.rules import all_rules
 from iam_redshift.setup_file import json_type
@@ -20,8 +22,7 @@ from iam_redshift.sources.json_text import ParsedText, Unreadable, parse_json
 
 if TYPE_CHECKING:
     from iam_redshift.document.manifest import ManifestView
-    from iam_redshift.engine.options import LintOptions
-    from iam_redshift.rules._base import BundleContext, Hit, LintContext, Rule
+    from iam_redshift.rules._base import BundleContext, DocumentCheck, Hit, LintContext, Rule
     from iam_redshift.sources.embedded import EmbeddedDocument, Positions, SourceFile
 
 __all__ = ["INTERNAL_ERROR", "UNREADABLE", "Checker"]
@@ -30,6 +31,30 @@ __all__ = ["INTERNAL_ERROR", "UNREADABLE", "Checker"]
 INTERNAL_ERROR = "IR000"
 #: The code of a finding that says a file is not a readable policy document.
 UNREADABLE = "IR100"
+
+#: The document checks that run on one kind of document: each enabled rule's, in code order.
+DocumentChecks = tuple[tuple["Rule", "DocumentCheck"], ...]
+
+
+def _document_checks(
+    rules: Iterable[Rule], kind: str, enabled: Callable[[str], bool]
+) -> DocumentChecks:
+    return tuple(
+        (rule, rule.check_document)
+        for rule in rules
+        if rule.check_document is not None and kind in rule.kinds and enabled(rule.code)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _catalogue_checks(
+    kind: str, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> DocumentChecks:
+    # Shared by every Checker: a lint of many files makes one Checker a file, and choosing among
+    # the catalogue's rules again for each document was a third of the cost of a small one.
+    return _document_checks(
+        all_rules().values(), kind, LintOptions(select=select, ignore=ignore).enabled
+    )
 
 
 class Checker:
@@ -43,6 +68,7 @@ class Checker:
         # Documents inside a larger file, by the name rules know them by: (the file, the
         # document's pointer in it, the file's positions).
         self.embedded: dict[str, tuple[str, str, Positions]] = {}
+        self._document_checks: dict[str, DocumentChecks] = {}
 
     # -- making findings ---------------------------------------------------------------------
 
@@ -57,9 +83,8 @@ class Checker:
         key: tuple[str, int] | None = None,
         related: tuple[Location, ...] = (),
         severity: Any = None,
-    ) -> Finding | None:
-        if not self.options.enabled(rule.code):
-            return None
+    ) -> Finding:
+        # Callers ask whether the rule is enabled: the checks that run are those of enabled rules.
         line, column = position or self.position(file, pointer, key)
         file, pointer = self.place(file, pointer)
         return rule.finding(
@@ -74,6 +99,11 @@ class Checker:
 
     def finding(self, rule: Rule, hit: Hit, file: str) -> Finding | None:
         """The finding for one hit of ``rule`` in ``file`` (None when the rule is disabled)."""
+        if not self.options.enabled(rule.code):
+            return None
+        return self._of_hit(rule, hit, file)
+
+    def _of_hit(self, rule: Rule, hit: Hit, file: str) -> Finding:
         related = tuple(self._location(r.file, r.pointer, r.message) for r in hit.related)
         return self._make(
             rule,
@@ -114,16 +144,21 @@ class Checker:
         """The IR100 finding for a file that is not a readable policy document."""
         if isinstance(problem, str):
             problem = Unreadable(problem)
-        found = self._make(
-            self.rules[UNREADABLE],
-            f"cannot read this as a policy document: {problem.reason}",
-            file,
-            # In a larger file, the document's own place; else where the text went wrong.
-            position=None if file in self.embedded else (problem.line, problem.column),
-        )
-        return [found] if found is not None else []
+        if not self.options.enabled(UNREADABLE):
+            return []
+        return [
+            self._make(
+                self.rules[UNREADABLE],
+                f"cannot read this as a policy document: {problem.reason}",
+                file,
+                # In a larger file, the document's own place; else where the text went wrong.
+                position=None if file in self.embedded else (problem.line, problem.column),
+            )
+        ]
 
     def _internal(self, rule: Rule, file: str, error: BaseException) -> Finding | None:
+        if not self.options.enabled(INTERNAL_ERROR):
+            return None
         return self._make(
             self.rules[INTERNAL_ERROR],
             f"rule {rule.code} failed on this document ({type(error).__name__}: {error}); this "
@@ -133,19 +168,24 @@ class Checker:
         )
 
     def _run(
-        self, rule: Rule, check: Callable[..., Iterable[Hit]], file: str, *arguments: Any
-    ) -> Iterator[Finding]:
+        self,
+        findings: list[Finding],
+        rule: Rule,
+        check: Callable[..., Iterable[Hit]],
+        file: str,
+        *arguments: Any,
+    ) -> None:
+        """Add to ``findings`` those of one enabled rule's check (or IR000, if it fails)."""
         try:
+            # All hits first: a check that fails part way reports IR000 alone.
             hits = list(check(*arguments))
         except Exception as error:  # a rule's bug must not stop the lint
             found = self._internal(rule, file, error)
             if found is not None:
-                yield found
+                findings.append(found)
             return
         for hit in hits:
-            found = self.finding(rule, hit, file)
-            if found is not None:
-                yield found
+            findings.append(self._of_hit(rule, hit, file))
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -209,29 +249,60 @@ class Checker:
             findings.extend(self.check_document(read, context))
         return findings, documents
 
-    # -- checking ----------------------------------------------------------------------------
+    # -- checking ---------------------------------------------------------------------------
 
-    def check_document(self, document: PolicyDocument, context: LintContext) -> Iterator[Finding]:
+    def document_checks(self, kind: str) -> DocumentChecks:
+        """The checks that run on a document of ``kind``: those of the enabled rules that apply
+        to it, in code order (worked out once per kind, not for every document)."""
+        checks = self._document_checks.get(kind)
+        if checks is None:
+            checks = self._document_checks[kind] = self._choose_checks(kind)
+        return checks
+
+    def _choose_checks(self, kind: str) -> DocumentChecks:
+        if self.rules is all_rules():
+            try:
+                return _catalogue_checks(
+                    kind, tuple(self.options.select), tuple(self.options.ignore)
+                )
+            except TypeError:  # unhashable selectors: chosen for this Checker only
+                pass
+        return _document_checks(self.rules.values(), kind, self.options.enabled)
+
+    def check_document(self, document: PolicyDocument, context: LintContext) -> list[Finding]:
         """Every enabled document check that applies to the document's kind."""
-        for rule in self.rules.values():
-            check = rule.check_document
-            if check is None or document.kind not in rule.kinds:
+        findings: list[Finding] = []
+        file = document.file
+        # _run's body, inline: this loop runs some thirty checks on every document, and most
+        # find nothing, so the call around each one cost about as much as the check.
+        for rule, check in self.document_checks(document.kind):
+            try:
+                hits = list(check(document, context))
+            except Exception as error:  # a rule's bug must not stop the lint
+                found = self._internal(rule, file, error)
+                if found is not None:
+                    findings.append(found)
                 continue
-            if self.options.enabled(rule.code):
-                yield from self._run(rule, check, document.file, document, context)
+            for hit in hits:
+                findings.append(self._of_hit(rule, hit, file))
+        return findings
 
-    def check_manifest(self, manifest: ManifestView) -> Iterator[Finding]:
+    def check_manifest(self, manifest: ManifestView) -> list[Finding]:
         """Every enabled manifest check."""
+        findings: list[Finding] = []
         for rule in self.rules.values():
             check = rule.check_manifest
             if check is not None and self.options.enabled(rule.code):
-                yield from self._run(rule, check, manifest.file, manifest)
+                self._run(findings, rule, check, manifest.file, manifest)
+        return findings
 
-    def check_bundle(self, bundle: BundleContext) -> Iterator[Finding]:
+    def check_bundle(self, bundle: BundleContext) -> list[Finding]:
         """Every enabled bundle check."""
+        findings: list[Finding] = []
         for rule in self.rules.values():
             check = rule.check_bundle
             if bundle.given_setup is None and rule.bundle_needs_setup:
                 continue  # a template's or plan's roles: only the checks that need no setup
             if check is not None and self.options.enabled(rule.code):
-                yield from self._run(rule, check, bundle.manifest_file, bundle)
+                self._run(findings, rule, check, bundle.manifest_file, bundle)
+        return findings

@@ -32,6 +32,11 @@ __all__ = [
 ]
 
 
+#: The options of a lint that names none (frozen: one for all of them; a lint of a thousand
+#: documents one by one need not make a thousand).
+_DEFAULT_OPTIONS = LintOptions()
+
+
 def lint_document(
     document: str | bytes | Mapping[str, Any],
     *,
@@ -39,7 +44,7 @@ def lint_document(
     options: LintOptions | None = None,
 ) -> list[Finding]:
     """Lint one policy document: JSON text, UTF-8 bytes, or an already-decoded mapping."""
-    options = options or LintOptions()
+    options = options or _DEFAULT_OPTIONS
     checker = Checker(options)
     if not isinstance(document, str | bytes):
         try:

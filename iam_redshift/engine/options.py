@@ -58,8 +58,18 @@ class LintOptions:
 
     def context(self, setup: Setup | None = None) -> LintContext:
         """The context rules see for a document (of a bundle with ``setup``, or loose)."""
+        if setup is None:
+            return self._loose_context
         return LintContext(
             setup=setup,
-            instance_role_arn=setup.instance_role_arn if setup else self.instance_role_arn,
+            instance_role_arn=setup.instance_role_arn,
+            trust_policy_max_chars=self.trust_policy_max_chars,
+        )
+
+    @functools.cached_property
+    def _loose_context(self) -> LintContext:
+        # The same for every loose document these options lint: made once.
+        return LintContext(
+            instance_role_arn=self.instance_role_arn,
             trust_policy_max_chars=self.trust_policy_max_chars,
         )

@@ -384,6 +384,9 @@ class Rule:
         )
 
 
+#: The severities a rule's heading may name (worked out once: every rule's text is read on
+#: every cold start, and iterating an Enum is slow).
+_SEVERITIES = frozenset(severity.value for severity in Severity)
 _HEADING = re.compile(r"(IR\d{3}) ([a-z0-9]+(?:-[a-z0-9]+)*) \(([a-z-]+)\)")
 
 
@@ -399,10 +402,9 @@ def _read_rule_text(text: str) -> tuple[str, str, Severity, str, str, str]:
         raise ValueError(f"a rule's text has 4 paragraphs, not {len(paragraphs)}: {text!r}")
     heading, summary, why, fix = (" ".join(lines) for lines in paragraphs)
     matched = _HEADING.fullmatch(heading)
-    severities = {severity.value for severity in Severity}
     if (
         matched is None
-        or matched.group(3) not in severities
+        or matched.group(3) not in _SEVERITIES
         or not why.startswith("Why: ")
         or not fix.startswith("Fix: ")
     ):
