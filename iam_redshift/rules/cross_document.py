@@ -398,6 +398,8 @@ def _check_trusted_but_not_allowed(bundle: BundleContext) -> Iterator[Hit]:
     resources = [v.text for document in permissions for _, v in assume_resources(document)]
     exact = frozenset(r for r in resources if not is_pattern(r))
     patterns = [r for r in resources if is_pattern(r)]
+    # The access roles the exact resources name, once: not again for every trust policy.
+    named = {bundle.access_role_named(r) for r in exact} if bundle.given_setup is None else set()
     for trust in bundle.of_role("access", "trust"):
         principal = _instance_principal(bundle, trust)
         if principal is None or trust.role_arn is None:
@@ -405,7 +407,7 @@ def _check_trusted_but_not_allowed(bundle: BundleContext) -> Iterator[Hit]:
         if trust.role_arn in exact or any_covers(patterns, trust.role_arn):
             continue
         if bundle.given_setup is None and (
-            any(bundle.access_role_named(r) == trust.role_arn for r in exact)
+            trust.role_arn in named
             or any(bundle.covers_access_role(p, trust.role_arn) for p in patterns)
         ):
             continue
