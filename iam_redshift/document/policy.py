@@ -174,26 +174,30 @@ def _strings(value: Any, pointer: str) -> list[Value]:
     return []
 
 
-def _statements(value: Any) -> list[Statement]:
+def _statement_objects(value: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(pointer, object) of each statement that is an object."""
     if not isinstance(value, dict):
         return []
     statement = value.get("Statement")
     if isinstance(statement, dict):
-        return [Statement("/Statement", statement)]
+        return [("/Statement", statement)]
     if isinstance(statement, list):
         return [
-            Statement(f"/Statement/{i}", item)
-            for i, item in enumerate(statement)
-            if isinstance(item, dict)
+            (f"/Statement/{i}", item) for i, item in enumerate(statement) if isinstance(item, dict)
         ]
     return []
 
 
+def _statements(value: Any) -> list[Statement]:
+    return [Statement(pointer, item) for pointer, item in _statement_objects(value)]
+
+
 def detect_kind(value: Any) -> DocumentKind:
     """``trust`` when the statements name principals and no resources; else ``permissions``."""
-    statements = _statements(value)
-    principals = any(s.has("Principal") or s.has("NotPrincipal") for s in statements)
-    resources = any(s.has("Resource") or s.has("NotResource") for s in statements)
+    # Read from the objects themselves: the document's Statement views are made once, later.
+    statements = [item for _, item in _statement_objects(value)]
+    principals = any("Principal" in s or "NotPrincipal" in s for s in statements)
+    resources = any("Resource" in s or "NotResource" in s for s in statements)
     return "trust" if principals and not resources else "permissions"
 
 
