@@ -17,7 +17,7 @@ from iam_redshift.knowledge._base import (
     _index,
     _service,
 )
-from iam_redshift.knowledge._index import Service
+from iam_redshift.knowledge._index import Action, Service
 from iam_redshift.matching import glob_regex
 
 
@@ -35,26 +35,16 @@ def service_known(prefix: str) -> bool:
     return index is not None and prefix.lower() in index.prefixes
 
 
-def _lookup(action: str) -> tuple[Service, str, dict[str, object]] | None:
-    if len(action) <= _CACHED_TEXT:
-        return _lookup_cached(action)
-    return _lookup_uncached(action)
+def _lookup(action: str) -> Action | None:
+    """The facts of a current action named as ``"svc:Name"`` (any case), or ``None``.
 
-
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
-def _lookup_cached(action: str) -> tuple[Service, str, dict[str, object]] | None:
-    return _lookup_uncached(action)
-
-
-def _lookup_uncached(action: str) -> tuple[Service, str, dict[str, object]] | None:
+    The hot path of every question about an action, so no cache keyed on the text: two
+    dict look-ups (the service, then the action's facts, worked out once per action)."""
     prefix, colon, name = action.partition(":")
     if not colon:
         return None
     service = _service(prefix.lower())
-    if service is None:
-        return None
-    found = service.actions.get(name.lower())
-    return (service, found[0], found[1]) if found is not None else None
+    return service.action(name.lower()) if service is not None else None
 
 
 def action_known(action: str) -> bool:
@@ -72,7 +62,7 @@ def canonical_action(action: str) -> str | None:
     if not isinstance(action, str):
         return None
     found = _lookup(action)
-    return f"{found[0].prefix}:{found[1]}" if found is not None else None
+    return found.name if found is not None else None
 
 
 def retired_action(action: str) -> str | None:
@@ -96,7 +86,7 @@ def has_details(action: str) -> bool:
     if not isinstance(action, str):
         return False
     found = _lookup(action)
-    return found is not None and "resources" in found[2]
+    return found is not None and found.detailed
 
 
 def access_level(action: str) -> str | None:
@@ -104,7 +94,7 @@ def access_level(action: str) -> str | None:
     if not isinstance(action, str):
         return None
     found = _lookup(action)
-    return str(found[2].get("access")) if found is not None else None
+    return found.access if found is not None else None
 
 
 def _cacheable(*texts: str) -> bool:
@@ -113,12 +103,13 @@ def _cacheable(*texts: str) -> bool:
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE)
 def _facts(action: str) -> tuple[ResourceType, ...] | None:
-    found = _lookup(action)
-    if found is None:
+    prefix, _, name = action.partition(":")
+    service = _service(prefix)
+    found = service.actions.get(name) if service is not None else None
+    if service is None or found is None:
         return None
-    service, _, facts = found
     types: list[ResourceType] = []
-    rows = facts.get("resources")
+    rows = found[1].get("resources")
     if not isinstance(rows, list):
         return ()
     for row in rows:
@@ -143,28 +134,13 @@ def resource_types(action: str) -> tuple[ResourceType, ...]:
     return _facts(action.lower()) or ()
 
 
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
-def _arn_formats(action: str) -> tuple[tuple[str, str, bool], ...]:
-    found = _lookup(action)
-    if found is None:
-        return ()
-    service, _, facts = found
-    rows = facts.get("resources")
-    if not isinstance(rows, list):
-        return ()
-    result: list[tuple[str, str, bool]] = []
-    for row in rows:
-        for arn in service.resources.get(row[0], {}).get("arns", ()):
-            result.append((str(row[0]), str(arn), bool(row[1])))
-    return tuple(result)
-
-
 def arn_formats(action: str) -> tuple[tuple[str, str, bool], ...]:
     """(resource type, ARN format, required) for each ARN format of each resource type of a
     current action, in documented order; ``()`` when there is none or the action is unknown."""
-    if not isinstance(action, str) or not _cacheable(action):
+    if not isinstance(action, str):
         return ()
-    return _arn_formats(action.lower())
+    found = _lookup(action)
+    return found.formats if found is not None else ()
 
 
 def supports_resource_level(action: str) -> bool:
@@ -172,9 +148,8 @@ def supports_resource_level(action: str) -> bool:
     types has an ARN format. ``redshift:GetClusterCredentials``: yes; ``iam:ListRoles``: no."""
     if not isinstance(action, str):
         return False
-    prefix, _, name = action.partition(":")
-    service = _service(prefix.lower())
-    return service is not None and name.lower() in service.scopable
+    found = _lookup(action)
+    return found is not None and bool(found.formats)
 
 
 # --- wildcard patterns ------------------------------------------------------------------------
