@@ -33,6 +33,7 @@ from pathlib import Path
 from iam_redshift.knowledge._actions import (
     _expand_wildcard,
     _facts,
+    _lookup_cached,
     _matches_known_wildcard,
     access_level,
     action_known,
@@ -138,6 +139,7 @@ __all__ = [
 def _clear_caches() -> None:
     _SERVICES.clear()
     for cached in (
+        _lookup_cached,
         _facts,
         _expand_wildcard,
         _matches_known_wildcard,

@@ -8,6 +8,7 @@ import functools
 from collections.abc import Iterator
 
 from iam_redshift.knowledge._base import (
+    _ACTION_CACHE,
     _CACHED_TEXT,
     _LONGEST_ACTION,
     _PATTERN_CACHE,
@@ -36,10 +37,21 @@ def service_known(prefix: str) -> bool:
 
 
 def _lookup(action: str) -> Action | None:
-    """The facts of a current action named as ``"svc:Name"`` (any case), or ``None``.
+    """The facts of a current action named as ``"svc:Name"`` (any case), or ``None``: the hot
+    path of every question about an action, remembered by the text as written."""
+    if len(action) <= _CACHED_TEXT:
+        return _lookup_cached(action)
+    return _lookup_uncached(action)
 
-    The hot path of every question about an action, so no cache keyed on the text: two
-    dict look-ups (the service, then the action's facts, worked out once per action)."""
+
+# Sized for the distinct spellings a large lint asks about (the 1,645 AWS managed policies:
+# some 20,000), so that a second pass over them finds them all.
+@functools.lru_cache(maxsize=_ACTION_CACHE)
+def _lookup_cached(action: str) -> Action | None:
+    return _lookup_uncached(action)
+
+
+def _lookup_uncached(action: str) -> Action | None:
     prefix, colon, name = action.partition(":")
     if not colon:
         return None
@@ -187,28 +199,28 @@ def _candidates(pattern: str) -> Iterator[Service]:
                 yield service
 
 
-def _matches(pattern: str) -> Iterator[tuple[Service, str]]:
-    """(service, lower-cased full name) of every current action a normalised pattern covers."""
+def _matches(pattern: str) -> Iterator[str]:
+    """The documented full names of the current actions a normalised pattern covers, service
+    by service in prefix order, each service's in lower-cased order."""
     head = pattern[: min(i for i in (pattern.find("*"), pattern.find("?"), len(pattern)) if i >= 0)]
     simple = pattern == f"{head}*"
     regex = None if simple else glob_regex(pattern)
+    # The names are sorted: those that start with the pattern's literal head are one run, up
+    # to the first name at or after the head with its last character's successor.
+    after = f"{head[:-1]}{chr(ord(head[-1]) + 1)}" if head else None
     for service in _candidates(pattern):
-        names = service.names
-        # The names are sorted: those that start with the pattern's literal head are one run.
-        for at in range(bisect.bisect_left(names, head), len(names)):
-            name = names[at]
-            if not name.startswith(head):
-                break
-            if simple or (regex is not None and regex.match(name)):
-                yield service, name
+        names, spellings = service.names, service.spellings
+        low = bisect.bisect_left(names, head)
+        high = bisect.bisect_left(names, after, low) if after is not None else len(names)
+        if regex is None:
+            yield from spellings[low:high]
+        else:
+            yield from (spellings[at] for at in range(low, high) if regex.match(names[at]))
 
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE)
 def _expand_wildcard(pattern: str) -> tuple[str, ...]:
-    found = []
-    for service, name in _matches(pattern):
-        found.append(f"{service.prefix}:{service.actions[name.partition(':')[2]][0]}")
-    return tuple(sorted(found))
+    return tuple(sorted(_matches(pattern)))
 
 
 def expand_action(pattern: str) -> tuple[str, ...]:

@@ -82,6 +82,7 @@ class Service:
     source: str
     actions: dict[str, tuple[str, dict[str, Any]]]  # lower-cased name -> (documented, facts)
     names: tuple[str, ...]  # lower-cased "prefix:name" of every current action, sorted
+    spellings: tuple[str, ...]  # the documented "prefix:Name" of each of ``names``, in order
     resources: dict[str, dict[str, Any]]
     conditions: dict[str, tuple[str, str]]  # lower-cased key -> (documented, type)
     retired: dict[str, tuple[str, str]]  # lower-cased name -> (documented, source id)
@@ -194,12 +195,14 @@ class Index:
 
 def _service(prefix: str, entry: dict[str, str], record: dict[str, Any]) -> Service:
     actions = {name.lower(): (name, facts) for name, facts in record["actions"].items()}
+    ordered = sorted(actions)
     return Service(
         prefix=prefix,
         name=str(entry.get("name", prefix)),
         source=str(record["source"]),
         actions=actions,
-        names=tuple(sorted(f"{prefix}:{name}" for name in actions)),
+        names=tuple(f"{prefix}:{name}" for name in ordered),
+        spellings=tuple(f"{prefix}:{actions[name][0]}" for name in ordered),
         resources=dict(record["resources"]),
         conditions={
             key.lower(): (key, str(kind)) for key, kind in dict(record["conditions"]).items()
