@@ -31,7 +31,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from iam_redshift.knowledge._actions import (
-    _arn_formats,
     _expand_wildcard,
     _facts,
     _lookup_cached,
@@ -62,7 +61,6 @@ from iam_redshift.knowledge._conditions import (
     CROSS_SERVICE_CONDITION_KEYS,
     GLOBAL_CONDITION_KEYS,
     _condition_key_allowed_cached,
-    _key_set,
     condition_key_allowed,
     condition_key_matches,
     condition_key_type,
@@ -143,8 +141,6 @@ def _clear_caches() -> None:
     for cached in (
         _lookup_cached,
         _facts,
-        _arn_formats,
-        _key_set,
         _expand_wildcard,
         _matches_known_wildcard,
         _resource_matches_cached,

@@ -8,6 +8,7 @@ import functools
 from collections.abc import Iterator
 
 from iam_redshift.knowledge._base import (
+    _ACTION_CACHE,
     _CACHED_TEXT,
     _LONGEST_ACTION,
     _PATTERN_CACHE,
@@ -17,7 +18,7 @@ from iam_redshift.knowledge._base import (
     _index,
     _service,
 )
-from iam_redshift.knowledge._index import Service
+from iam_redshift.knowledge._index import Action, Service
 from iam_redshift.matching import glob_regex
 
 
@@ -35,26 +36,27 @@ def service_known(prefix: str) -> bool:
     return index is not None and prefix.lower() in index.prefixes
 
 
-def _lookup(action: str) -> tuple[Service, str, dict[str, object]] | None:
+def _lookup(action: str) -> Action | None:
+    """The facts of a current action named as ``"svc:Name"`` (any case), or ``None``: the hot
+    path of every question about an action, remembered by the text as written."""
     if len(action) <= _CACHED_TEXT:
         return _lookup_cached(action)
     return _lookup_uncached(action)
 
 
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
-def _lookup_cached(action: str) -> tuple[Service, str, dict[str, object]] | None:
+# Sized for the distinct spellings a large lint asks about (the 1,645 AWS managed policies:
+# some 20,000), so that a second pass over them finds them all.
+@functools.lru_cache(maxsize=_ACTION_CACHE)
+def _lookup_cached(action: str) -> Action | None:
     return _lookup_uncached(action)
 
 
-def _lookup_uncached(action: str) -> tuple[Service, str, dict[str, object]] | None:
+def _lookup_uncached(action: str) -> Action | None:
     prefix, colon, name = action.partition(":")
     if not colon:
         return None
     service = _service(prefix.lower())
-    if service is None:
-        return None
-    found = service.actions.get(name.lower())
-    return (service, found[0], found[1]) if found is not None else None
+    return service.action(name.lower()) if service is not None else None
 
 
 def action_known(action: str) -> bool:
@@ -72,7 +74,7 @@ def canonical_action(action: str) -> str | None:
     if not isinstance(action, str):
         return None
     found = _lookup(action)
-    return f"{found[0].prefix}:{found[1]}" if found is not None else None
+    return found.name if found is not None else None
 
 
 def retired_action(action: str) -> str | None:
@@ -96,7 +98,7 @@ def has_details(action: str) -> bool:
     if not isinstance(action, str):
         return False
     found = _lookup(action)
-    return found is not None and "resources" in found[2]
+    return found is not None and found.detailed
 
 
 def access_level(action: str) -> str | None:
@@ -104,7 +106,7 @@ def access_level(action: str) -> str | None:
     if not isinstance(action, str):
         return None
     found = _lookup(action)
-    return str(found[2].get("access")) if found is not None else None
+    return found.access if found is not None else None
 
 
 def _cacheable(*texts: str) -> bool:
@@ -113,12 +115,13 @@ def _cacheable(*texts: str) -> bool:
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE)
 def _facts(action: str) -> tuple[ResourceType, ...] | None:
-    found = _lookup(action)
-    if found is None:
+    prefix, _, name = action.partition(":")
+    service = _service(prefix)
+    found = service.actions.get(name) if service is not None else None
+    if service is None or found is None:
         return None
-    service, _, facts = found
     types: list[ResourceType] = []
-    rows = facts.get("resources")
+    rows = found[1].get("resources")
     if not isinstance(rows, list):
         return ()
     for row in rows:
@@ -143,28 +146,13 @@ def resource_types(action: str) -> tuple[ResourceType, ...]:
     return _facts(action.lower()) or ()
 
 
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
-def _arn_formats(action: str) -> tuple[tuple[str, str, bool], ...]:
-    found = _lookup(action)
-    if found is None:
-        return ()
-    service, _, facts = found
-    rows = facts.get("resources")
-    if not isinstance(rows, list):
-        return ()
-    result: list[tuple[str, str, bool]] = []
-    for row in rows:
-        for arn in service.resources.get(row[0], {}).get("arns", ()):
-            result.append((str(row[0]), str(arn), bool(row[1])))
-    return tuple(result)
-
-
 def arn_formats(action: str) -> tuple[tuple[str, str, bool], ...]:
     """(resource type, ARN format, required) for each ARN format of each resource type of a
     current action, in documented order; ``()`` when there is none or the action is unknown."""
-    if not isinstance(action, str) or not _cacheable(action):
+    if not isinstance(action, str):
         return ()
-    return _arn_formats(action.lower())
+    found = _lookup(action)
+    return found.formats if found is not None else ()
 
 
 def supports_resource_level(action: str) -> bool:
@@ -172,9 +160,8 @@ def supports_resource_level(action: str) -> bool:
     types has an ARN format. ``redshift:GetClusterCredentials``: yes; ``iam:ListRoles``: no."""
     if not isinstance(action, str):
         return False
-    prefix, _, name = action.partition(":")
-    service = _service(prefix.lower())
-    return service is not None and name.lower() in service.scopable
+    found = _lookup(action)
+    return found is not None and bool(found.formats)
 
 
 # --- wildcard patterns ------------------------------------------------------------------------
@@ -212,28 +199,28 @@ def _candidates(pattern: str) -> Iterator[Service]:
                 yield service
 
 
-def _matches(pattern: str) -> Iterator[tuple[Service, str]]:
-    """(service, lower-cased full name) of every current action a normalised pattern covers."""
+def _matches(pattern: str) -> Iterator[str]:
+    """The documented full names of the current actions a normalised pattern covers, service
+    by service in prefix order, each service's in lower-cased order."""
     head = pattern[: min(i for i in (pattern.find("*"), pattern.find("?"), len(pattern)) if i >= 0)]
     simple = pattern == f"{head}*"
     regex = None if simple else glob_regex(pattern)
+    # The names are sorted: those that start with the pattern's literal head are one run, up
+    # to the first name at or after the head with its last character's successor.
+    after = f"{head[:-1]}{chr(ord(head[-1]) + 1)}" if head else None
     for service in _candidates(pattern):
-        names = service.names
-        # The names are sorted: those that start with the pattern's literal head are one run.
-        for at in range(bisect.bisect_left(names, head), len(names)):
-            name = names[at]
-            if not name.startswith(head):
-                break
-            if simple or (regex is not None and regex.match(name)):
-                yield service, name
+        names, spellings = service.names, service.spellings
+        low = bisect.bisect_left(names, head)
+        high = bisect.bisect_left(names, after, low) if after is not None else len(names)
+        if regex is None:
+            yield from spellings[low:high]
+        else:
+            yield from (spellings[at] for at in range(low, high) if regex.match(names[at]))
 
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE)
 def _expand_wildcard(pattern: str) -> tuple[str, ...]:
-    found = []
-    for service, name in _matches(pattern):
-        found.append(f"{service.prefix}:{service.actions[name.partition(':')[2]][0]}")
-    return tuple(sorted(found))
+    return tuple(sorted(_matches(pattern)))
 
 
 def expand_action(pattern: str) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from iam_redshift.knowledge._index import Index, KnowledgeError, Service, active
 
 # Bounds of the caches keyed on document text: entries, and the longest text remembered.
 _PATTERN_CACHE: Final = 8192
+_ACTION_CACHE: Final = 32768
 _CONDITION_CACHE: Final = 16384
 _RESOURCE_CACHE: Final = 32768
 _CACHED_TEXT: Final = 512

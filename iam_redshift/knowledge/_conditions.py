@@ -6,7 +6,7 @@ import functools
 import re
 from typing import Final
 
-from iam_redshift.knowledge._actions import _cacheable, _facts, _lookup, has_details
+from iam_redshift.knowledge._actions import _cacheable, _lookup
 from iam_redshift.knowledge._base import _CONDITION_CACHE, _KEY_SLOT, _PATTERN_CACHE, _service
 
 #: The global condition keys of the IAM User Guide's "AWS global condition context keys" table
@@ -112,17 +112,6 @@ def _key_template(template: str) -> re.Pattern[str]:
     return re.compile(pattern, re.DOTALL)
 
 
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
-def _key_set(action: str) -> frozenset[str]:
-    found = _lookup(action)
-    if found is None:
-        return frozenset()
-    keys = {str(key).lower() for key in found[2].get("keys", ()) or ()}  # type: ignore[attr-defined]
-    for resource_type in _facts(action) or ():
-        keys.update(key.lower() for key in resource_type.condition_keys)
-    return frozenset(keys)
-
-
 def condition_keys(action: str) -> frozenset[str]:
     """The lower-cased condition keys documented for a current action: the action's own and its
     resource types' keys, templates kept (``aws:requesttag/${tagkey}``); empty when unknown.
@@ -130,9 +119,11 @@ def condition_keys(action: str) -> frozenset[str]:
     Global keys (``aws:...``) are valid with every action and checked apart, with
     :func:`is_global_condition_key`; :func:`condition_key_allowed` does the whole check.
     """
-    if not isinstance(action, str) or not _cacheable(action):
+    if not isinstance(action, str):
         return frozenset()
-    return _key_set(action.lower())
+    prefix, _, name = action.partition(":")
+    service = _service(prefix.lower())
+    return service.condition_keys(name.lower()) if service is not None else frozenset()
 
 
 def condition_key_matches(template: str, key: str) -> bool:
@@ -153,9 +144,10 @@ def _global_key(key: str) -> bool:
 def _condition_key_allowed_cached(action: str, key: str) -> bool:
     if key in CROSS_SERVICE_CONDITION_KEYS or _global_key(key):
         return True
-    if not has_details(action):
+    found = _lookup(action)
+    if found is None or not found.detailed:
         return True  # unknown, or not documented in detail: no claim
-    return any(_key_template(template).fullmatch(key) for template in _key_set(action))
+    return any(_key_template(template).fullmatch(key) for template in condition_keys(action))
 
 
 def condition_key_allowed(action: str, key: str) -> bool:

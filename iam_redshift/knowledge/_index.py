@@ -15,13 +15,14 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from iam_redshift._record import record
 from iam_redshift.errors import KnowledgeError
 
 __all__ = [
     "DEFAULT_URL",
+    "Action",
     "Index",
     "KnowledgeError",
     "Service",
@@ -61,6 +62,17 @@ def cache_dir() -> Path:
     return base / "iam-redshift" / "knowledge"
 
 
+class Action(NamedTuple):
+    """One current action's facts, worked out together the first time a question concerns the
+    action: every later question about it (is it known, its spelling, access level, ARN
+    formats) is one dict look-up. A tuple: a lint makes thousands, and reads them often."""
+
+    name: str  # the documented spelling, prefix and all: "redshift:GetClusterCredentials"
+    access: str
+    detailed: bool  # its resource types and condition keys are documented
+    formats: tuple[tuple[str, str, bool], ...]  # (resource type, ARN format, required)
+
+
 @record
 class Service:
     """One service's facts as the index stores them, with look-up tables by lower-cased name."""
@@ -70,10 +82,55 @@ class Service:
     source: str
     actions: dict[str, tuple[str, dict[str, Any]]]  # lower-cased name -> (documented, facts)
     names: tuple[str, ...]  # lower-cased "prefix:name" of every current action, sorted
+    spellings: tuple[str, ...]  # the documented "prefix:Name" of each of ``names``, in order
     resources: dict[str, dict[str, Any]]
     conditions: dict[str, tuple[str, str]]  # lower-cased key -> (documented, type)
     retired: dict[str, tuple[str, str]]  # lower-cased name -> (documented, source id)
-    scopable: frozenset[str]  # lower-cased names of the actions with an ARN format
+    # What was worked out for the actions asked about so far, by lower-cased name: bounded by
+    # ``actions``, as only current actions are kept. Condition keys apart: few actions need them.
+    _facts: dict[str, Action] = field(default_factory=dict, compare=False, repr=False)
+    _keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def action(self, name: str) -> Action | None:
+        """The facts of the current action ``name`` (lower-cased, without the prefix), or
+        ``None`` when the service has no such action."""
+        found = self._facts.get(name)
+        if found is None:
+            entry = self.actions.get(name)
+            if entry is None:
+                return None
+            documented, facts = entry
+            rows = facts.get("resources")
+            formats = [
+                (str(row[0]), str(arn), bool(row[1]))
+                for row in (rows if isinstance(rows, list) else ())
+                for arn in self.resources.get(row[0], {}).get("arns", ())
+            ]
+            found = self._facts[name] = Action(
+                f"{self.prefix}:{documented}",
+                str(facts.get("access")),
+                "resources" in facts,
+                tuple(formats),
+            )
+        return found
+
+    def condition_keys(self, name: str) -> frozenset[str]:
+        """The lower-cased condition keys of the current action ``name`` (lower-cased, without
+        the prefix): its own and its resource types'; empty when there is no such action."""
+        found = self._keys.get(name)
+        if found is None:
+            entry = self.actions.get(name)
+            if entry is None:
+                return frozenset()
+            facts = entry[1]
+            keys = {str(key).lower() for key in facts.get("keys", ()) or ()}
+            rows = facts.get("resources")
+            for row in rows if isinstance(rows, list) else ():
+                keys.update(
+                    str(key).lower() for key in self.resources.get(row[0], {}).get("keys", ())
+                )
+            found = self._keys[name] = frozenset(keys)
+        return found
 
 
 @dataclass
@@ -138,24 +195,19 @@ class Index:
 
 def _service(prefix: str, entry: dict[str, str], record: dict[str, Any]) -> Service:
     actions = {name.lower(): (name, facts) for name, facts in record["actions"].items()}
-    resources = dict(record["resources"])
-    scopable = frozenset(
-        name
-        for name, (_, facts) in actions.items()
-        if any(resources.get(row[0], {}).get("arns") for row in facts.get("resources") or ())
-    )
+    ordered = sorted(actions)
     return Service(
         prefix=prefix,
         name=str(entry.get("name", prefix)),
         source=str(record["source"]),
         actions=actions,
-        names=tuple(sorted(f"{prefix}:{name}" for name in actions)),
-        resources=resources,
+        names=tuple(f"{prefix}:{name}" for name in ordered),
+        spellings=tuple(f"{prefix}:{actions[name][0]}" for name in ordered),
+        resources=dict(record["resources"]),
         conditions={
             key.lower(): (key, str(kind)) for key, kind in dict(record["conditions"]).items()
         },
         retired={name.lower(): (name, str(src)) for name, src in dict(record["retired"]).items()},
-        scopable=scopable,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from iam_redshift.knowledge._actions import _arn_formats, _cacheable, _lookup
+from iam_redshift.knowledge._actions import _cacheable, _lookup
 from iam_redshift.knowledge._base import (
     _ARN_VARIABLE,
     _BRACKETS,
@@ -130,9 +130,9 @@ def _normalise_resource(resource: str) -> str:
 
 def _resource_matches(action: str, resource: str) -> bool:
     found = _lookup(action)
-    if found is None or "resources" not in found[2]:
+    if found is None or not found.detailed:
         return True  # unknown, or not documented in detail: no claim
-    return resource_fits_formats(_arn_formats(action), resource)
+    return resource_fits_formats(found.formats, resource)
 
 
 def resource_fits_formats(formats: tuple[tuple[str, str, bool], ...], resource: str) -> bool:
