@@ -233,8 +233,9 @@ def _arn_type(arn: str) -> tuple[str, str]:
     return fields[2].lower(), re.split(r"[/:]", fields[5], maxsplit=1)[0].lower()
 
 
-def _resource_fits(action: str, resource: str) -> bool:
-    """Whether ``resource`` can be of one of the action's resource types.
+def _resource_fits(formats: tuple[tuple[str, str, bool], ...], resource: str) -> bool:
+    """Whether ``resource`` can be of one of the resource types of an action documented in
+    detail, given as its ARN formats (:func:`knowledge.arn_formats`).
 
     Stricter than needed would mean false findings, so beyond the data's own matching: an empty
     region or account counts as any (AWS-owned resources such as public SSM documents have
@@ -242,9 +243,6 @@ def _resource_fits(action: str, resource: str) -> bool:
     action's (``stack``, ``statemachine``) fits even where the rest of the format differs (a
     missing ``/id``, another case): this rule is about resource *types*.
     """
-    if not knowledge.has_details(action):
-        return True  # no resource types documented to compare with
-    formats = knowledge.arn_formats(action)
     if len(resource) > _CACHED_TEXT:
         return _formats_fit.__wrapped__(formats, resource)
     # Keyed on the formats, not the action: s3:GetObject and s3:PutObject share theirs, so a
@@ -295,7 +293,9 @@ def _check_resource_types(document: PolicyDocument, context: LintContext) -> Ite
             if action is None:
                 continue
             types = knowledge.arn_formats(action)
-            if not types or any(_resource_fits(action, r) for r in resources):
+            # Formats come only with documented resource types: an action with none has no
+            # types to compare with (or is not documented in detail), and is left alone.
+            if not types or any(_resource_fits(types, r) for r in resources):
                 continue
             kinds = listed([f"{name} ({arn_format})" for name, arn_format, _ in types], 2)
             given = listed(resources, 2)
