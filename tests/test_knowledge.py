@@ -214,6 +214,20 @@ def test_narrower_patterns_expand_to_subsets() -> None:
     assert set(k.expand_action("*:GetClusterCredentials")) == {GCC}
 
 
+@given(
+    st.text(
+        st.sampled_from(["r", "e", "d", "g", "t", "-", "\U0010ffff", "\uffff", "~"]), max_size=4
+    )
+)
+def test_a_prefix_pattern_expands_to_the_actions_that_start_with_it(head: str) -> None:
+    # The actions a "service:head*" pattern matches are found as a run of the sorted names;
+    # any head, the highest code point included, gives what a plain filter gives.
+    expected = tuple(
+        a for a in k.expand_action("redshift:*") if a.lower().startswith(f"redshift:{head}")
+    )
+    assert k.expand_action(f"redshift:{head}*") == expected
+
+
 def test_expansion_ignores_case_and_returns_documented_spelling() -> None:
     assert k.expand_action("REDSHIFT:get*") == k.expand_action("redshift:Get*")
     assert k.expand_action("redshift:getclustercredentials") == (GCC,)

@@ -199,6 +199,14 @@ def _candidates(pattern: str) -> Iterator[Service]:
                 yield service
 
 
+def _past_prefix(head: str) -> str | None:
+    """The least string greater than every string that starts with ``head``: its last
+    character raised by one, past any U+10FFFF at the end (which has no successor); ``None``
+    when there is none (``head`` is empty, or all U+10FFFF)."""
+    stripped = head.rstrip("\U0010ffff")
+    return f"{stripped[:-1]}{chr(ord(stripped[-1]) + 1)}" if stripped else None
+
+
 def _matches(pattern: str) -> Iterator[str]:
     """The documented full names of the current actions a normalised pattern covers, service
     by service in prefix order, each service's in lower-cased order."""
@@ -206,8 +214,8 @@ def _matches(pattern: str) -> Iterator[str]:
     simple = pattern == f"{head}*"
     regex = None if simple else glob_regex(pattern)
     # The names are sorted: those that start with the pattern's literal head are one run, up
-    # to the first name at or after the head with its last character's successor.
-    after = f"{head[:-1]}{chr(ord(head[-1]) + 1)}" if head else None
+    # to the first name at or after the least string above all of them.
+    after = _past_prefix(head)
     for service in _candidates(pattern):
         names, spellings = service.names, service.spellings
         low = bisect.bisect_left(names, head)
