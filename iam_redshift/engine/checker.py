@@ -272,19 +272,8 @@ class Checker:
     def check_document(self, document: PolicyDocument, context: LintContext) -> list[Finding]:
         """Every enabled document check that applies to the document's kind."""
         findings: list[Finding] = []
-        file = document.file
-        # _run's body, inline: this loop runs some thirty checks on every document, and most
-        # find nothing, so the call around each one cost about as much as the check.
         for rule, check in self.document_checks(document.kind):
-            try:
-                hits = list(check(document, context))
-            except Exception as error:  # a rule's bug must not stop the lint
-                found = self._internal(rule, file, error)
-                if found is not None:
-                    findings.append(found)
-                continue
-            for hit in hits:
-                findings.append(self._of_hit(rule, hit, file))
+            self._run(findings, rule, check, document.file, document, context)
         return findings
 
     def check_manifest(self, manifest: ManifestView) -> list[Finding]:
