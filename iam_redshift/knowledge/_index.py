@@ -73,6 +73,14 @@ class Action(NamedTuple):
     formats: tuple[tuple[str, str, bool], ...]  # (resource type, ARN format, required)
 
 
+class _TypeFacts(NamedTuple):
+    """What the actions of one resource type share."""
+
+    optional: tuple[tuple[str, str, bool], ...]  # its (type, ARN format, False) rows
+    required: tuple[tuple[str, str, bool], ...]  # its (type, ARN format, True) rows
+    keys: frozenset[str]  # its condition keys, lower-cased
+
+
 @record
 class Service:
     """One service's facts as the index stores them, with look-up tables by lower-cased name."""
@@ -90,6 +98,7 @@ class Service:
     # ``actions``, as only current actions are kept. Condition keys apart: few actions need them.
     _facts: dict[str, Action] = field(default_factory=dict, compare=False, repr=False)
     _keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    _types: dict[str, _TypeFacts] = field(default_factory=dict, compare=False, repr=False)
 
     def action(self, name: str) -> Action | None:
         """The facts of the current action ``name`` (lower-cased, without the prefix), or
@@ -101,16 +110,15 @@ class Service:
                 return None
             documented, facts = entry
             rows = facts.get("resources")
-            formats = [
-                (str(row[0]), str(arn), bool(row[1]))
-                for row in (rows if isinstance(rows, list) else ())
-                for arn in self.resources.get(row[0], {}).get("arns", ())
-            ]
+            formats: tuple[tuple[str, str, bool], ...] = ()
+            for row in rows if isinstance(rows, list) else ():
+                shared = self._type_facts(row[0])
+                formats += shared.required if row[1] else shared.optional
             found = self._facts[name] = Action(
                 f"{self.prefix}:{documented}",
                 str(facts.get("access")),
                 "resources" in facts,
-                tuple(formats),
+                formats,
             )
         return found
 
@@ -126,10 +134,23 @@ class Service:
             keys = {str(key).lower() for key in facts.get("keys", ()) or ()}
             rows = facts.get("resources")
             for row in rows if isinstance(rows, list) else ():
-                keys.update(
-                    str(key).lower() for key in self.resources.get(row[0], {}).get("keys", ())
-                )
+                keys.update(self._type_facts(row[0]).keys)
             found = self._keys[name] = frozenset(keys)
+        return found
+
+    def _type_facts(self, kind: str) -> _TypeFacts:
+        """What the actions of a resource type share: its ARN formats as an optional and as a
+        required type, and its lower-cased condition keys. Worked out once per type, as many
+        actions share each (every S3 object action lists ``object``, with its 40 keys)."""
+        found = self._types.get(kind)
+        if found is None:
+            table = self.resources.get(kind, {})
+            arns = tuple(str(arn) for arn in table.get("arns", ()))
+            found = self._types[kind] = _TypeFacts(
+                tuple((str(kind), arn, False) for arn in arns),
+                tuple((str(kind), arn, True) for arn in arns),
+                frozenset(str(key).lower() for key in table.get("keys", ())),
+            )
         return found
 
 
