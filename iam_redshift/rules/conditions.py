@@ -9,7 +9,7 @@ matches a request, so the condition silently fails; a typed operator on a key of
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
@@ -129,25 +129,28 @@ def _operator_type(operator: str) -> str | None:
     return None
 
 
+def _actions_of(pattern: str) -> tuple[str, ...]:
+    if has_wildcard(pattern):
+        return expand(pattern)
+    canonical = knowledge.canonical_action(pattern)
+    return (canonical,) if canonical is not None else ()
+
+
+@functools.lru_cache(maxsize=65536)
+def _documented(pattern: str) -> bool:
+    """Whether ``pattern`` names current actions only, all with their condition keys
+    documented (else nothing can be said of the keys they support)."""
+    actions = _actions_of(pattern)
+    return bool(actions) and all(map(knowledge.has_details, actions))
+
+
 @functools.lru_cache(maxsize=65536)
 def _keys_of(pattern: str) -> frozenset[str] | None:
     """The condition keys (lower-cased) of the actions ``pattern`` names, or None when any of
     them is unknown (then nothing can be said)."""
-    if has_wildcard(pattern):
-        actions: Iterable[str] = expand(pattern)
-        if not actions:
-            return None
-    else:
-        canonical = knowledge.canonical_action(pattern)
-        if canonical is None or not knowledge.has_details(canonical):
-            return None  # unknown, or no condition keys documented to compare with
-        actions = (canonical,)
-    keys: set[str] = set()
-    for action in actions:
-        if not knowledge.has_details(action):
-            return None  # no condition keys documented to compare with
-        keys |= knowledge.condition_keys(action)
-    return frozenset(keys)
+    if not _documented(pattern):
+        return None
+    return frozenset().union(*map(knowledge.condition_keys, _actions_of(pattern)))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -177,26 +180,33 @@ def _with_slots(templates: frozenset[str]) -> tuple[str, ...]:
     )
 
 
-def _statement_keys(statement: Statement) -> tuple[frozenset[str], frozenset[str]] | None:
-    """(the condition keys the statement's actions support, their service prefixes), or None
-    when the statement's actions are not all known (or are NotAction, or "*")."""
+def _documented_actions(statement: Statement) -> list[str] | None:
+    """The statement's Action values, or None when nothing can be said of the condition keys
+    they support: an action is unknown or has no documented keys (or NotAction, or "*")."""
     if not statement.has("Action"):
         return None
     actions = [v.text for v in statement.strings("Action")]
     if not actions or "*" in actions:
         return None
+    for action in actions:
+        if not (ACTION_SYNTAX.fullmatch(action) and _documented(action)):
+            return None
+    return actions
+
+
+def _statement_keys(actions: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(the condition keys the documented ``actions`` support, their service prefixes)."""
     keys: set[str] = set()
     for action in actions:
-        found = _keys_of(action) if ACTION_SYNTAX.fullmatch(action) else None
-        if found is None:
-            return None
-        keys |= found
+        keys |= _keys_of(action) or frozenset()
     return frozenset(keys), frozenset(a.partition(":")[0].lower() for a in actions)
 
 
 def _key_problem(
-    key: str, supported: frozenset[str], services: frozenset[str], actions: str
+    key: str, supported: frozenset[str], services: frozenset[str], actions: list[str]
 ) -> str | None:
+    """What is wrong with a condition key that the statement's ``actions`` may not support;
+    ``supported`` and ``services`` are only read for a key that is not an aws: one."""
     lowered = key.lower()
     prefix = lowered.partition(":")[0]
     if prefix == "aws":
@@ -216,8 +226,9 @@ def _key_problem(
             return None  # a key of the statement's own service: trust the author over old data
         return (
             f"{key} is a condition key of {prefix} actions, but this statement's actions "
-            f"({actions}) never carry it, so the condition cannot match (an Allow then grants "
-            "nothing, a Deny never applies); use a key of these actions or a global aws: key"
+            f"({listed(actions)}) never carry it, so the condition cannot match (an Allow then "
+            "grants nothing, a Deny never applies); use a key of these actions or a global aws: "
+            "key"
         )
     # Not a key of its service at all: a typo when a known key is close, else perhaps newer
     # than the data (say nothing).
@@ -285,12 +296,17 @@ def _check_condition_keys(document: PolicyDocument, context: LintContext) -> Ite
         entries = statement.condition_keys()
         if not entries:
             continue
-        fit = _statement_keys(statement)
-        names = listed(v.text for v in statement.strings("Action"))
+        actions = _documented_actions(statement)
+        # The keys the actions support, for the first key that is not global: most conditions
+        # use only aws: keys, which are checked against the global ones alone.
+        fit: tuple[frozenset[str], frozenset[str]] | None = None
         for operator, key, pointer in entries:
             problem = _operator_problem(operator, key)
-            if problem is None and fit is not None:
-                problem = _key_problem(key, fit[0], fit[1], names)
+            if problem is None and actions is not None:
+                if fit is None and key.lower().partition(":")[0] != "aws":
+                    fit = _statement_keys(actions)
+                supported, services = fit or (frozenset(), frozenset())
+                problem = _key_problem(key, supported, services, actions)
             if problem is not None:
                 yield Hit(pointer, problem)
 
