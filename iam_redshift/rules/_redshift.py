@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from iam_redshift.document.policy import services_of
-from iam_redshift.matching import glob_match
+from iam_redshift.matching import action_matches
 from iam_redshift.model import AccessRole, InstanceRole, RedshiftCluster, Setup
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def covers(statement: Statement, actions: tuple[str, ...]) -> list[str]:
     if not statement.may_grant_service(services):
         return []  # the usual case: only other services' actions (decided once a statement)
     patterns = [p for p in (v.text for v in statement.strings("Action")) if _may_cover(p, services)]
-    return [a for a in actions if any(glob_match(p, a, ignore_case=True) for p in patterns)]
+    return [a for a in actions if any(action_matches(p, a) for p in patterns)]
 
 
 def _may_cover(pattern: str, services: frozenset[str]) -> bool:

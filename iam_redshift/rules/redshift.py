@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from iam_redshift.document.policy import services_of
-from iam_redshift.matching import glob_match
+from iam_redshift.matching import action_matches
 from iam_redshift.model import RedshiftCluster, RedshiftServerless, Setup
 from iam_redshift.rules._base import BundleContext, Example, Hit, LintContext, Rule
 from iam_redshift.rules._common import REDSHIFT_ACTIONS, allow, example_policy
@@ -458,8 +458,7 @@ def _check_mixed(document: PolicyDocument, context: LintContext) -> Iterator[Hit
         (
             v.pointer
             for v in statement.strings("Action")
-            if v.text != "*"
-            and any(glob_match(v.text, a, ignore_case=True) for a in SERVERLESS_CREDENTIALS)
+            if v.text != "*" and any(action_matches(v.text, a) for a in SERVERLESS_CREDENTIALS)
         ),
         statement.pointer_of("Action"),
     )
@@ -520,7 +519,7 @@ def credentials_on_star(
     if not actions:
         return False
     allowed = (*CREDENTIAL_ACTIONS, *DRIVER_COMPANIONS)
-    if not all(any(glob_match(a, c, ignore_case=True) for c in allowed) for a in actions) or any(
+    if not all(any(action_matches(a, c) for c in allowed) for a in actions) or any(
         a == "*" for a in actions
     ):
         return False
