@@ -73,12 +73,11 @@ class Action(NamedTuple):
     formats: tuple[tuple[str, str, bool], ...]  # (resource type, ARN format, required)
 
 
-class _TypeFacts(NamedTuple):
-    """What the actions of one resource type share."""
+class _TypeRows(NamedTuple):
+    """A resource type's ARN formats, as the rows of an action's ``formats``."""
 
     optional: tuple[tuple[str, str, bool], ...]  # its (type, ARN format, False) rows
     required: tuple[tuple[str, str, bool], ...]  # its (type, ARN format, True) rows
-    keys: frozenset[str]  # its condition keys, lower-cased
 
 
 @record
@@ -98,7 +97,8 @@ class Service:
     # ``actions``, as only current actions are kept. Condition keys apart: few actions need them.
     _facts: dict[str, Action] = field(default_factory=dict, compare=False, repr=False)
     _keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
-    _types: dict[str, _TypeFacts] = field(default_factory=dict, compare=False, repr=False)
+    _type_rows: dict[str, _TypeRows] = field(default_factory=dict, compare=False, repr=False)
+    _type_keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def action(self, name: str) -> Action | None:
         """The facts of the current action ``name`` (lower-cased, without the prefix), or
@@ -112,7 +112,7 @@ class Service:
             rows = facts.get("resources")
             formats: tuple[tuple[str, str, bool], ...] = ()
             for row in rows if isinstance(rows, list) else ():
-                shared = self._type_facts(row[0])
+                shared = self._rows(row[0])
                 formats += shared.required if row[1] else shared.optional
             found = self._facts[name] = Action(
                 f"{self.prefix}:{documented}",
@@ -134,23 +134,28 @@ class Service:
             keys = {str(key).lower() for key in facts.get("keys", ()) or ()}
             rows = facts.get("resources")
             for row in rows if isinstance(rows, list) else ():
-                keys.update(self._type_facts(row[0]).keys)
+                keys.update(self._resource_keys(row[0]))
             found = self._keys[name] = frozenset(keys)
         return found
 
-    def _type_facts(self, kind: str) -> _TypeFacts:
-        """What the actions of a resource type share: its ARN formats as an optional and as a
-        required type, and its lower-cased condition keys. Worked out once per type, as many
-        actions share each (every S3 object action lists ``object``, with its 40 keys)."""
-        found = self._types.get(kind)
+    # What the actions of one resource type share, worked out once per type: many actions
+    # share each (every S3 object action lists ``object``, with its 40 keys).
+
+    def _rows(self, kind: str) -> _TypeRows:
+        found = self._type_rows.get(kind)
         if found is None:
-            table = self.resources.get(kind, {})
-            arns = tuple(str(arn) for arn in table.get("arns", ()))
-            found = self._types[kind] = _TypeFacts(
+            arns = tuple(str(arn) for arn in self.resources.get(kind, {}).get("arns", ()))
+            found = self._type_rows[kind] = _TypeRows(
                 tuple((str(kind), arn, False) for arn in arns),
                 tuple((str(kind), arn, True) for arn in arns),
-                frozenset(str(key).lower() for key in table.get("keys", ())),
             )
+        return found
+
+    def _resource_keys(self, kind: str) -> frozenset[str]:
+        found = self._type_keys.get(kind)
+        if found is None:
+            keys = self.resources.get(kind, {}).get("keys", ())
+            found = self._type_keys[kind] = frozenset(str(key).lower() for key in keys)
         return found
 
 
