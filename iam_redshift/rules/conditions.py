@@ -244,6 +244,20 @@ def _key_problem(
 
 
 def _operator_problem(operator: str, key: str) -> str | None:
+    """What is wrong with comparing ``key`` with ``operator``, or None."""
+    if len(operator) + len(key) > _CACHED_PAIR:
+        return _operator_problem_cached.__wrapped__(operator, key)
+    return _operator_problem_cached(operator, key)
+
+
+#: The longest operator and key, together, whose answer is remembered: real ones are far
+#: shorter, and a cache must not hold a hostile document's megabyte-long keys.
+_CACHED_PAIR = 256
+
+
+# The same few hundred pairs (StringEquals on aws:SourceAccount...) recur across policies.
+@functools.lru_cache(maxsize=8192)
+def _operator_problem_cached(operator: str, key: str) -> str | None:
     lowered = key.lower()
     set_operator, colon, base = operator.rpartition(":")
     if (
