@@ -4,6 +4,7 @@ value can be one of them (matching stays linear in the input)."""
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 from iam_redshift.knowledge._actions import _cacheable, _lookup
 from iam_redshift.knowledge._base import (
@@ -85,41 +86,46 @@ def _star_fits(pattern: str, text: str) -> bool:
     return True
 
 
-def _arn_head_fits(arn_format: str, resource: str) -> bool:
-    """Partition, service, region and account each equal, or ``*`` (the documented one only
-    against a non-empty one), and six parts at least."""
-    format_parts = arn_format.split(":", 5)
-    resource_parts = resource.split(":", 5)
-    if len(format_parts) < 6 or len(resource_parts) < 6:
-        return False
-    for documented, given in zip(format_parts[:5], resource_parts[:5], strict=True):
-        if given in ("*", documented) or (documented == "*" and given != ""):
-            continue
-        return False
-    return True
+class _Arn(NamedTuple):
+    """An ARN, or an ARN glob, split for matching."""
+
+    text: str
+    head: tuple[str, ...]  # partition, service, region, account and... : empty when fewer
+    id: str  # the resource part: what follows the fifth ":" ("" when there is none)
 
 
-def _resource_id(arn: str) -> str:
+def _split_arn(arn: str) -> _Arn:
     parts = arn.split(":", 5)
-    return parts[5] if len(parts) == 6 else ""
+    return _Arn(arn, tuple(parts[:5]), parts[5]) if len(parts) == 6 else _Arn(arn, (), "")
+
+
+@functools.cache  # bounded by the index: ARN formats only
+def _format_arn(arn_format: str) -> _Arn:
+    """An ARN format as a glob (each ``${Variable}`` becomes ``*``), split once."""
+    return _split_arn(_ARN_VARIABLE.sub("*", arn_format))
+
+
+def _fits(resource_type: str, documented: _Arn, given: _Arn, given_id: str) -> bool:
+    """Whether a Resource entry (``given``, its resource part with ``[...]`` as ``*`` in
+    ``given_id``) can name a resource of an ARN format (``documented``), both as globs:
+    partition, service, region and account each equal, or ``*`` (the documented one only
+    against a non-empty one), then resource parts that can meet."""
+    if documented.text == "*" or given.text == "*":
+        return True
+    if "bucket" in resource_type and "/" in given.text:
+        return False  # a bucket's ARN has no "/"
+    if not documented.head or not given.head:
+        return False  # fewer than six fields
+    for expected, found in zip(documented.head, given.head, strict=True):
+        if not (found in ("*", expected) or (expected == "*" and found != "")):
+            return False
+    return _globs_intersect(documented.id, given_id)
 
 
 def _arn_match(resource_type: str, arn_format: str, resource: str) -> bool:
     """Whether a Resource entry can name a resource of an ARN format (both as globs)."""
-    if arn_format == "*" or resource == "*":
-        return True
-    if "bucket" in resource_type and "/" in resource:
-        return False  # a bucket's ARN has no "/"
-    if not _arn_head_fits(arn_format, resource):
-        return False
-    given_id = _BRACKETS.sub("*", _resource_id(resource))
-    return _globs_intersect(_resource_id(arn_format), given_id)
-
-
-@functools.cache  # bounded by the index: ARN formats only
-def _arn_glob(arn_format: str) -> str:
-    """An ARN format as a glob: each ``${Variable}`` becomes ``*``."""
-    return _ARN_VARIABLE.sub("*", arn_format)
+    given = _split_arn(resource)
+    return _fits(resource_type, _split_arn(arn_format), given, _BRACKETS.sub("*", given.id))
 
 
 def _normalise_resource(resource: str) -> str:
@@ -146,8 +152,11 @@ def resource_fits_formats(formats: tuple[tuple[str, str, bool], ...], resource: 
     normalised = _normalise_resource(resource)
     if len(normalised) > _LONGEST_ARN:
         return True  # longer than any ARN: not ours to judge here, and not worth the time
+    # The entry is split once, not once for each format it is compared with.
+    given = _split_arn(normalised)
+    given_id = _BRACKETS.sub("*", given.id)
     return any(
-        _arn_match(name, _arn_glob(arn_format), normalised) for name, arn_format, _ in formats
+        _fits(name, _format_arn(arn_format), given, given_id) for name, arn_format, _ in formats
     )
 
 
