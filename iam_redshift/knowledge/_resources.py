@@ -23,18 +23,15 @@ def _globs_intersect(first: str, second: str) -> bool:
     """Whether two ``*``-globs can match a common string (parliament's is_glob_match, in
     polynomial time): literal heads and tails must agree; then a glob ending in ``*`` meets one
     starting with ``*`` (the first's match, then the second's); else a plain match or a table."""
-    head = 0
-    while head < min(len(first), len(second)) and "*" not in (first[head], second[head]):
-        if first[head] != second[head]:
-            return False
-        head += 1
+    # The literal heads, up to the first "*" of either, compared as slices (in C).
+    head = min(_literal_head(first), _literal_head(second))
+    if first[:head] != second[:head]:
+        return False
     first, second = first[head:], second[head:]
-    tail = 0
-    while tail < min(len(first), len(second)) and "*" not in (first[-1 - tail], second[-1 - tail]):
-        if first[-1 - tail] != second[-1 - tail]:
-            return False
-        tail += 1
+    tail = min(_literal_tail(first), _literal_tail(second))
     if tail:
+        if first[-tail:] != second[-tail:]:
+            return False
         first, second = first[:-tail], second[:-tail]
     if not first or not second:
         return not (first + second).strip("*")
@@ -45,6 +42,17 @@ def _globs_intersect(first: str, second: str) -> bool:
     if "*" not in first:
         return _star_fits(second, first)
     return _globs_table(first, second)
+
+
+def _literal_head(glob: str) -> int:
+    """How many characters ``glob`` has before its first ``*``."""
+    star = glob.find("*")
+    return len(glob) if star < 0 else star
+
+
+def _literal_tail(glob: str) -> int:
+    """How many characters ``glob`` has after its last ``*``."""
+    return len(glob) - 1 - glob.rfind("*")
 
 
 def _globs_table(first: str, second: str) -> bool:
