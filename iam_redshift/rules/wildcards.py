@@ -291,6 +291,11 @@ PARTIAL_WILDCARD = Rule.declare(
 # -- IR204 --------------------------------------------------------------------------------------
 
 
+# An action's ARN formats by its documented name, looked up once: IR204 asks for them twice,
+# whether the action has any (it supports resource-level permissions) and for the votes.
+_formats_of = functools.lru_cache(maxsize=32768)(knowledge.arn_formats)
+
+
 @functools.lru_cache(maxsize=65536)
 def _scopable(pattern: str) -> tuple[tuple[str, ...], int, bool]:
     """(the actions ``pattern`` covers that support resource-level permissions, how many it
@@ -301,9 +306,9 @@ def _scopable(pattern: str) -> tuple[tuple[str, ...], int, bool]:
         canonical = knowledge.canonical_action(pattern)
         if canonical is None:
             return (), 0, False
-        return ((canonical,) if knowledge.supports_resource_level(canonical) else ()), 1, False
+        return ((canonical,) if _formats_of(canonical) else ()), 1, False
     matched = expand(pattern)
-    return tuple(a for a in matched if knowledge.supports_resource_level(a)), len(matched), True
+    return tuple(filter(_formats_of, matched)), len(matched), True
 
 
 @functools.lru_cache(maxsize=4096)
@@ -313,7 +318,7 @@ def _arn_formats(actions: tuple[str, ...]) -> tuple[str, ...]:
     data order among equals."""
     # A statement on "*" can list hundreds of actions, most sharing their formats with others
     # (every s3 object action has the same): count each distinct set of formats once, in C.
-    shared = collections.Counter(map(knowledge.arn_formats, actions))
+    shared = collections.Counter(map(_formats_of, actions))
     weight: dict[str, int] = {}
     for formats, count in shared.items():  # first seen first: the data order of the votes
         for name, arn_format, required in formats:
