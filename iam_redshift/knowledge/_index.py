@@ -73,6 +73,9 @@ class Action(NamedTuple):
     formats: tuple[tuple[str, str, bool], ...]  # (resource type, ARN format, required)
 
 
+_new_tuple = tuple.__new__
+
+
 class _TypeRows(NamedTuple):
     """A resource type's ARN formats, as the rows of an action's ``formats``."""
 
@@ -112,13 +115,18 @@ class Service:
             rows = facts.get("resources")
             formats: tuple[tuple[str, str, bool], ...] = ()
             for row in rows if isinstance(rows, list) else ():
-                shared = self._rows(row[0])
+                shared = self._type_rows.get(row[0]) or self._rows(row[0])
                 formats += shared.required if row[1] else shared.optional
-            found = self._facts[name] = Action(
-                f"{self.prefix}:{documented}",
-                str(facts.get("access")),
-                "resources" in facts,
-                formats,
+            # tuple.__new__: a NamedTuple's own __new__ is a Python function, and a lint of
+            # many policies makes thousands of these.
+            found = self._facts[name] = _new_tuple(
+                Action,
+                (
+                    f"{self.prefix}:{documented}",
+                    str(facts.get("access")),
+                    "resources" in facts,
+                    formats,
+                ),
             )
         return found
 
