@@ -95,12 +95,6 @@ def _closest_prefix(prefix: str) -> str | None:
 _Problem = tuple[str, str, str]
 
 
-def _unknown_action(text: str) -> _Problem | None:
-    if len(text) > _CACHED_TEXT:
-        return _unknown_action_uncached(text)
-    return _unknown_action_cached(text)
-
-
 # Sized for the distinct Action values of a large lint (the 1,645 AWS managed policies hold
 # some 16,700), so that a second pass over them finds them all.
 @functools.lru_cache(maxsize=32768)
@@ -169,7 +163,12 @@ def _check_unknown_actions(document: PolicyDocument, context: LintContext) -> It
         for element in ("Action", "NotAction"):
             groups: dict[tuple[str, str, str], list[tuple[Value, _Problem]]] = {}
             for value in statement.strings(element):
-                problem = _unknown_action(value.text)
+                text = value.text  # a long text is not remembered (the cache stays small)
+                problem = (
+                    _unknown_action_cached(text)
+                    if len(text) <= _CACHED_TEXT
+                    else _unknown_action_uncached(text)
+                )
                 if problem is not None:
                     key = problem if problem[0] == "action" and problem[2] else problem[:2]
                     groups.setdefault((*key, "")[:3], []).append((value, problem))
