@@ -272,6 +272,18 @@ def _formats_fit(formats: tuple[tuple[str, str, bool], ...], resource: str) -> b
     return False
 
 
+@functools.lru_cache(maxsize=32768)
+def _typed(text: str) -> tuple[str, tuple[tuple[str, str, bool], ...]] | None:
+    """(the documented name, its ARN formats) when the Action value ``text`` names one current
+    action with documented resource types; else None: no wildcard, no unknown action, and an
+    action with no types (or not documented in detail) has none to compare with."""
+    if not ACTION_SYNTAX.fullmatch(text) or has_wildcard(text):
+        return None
+    action = knowledge.canonical_action(text)
+    types = knowledge.arn_formats(action) if action is not None else ()
+    return (action, types) if action is not None and types else None
+
+
 def _checkable_resource(text: str) -> bool:
     # Policy variables are filled in per request, and a template's references ({{ref:...}})
     # at deploy: whether they fit is not known beforehand.
@@ -286,15 +298,12 @@ def _check_resource_types(document: PolicyDocument, context: LintContext) -> Ite
         if not resources or not all(_checkable_resource(r) for r in resources):
             continue
         for value in statement.strings("Action"):
-            if not ACTION_SYNTAX.fullmatch(value.text) or has_wildcard(value.text):
+            text = value.text  # a long text is not remembered (the cache stays small)
+            found = _typed(text) if len(text) <= _CACHED_TEXT else _typed.__wrapped__(text)
+            if found is None:
                 continue
-            action = knowledge.canonical_action(value.text)
-            if action is None:
-                continue
-            types = knowledge.arn_formats(action)
-            # Formats come only with documented resource types: an action with none has no
-            # types to compare with (or is not documented in detail), and is left alone.
-            if not types or any(_resource_fits(types, r) for r in resources):
+            action, types = found
+            if any(_resource_fits(types, r) for r in resources):
                 continue
             kinds = listed([f"{name} ({arn_format})" for name, arn_format, _ in types], 2)
             given = listed(resources, 2)
