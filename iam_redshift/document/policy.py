@@ -112,7 +112,9 @@ class Statement:
 
     def pointer_of(self, element: str) -> str:
         """The pointer of ``element`` in this statement."""
-        return f"{self.pointer}/{escape_pointer(element)}"
+        if "~" in element or "/" in element:  # never in IAM's element names: no call for them
+            element = escape_pointer(element)
+        return f"{self.pointer}/{element}"
 
     def strings(self, element: str) -> tuple[Value, ...]:
         """The string values of an element given as a string or a list of strings."""
