@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import field
 from itertools import repeat
-from typing import Any, Generic, Literal, NamedTuple, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from iam_redshift._record import record
 from iam_redshift.sources.json_text import ParsedText, escape_pointer
@@ -34,10 +34,7 @@ DocumentKind = Literal["trust", "permissions"]
 Attachment = Literal["inline", "managed", "aws-managed"]
 
 
-_T = TypeVar("_T")
-
-
-class _cached(Generic[_T]):
+class _LockFreeCachedProperty:
     """:func:`functools.cached_property` without its lock: worked out on first use, then kept in
     the instance's ``__dict__``, where attribute lookup finds it before this descriptor.
 
@@ -47,7 +44,7 @@ class _cached(Generic[_T]):
     sharing one view would at worst both work it out, to equal values.
     """
 
-    def __init__(self, function: Callable[[Any], _T]) -> None:
+    def __init__(self, function: Callable[[Any], Any]) -> None:
         self.function = function
         self.name = function.__name__
         self.__doc__ = function.__doc__
@@ -55,15 +52,19 @@ class _cached(Generic[_T]):
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    @overload
-    def __get__(self, instance: None, owner: type | None = None) -> _cached[_T]: ...
-    @overload
-    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
     def __get__(self, instance: object | None, owner: type | None = None) -> Any:
         if instance is None:
             return self
         value = instance.__dict__[self.name] = self.function(instance)
         return value
+
+
+# Type checkers see cached_property, whose types they know (a plain class, not a generic one,
+# costs a cold start nothing).
+if TYPE_CHECKING:
+    _cached = functools.cached_property
+else:
+    _cached = _LockFreeCachedProperty
 
 
 class Value(NamedTuple):

@@ -235,11 +235,6 @@ def parse_json(data: bytes | str) -> ParsedText | Unreadable:
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-# After a member's value: blanks, and the comma and blanks before the next member if any.
-_AFTER_VALUE = re.compile(r"[ \t\n\r]*(?:,[ \t\n\r]*)?")
-# A member's name without escapes (a text that parsed has no raw control character in one),
-# its colon, and the blanks before the value.
-_PLAIN_NAME = re.compile(r'"([^"\\]*)"[ \t\n\r]*:[ \t\n\r]*')
 _DECODER = json.JSONDecoder()
 _SCAN = _DECODER.scan_once  # type: ignore[attr-defined]
 
@@ -357,9 +352,9 @@ class _TextIndex:
         if at == index:
             at = _WHITESPACE.match(text, at + 1).end()  # type: ignore[union-attr]
         else:
-            # One match for the blanks, the comma and the blanks after it: this runs for every
-            # member skipped on the way to the one a finding points at.
-            at = _AFTER_VALUE.match(text, _skip_value(text, at)).end()  # type: ignore[union-attr]
+            at = _WHITESPACE.match(text, _skip_value(text, at)).end()  # type: ignore[union-attr]
+            if at < len(text) and text[at] == ",":
+                at = _WHITESPACE.match(text, at + 1).end()  # type: ignore[union-attr]
         if at < len(text) and text[at] != close:
             self.resume[index] = at
             return at
@@ -375,21 +370,16 @@ class _TextIndex:
         elif name in names and name not in self.repeated:
             return names[name]
         text = self.text
-        last = name not in self.repeated
         while index in self.resume:
             at = self._next(index, "}")
             if at is None:
                 break
-            plain = _PLAIN_NAME.match(text, at)
-            if plain is not None:  # most names have no escape: the name, colon and blanks
-                key, at = plain.group(1), plain.end()
-            else:
-                key, at = json.decoder.scanstring(text, at + 1)  # type: ignore[attr-defined]
-                at = _WHITESPACE.match(text, at).end()  # type: ignore[union-attr]
-                at = _WHITESPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+            key, at = json.decoder.scanstring(text, at + 1)  # type: ignore[attr-defined]
+            at = _WHITESPACE.match(text, at).end()  # type: ignore[union-attr]
+            at = _WHITESPACE.match(text, at + 1).end()  # type: ignore[union-attr]
             names[key] = self.resume[index] = at
-            if key == name and last:
-                return at
+            if key == name and name not in self.repeated:
+                break
         return names.get(name)
 
     def _item(self, index: int, position: int) -> int | None:
