@@ -464,7 +464,153 @@ def quick_validator(name: str) -> Check | None:
     schema uses a keyword this module does not implement (then ask jsonschema)."""
     from iam_redshift._schemas import load_schema
 
+    schema = load_schema(name)
     try:
-        return _Compiler(load_schema(name)).compile(load_schema(name))
+        compiled = _Compiler(schema).compile(schema)
     except (_Unsupported, re.error, TypeError, AttributeError):
         return None
+    shape = _policy_shape(name, schema)
+    if shape is None:
+        return compiled
+    # The common shape first (yes in C calls); whatever it is not sure of, the full check.
+    return lambda instance: shape(instance) or compiled(instance)
+
+
+# -- The common shape of a policy, in a few C calls ----------------------------------------------
+#
+# Nearly every policy linted is a Version string and a list of statements whose elements are
+# strings or lists of strings: the compiled check still makes a Python call or two for every
+# member and item. What follows accepts that shape with C calls (a set of key names, the classes
+# of a list's items, a pattern's search mapped over a list) and says "not sure" for anything else,
+# which the compiled check then decides. It only ever says yes to a valid document: the schema
+# tests compare quick_validator with jsonschema on the corpus and on generated documents.
+
+#: The policy schemas this shape was written for: whether every statement must name Resource or
+#: NotResource, and the SHA-256 of the schema's canonical JSON when the shape was last checked
+#: against it (tests/test_quick_schema.py fails when a schema changes: review the shape then).
+_SHAPE_SCHEMAS = {
+    "identity-policy.schema.json": (
+        True,
+        "2d933fe37acef129ada80c335ba357380fb7b338392e3ea1368a09be8e3f7687",
+    ),
+    "trust-policy.schema.json": (
+        False,
+        "cc3a451c1027d1c8769b2d758cb7533a8bc252d5e0ebc3314df4055c843b6f64",
+    ),
+}
+_TOP_KEYS = frozenset({"Version", "Id", "Statement"})
+_PRINCIPAL_KEYS = frozenset({"AWS", "Service", "Federated", "CanonicalUser"})
+_STRINGS = frozenset({str})
+_CONDITION_SCALARS = frozenset({str, int, float, bool})
+
+
+def _policy_shape(name: str, schema: Mapping[str, Any]) -> Check | None:
+    """The shape check for policy schema ``name``, or None for any other schema."""
+    if name not in _SHAPE_SCHEMAS:
+        return None
+    needs_resource = _SHAPE_SCHEMAS[name][0]
+    definitions = schema["$defs"]
+    action = re.compile(definitions["action"]["pattern"]).search
+    operator = re.compile(definitions["condition_operator"]["pattern"]).search
+
+    def actions(value: Any) -> bool:
+        if value.__class__ is str:
+            return action(value) is not None
+        return (
+            value.__class__ is list
+            and bool(value)
+            and set(map(type, value)) <= _STRINGS
+            and all(map(action, value))
+        )
+
+    def strings(value: Any) -> bool:  # Resource, a principal: non-empty strings
+        if value.__class__ is str:
+            return value != ""
+        return (
+            value.__class__ is list
+            and bool(value)
+            and set(map(type, value)) <= _STRINGS
+            and "" not in value
+        )
+
+    def principal(value: Any) -> bool:
+        if value.__class__ is str:
+            return value == "*"
+        return (
+            value.__class__ is dict
+            and bool(value)
+            and value.keys() <= _PRINCIPAL_KEYS
+            and all(map(strings, value.values()))
+        )
+
+    def condition_values(value: Any) -> bool:
+        if value.__class__ is list:
+            return bool(value) and set(map(type, value)) <= _CONDITION_SCALARS
+        return value.__class__ in _CONDITION_SCALARS
+
+    def condition_block(block: Any) -> bool:
+        return (
+            block.__class__ is dict
+            and bool(block)
+            and set(map(type, block)) <= _STRINGS
+            and "" not in block
+            and all(map(condition_values, block.values()))
+        )
+
+    def condition(value: Any) -> bool:
+        return (
+            value.__class__ is dict
+            and set(map(type, value)) <= _STRINGS
+            and all(map(operator, value))
+            and all(map(condition_block, value.values()))
+        )
+
+    def statement(value: Any) -> bool:
+        if value.__class__ is not dict or not value.keys() <= elements:
+            return False
+        effect = value.get("Effect")
+        if effect.__class__ is not str or effect not in ("Allow", "Deny"):
+            return False
+        # Exactly one of Action and NotAction; of Resource and NotResource, exactly one where
+        # the schema asks for one, else at most one; of Principal and NotPrincipal at most one.
+        if ("Action" in value) == ("NotAction" in value):
+            return False
+        resource, not_resource = "Resource" in value, "NotResource" in value
+        if (resource and not_resource) or (needs_resource and not (resource or not_resource)):
+            return False
+        if "Principal" in value and "NotPrincipal" in value:
+            return False
+        for element, member in value.items():  # noqa: SIM110 (a loop: cheaper than all())
+            if not checks[element](member):
+                return False
+        return True
+
+    checks: dict[str, Check] = {
+        "Sid": _is_string,
+        "Effect": _always,  # checked above
+        "Action": actions,
+        "NotAction": actions,
+        "Resource": strings,
+        "NotResource": strings,
+        "Principal": principal,
+        "NotPrincipal": principal,
+        "Condition": condition,
+    }
+    elements = checks.keys()
+
+    def policy(value: Any) -> bool:
+        if value.__class__ is not dict or not value.keys() <= _TOP_KEYS:
+            return False
+        for element in ("Version", "Id"):
+            if element in value and value[element].__class__ is not str:
+                return False
+        statements = value.get("Statement")
+        if statements.__class__ is dict:
+            return statement(statements)
+        return statements.__class__ is list and bool(statements) and all(map(statement, statements))
+
+    return policy
+
+
+def _is_string(value: Any) -> bool:
+    return value.__class__ is str

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iam_redshift._quick_schema import _Compiler, quick_validator
@@ -163,3 +163,224 @@ def test_agrees_with_jsonschema_on_changed_setups_manifests_and_configs(
     base = _valid_bases()[name]
     agree(name, base)
     agree(name, _replace(base, path, new))
+
+
+# -- the common shape of a policy (a yes in C calls before the compiled check) -----------------
+
+
+@pytest.mark.parametrize("name", POLICY_SCHEMAS)
+def test_the_shape_was_reviewed_against_the_schema_as_it_is(name: str) -> None:
+    import hashlib
+
+    from iam_redshift._quick_schema import _SHAPE_SCHEMAS
+    from iam_redshift._schemas import load_schema
+
+    canonical = json.dumps(load_schema(name), sort_keys=True, separators=(",", ":"))
+    assert hashlib.sha256(canonical.encode("ascii")).hexdigest() == _SHAPE_SCHEMAS[name][1], (
+        f"{name} changed: check that _policy_shape still accepts only what it allows, then "
+        "update its digest in _SHAPE_SCHEMAS"
+    )
+
+
+def _shape(name: str) -> Any:
+    from iam_redshift._quick_schema import _policy_shape
+    from iam_redshift._schemas import load_schema
+
+    shape = _policy_shape(name, load_schema(name))
+    assert shape is not None
+    return shape
+
+
+# Documents of the common shape and just outside it: each element drawn mostly from valid
+# values, sometimes from values one step off the grammar (the wrong type, an empty list or
+# string, a string the pattern refuses, a list with one bad item); elements too many or too few.
+def _mostly(valid: st.SearchStrategy[Any], *off: Any) -> Any:
+    # A sample, not one_of: Hypothesis draws one_of's branches far from evenly.
+    return st.sampled_from(range(8)).flatmap(lambda i: st.sampled_from(off) if i == 7 else valid)
+
+
+_OFF = (None, 1.5, True, {}, [], "", [1])
+_ACTION = st.sampled_from(["*", "s3:GetObject", "redshift:Get*", "ec2:Describe?nstances"])
+_RESOURCE = st.sampled_from(["*", "arn:aws:s3:::b/*", "arn:aws:iam::123456789012:role/R"])
+
+
+def _block(text: st.SearchStrategy[str], *off: Any) -> Any:
+    return _mostly(st.one_of(text, st.lists(text, min_size=1, max_size=4)), *_OFF, *off)
+
+
+_ACTIONS = _block(_ACTION, "bad action", "s3:Get\n", "*\n", "a:b:c", ["s3:GetObject", "s3 Get"])
+_RESOURCES = _block(_RESOURCE, ["*", ""], ["*", 2])
+_SCALAR = st.one_of(_RESOURCE, st.integers(0, 3), st.booleans(), st.floats(0, 1))
+_CONDITION = _mostly(
+    st.dictionaries(
+        _mostly(
+            st.sampled_from(["StringEquals", "ForAnyValue:StringLike", "Bool", "Null"]),
+            "",
+            "StringEqual",
+            "NullIfExists",
+            "StringEquals\n",
+        ),
+        _mostly(
+            st.dictionaries(
+                _mostly(st.sampled_from(["aws:SourceIp", "s3:prefix"]), ""),
+                _mostly(st.one_of(_SCALAR, st.lists(_SCALAR, min_size=1, max_size=3)), *_OFF),
+                min_size=1,
+                max_size=2,
+            ),
+            *_OFF,
+        ),
+        max_size=2,
+    ),
+    *_OFF,
+)
+_PRINCIPAL = _mostly(
+    st.one_of(
+        st.just("*"),
+        st.dictionaries(
+            st.sampled_from(["AWS", "Service", "Federated", "CanonicalUser"]),
+            _RESOURCES,
+            min_size=1,
+            max_size=2,
+        ),
+    ),
+    *_OFF,
+    "**",
+    {"Other": "*"},
+)
+
+
+def _one_of_pair(element: str, value: st.SearchStrategy[Any]) -> Any:
+    """``element`` or ``NotElement`` (mostly), both, or neither."""
+    names = [[element]] * 4 + [[f"Not{element}"]] * 3 + [[element, f"Not{element}"], []]
+    return st.sampled_from(names).flatmap(
+        lambda names: st.fixed_dictionaries(dict.fromkeys(names, value))
+    )
+
+
+_OPTIONAL = st.sampled_from(
+    [
+        (),
+        ("Sid",),
+        ("Principal",),
+        ("NotPrincipal",),
+        ("Condition",),
+        ("Principal", "Condition"),
+        ("Principal", "NotPrincipal"),
+    ]
+).flatmap(
+    lambda names: st.fixed_dictionaries(
+        {
+            name: {
+                "Sid": _mostly(st.just("S1"), *_OFF),
+                "Principal": _PRINCIPAL,
+                "NotPrincipal": _PRINCIPAL,
+                "Condition": _CONDITION,
+            }[name]
+            for name in names
+        }
+    )
+)
+_SHAPED_STATEMENTS = st.builds(
+    lambda effect, actions, resources, optional, other: {
+        **effect,
+        **actions,
+        **resources,
+        **optional,
+        **other,
+    },
+    st.fixed_dictionaries({"Effect": _mostly(st.sampled_from(["Allow", "Deny"]), "allow", 1)}),
+    _one_of_pair("Action", _ACTIONS),
+    _one_of_pair("Resource", _RESOURCES),
+    _OPTIONAL,
+    _mostly(st.just({}), {"Other": "x"}),
+)
+_SHAPED = st.fixed_dictionaries(
+    {
+        "Statement": _mostly(
+            st.one_of(_SHAPED_STATEMENTS, st.lists(_SHAPED_STATEMENTS, min_size=1, max_size=3)),
+            *_OFF,
+        )
+    },
+    optional={"Version": _mostly(st.just("2012-10-17"), *_OFF), "Id": _mostly(st.just("P1"), 1)},
+).flatmap(lambda policy: _mostly(st.just(policy), {**policy, "Other": 1}, []))
+
+
+@pytest.mark.parametrize("name", POLICY_SCHEMAS)
+@settings(max_examples=500)  # about three seconds, nearly all jsonschema's
+@given(value=_SHAPED)
+def test_the_shape_accepts_only_valid_documents(name: str, value: Any) -> None:
+    if _shape(name)(value):
+        assert validator(name).is_valid(value), value
+    agree(name, value)
+
+
+@pytest.mark.parametrize("name", POLICY_SCHEMAS)
+def test_the_shape_accepts_the_aws_managed_policies(name: str) -> None:
+    # Its point: the compiled check (a Python call a member) is left for the rare document.
+    shape = _shape(name)
+    documents = sorted((need(CORPUS) / "aws-managed-policies").rglob("*.json"))[::7]
+    assert documents
+    assert all(shape(json.loads(path.read_bytes())) for path in documents)
+
+
+_BASE_STATEMENT = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"Effect": "allow"},
+        {"Sid": 1},
+        {"Action": "bad action"},
+        {"Action": []},
+        {"Action": ["s3:GetObject", "s3 Get"]},
+        {"Action": ["s3:GetObject", 1]},
+        {"NotAction": "*"},
+        {"Resource": ""},
+        {"Resource": ["*", ""]},
+        {"Resource": None},
+        {"NotResource": "*"},
+        {"Principal": "**"},
+        {"Principal": {}},
+        {"Principal": {"Other": "*"}},
+        {"Principal": {"AWS": []}},
+        {"Principal": "*", "NotPrincipal": "*"},
+        {"Condition": []},
+        {"Condition": {"StringEqual": {"s3:prefix": "a"}}},
+        {"Condition": {"NullIfExists": {"s3:prefix": "true"}}},
+        {"Condition": {"StringEquals": {}}},
+        {"Condition": {"StringEquals": {"": "a"}}},
+        {"Condition": {"StringEquals": {"s3:prefix": []}}},
+        {"Condition": {"StringEquals": {"s3:prefix": [None]}}},
+        {"Condition": {"StringEquals": {"s3:prefix": {"a": "b"}}}},
+        {"Other": "x"},
+        {"Resource": "DROP"},
+    ],
+)
+def test_the_shape_refuses_each_way_out_of_the_grammar(change: dict[str, Any]) -> None:
+    statement = {**_BASE_STATEMENT, **change}
+    if change == {"Resource": "DROP"}:
+        del statement["Resource"]
+    name = "identity-policy.schema.json"
+    document = {"Version": "2012-10-17", "Statement": [statement]}
+    assert _shape(name)({"Version": "2012-10-17", "Statement": [_BASE_STATEMENT]})
+    assert not validator(name).is_valid(document)
+    assert not _shape(name)(document)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        [],
+        {"Statement": []},
+        {"Statement": "x"},
+        {"Version": 1, "Statement": [_BASE_STATEMENT]},
+        {"Id": None, "Statement": [_BASE_STATEMENT]},
+        {"Other": 1, "Statement": [_BASE_STATEMENT]},
+        {"Version": "2012-10-17"},
+    ],
+)
+def test_the_shape_refuses_a_top_level_out_of_the_grammar(document: Any) -> None:
+    for name in POLICY_SCHEMAS:
+        assert not validator(name).is_valid(document)
+        assert not _shape(name)(document)

@@ -8,9 +8,10 @@ that are objects, element values that are strings) with the JSON pointer of each
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import field
-from typing import Any, Literal, NamedTuple
+from itertools import repeat
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from iam_redshift._record import record
 from iam_redshift.sources.json_text import ParsedText, escape_pointer
@@ -31,6 +32,39 @@ DocumentKind = Literal["trust", "permissions"]
 #: (counted with the principal's other inline policies), a customer managed policy (a quota of
 #: its own), or a policy AWS manages (``arn:aws:iam::aws:policy/...``: no quota of ours).
 Attachment = Literal["inline", "managed", "aws-managed"]
+
+
+class _LockFreeCachedProperty:
+    """:func:`functools.cached_property` without its lock: worked out on first use, then kept in
+    the instance's ``__dict__``, where attribute lookup finds it before this descriptor.
+
+    Before Python 3.12 cached_property takes an RLock on every first computation (of every
+    statement's and document's derived views here, several a statement): a tenth of the cost of
+    reading them. A lint reads a document in one thread, so the lock buys nothing; two threads
+    sharing one view would at worst both work it out, to equal values.
+    """
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
+# Type checkers see cached_property, whose types they know (a plain class, not a generic one,
+# costs a cold start nothing).
+if TYPE_CHECKING:
+    _cached = functools.cached_property
+else:
+    _cached = _LockFreeCachedProperty
 
 
 class Value(NamedTuple):
@@ -79,17 +113,22 @@ class Statement:
 
     def pointer_of(self, element: str) -> str:
         """The pointer of ``element`` in this statement."""
-        return f"{self.pointer}/{escape_pointer(element)}"
+        if "~" in element or "/" in element:  # never in IAM's element names: no call for them
+            element = escape_pointer(element)
+        return f"{self.pointer}/{element}"
 
     def strings(self, element: str) -> tuple[Value, ...]:
         """The string values of an element given as a string or a list of strings."""
         found = self._strings.get(element)
         if found is None:
-            found = tuple(_strings(self.data.get(element), self.pointer_of(element)))
+            value = self.data.get(element)
+            # Most statements lack half the elements rules ask for (NotAction, NotResource):
+            # no pointer made for those.
+            found = () if value is None else _strings(value, self.pointer_of(element))
             self._strings[element] = found
         return found  # a tuple: shared by every rule that asks, never copied
 
-    @functools.cached_property
+    @_cached
     def named_services(self) -> frozenset[str]:
         """The service prefix (the text before the first colon) of each Action value,
         lower-cased; :data:`ANY_SERVICE` stands for every prefix that holds a wildcard.
@@ -139,7 +178,7 @@ class Statement:
         condition = self.data.get("Condition")
         return condition if isinstance(condition, dict) else {}
 
-    @functools.cached_property
+    @_cached
     def _condition_keys(self) -> tuple[tuple[str, str, str], ...]:
         base = self.pointer_of("Condition")
         return tuple(
@@ -166,12 +205,21 @@ def services_of(actions: tuple[str, ...]) -> frozenset[str]:
     return frozenset(a.partition(":")[0].lower() for a in actions)
 
 
-def _strings(value: Any, pointer: str) -> list[Value]:
+def _strings(value: Any, pointer: str) -> tuple[Value, ...]:
     if isinstance(value, str):
-        return [Value(pointer, value)]
-    if isinstance(value, list):
-        return [Value(f"{pointer}/{i}", v) for i, v in enumerate(value) if isinstance(v, str)]
-    return []
+        return (Value(pointer, value),)
+    if not isinstance(value, list):
+        return ()
+    if set(map(type, value)) <= _STR:
+        # A list of strings (nearly every Action and Resource list, some hundreds long): the
+        # pointers and values made by C calls, not a Python call (Value.__new__) an item.
+        base = pointer + "/"
+        pointers = map(base.__add__, map(str, range(len(value))))
+        return tuple(map(tuple.__new__, repeat(Value), zip(pointers, value, strict=True)))
+    return tuple(Value(f"{pointer}/{i}", v) for i, v in enumerate(value) if isinstance(v, str))
+
+
+_STR = frozenset({str})
 
 
 def _statement_objects(value: Any) -> list[tuple[str, dict[str, Any]]]:
@@ -229,7 +277,7 @@ class PolicyDocument:
         """The document's text as read."""
         return self.parsed.text
 
-    @functools.cached_property
+    @_cached
     def statements(self) -> tuple[Statement, ...]:
         """The statements that are objects, each with its pointer."""
         return tuple(_statements(self.value))
@@ -238,12 +286,12 @@ class PolicyDocument:
         """The statements whose Effect is ``Allow``."""
         return iter(self._allow_statements)
 
-    @functools.cached_property
+    @_cached
     def _allow_statements(self) -> tuple[Statement, ...]:
         # Most rules read only these: picked out once per document, not once per rule.
         return tuple(s for s in self.statements if s.allows)
 
-    @functools.cached_property
+    @_cached
     def _allowed_services(self) -> frozenset[str]:
         named: set[str] = set()
         for statement in self._allow_statements:

@@ -269,10 +269,14 @@ def _string_items(text: str, index: int) -> list[int] | None:
         value, end = _SCAN(text, index)
     except StopIteration:
         return None
-    if not all(type(item) is str for item in value):
+    if not set(map(type, value)) <= _STR:
         return None
-    starts = [match.start() for match in _string_pattern().finditer(text, index, end)]
+    starts = list(map(_START, _string_pattern().finditer(text, index, end)))
     return starts if len(starts) == len(value) else None
+
+
+_STR = frozenset({str})
+_START = re.Match.start
 
 
 def _line_column(text: str, index: int) -> tuple[int, int]:
