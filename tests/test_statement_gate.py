@@ -4,7 +4,8 @@
 Rules skip a statement whose Action values name only other services (the IR6xx credentials
 checks, IR205, IR207, IR208): the gate must let through every statement in which some value
 can match the action asked about, or a finding would silently go missing. Each test compares
-the gated helper with the same helper written without the gate.
+the gated helper with the same helper written without the gate. So do the texts of an element,
+which rules read without a value and pointer for each, against the values themselves.
 """
 
 from __future__ import annotations
@@ -138,3 +139,25 @@ def test_an_allow_with_not_action_may_grant_any_service() -> None:
     assert document.may_allow_service(services_of(("iam:PassRole",)))
     denied = _document([{"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}])
     assert not denied.may_allow_service(services_of(("iam:PassRole",)))
+
+
+# -- the texts of an element, and one value made alone --------------------------------------
+
+_ITEMS = st.one_of(
+    st.text(max_size=6), st.integers(), st.none(), st.lists(st.text(max_size=3), max_size=2)
+)
+_ELEMENT = st.one_of(st.text(max_size=6), st.lists(_ITEMS, max_size=6), _ITEMS)
+
+
+@given(value=_ELEMENT, pointer=st.sampled_from(["/Statement/0", "/Statement", "/x~1y"]))
+def test_texts_and_value_at_say_what_strings_says(value: Any, pointer: str) -> None:
+    """Rules read ``texts`` and point with ``value_at``: both must agree with ``strings`` (the
+    same texts in the same order; the same value, pointer and all), whatever the element holds,
+    whether or not ``strings`` was asked first."""
+    fresh = Statement(pointer, {"Action": value})
+    expected = Statement(pointer, {"Action": value}).strings("Action")
+    assert fresh.texts("Action") == tuple(v.text for v in expected)
+    assert [fresh.value_at("Action", i) for i in range(len(expected))] == list(expected)
+    fresh.strings("Action")
+    assert [fresh.value_at("Action", i) for i in range(len(expected))] == list(expected)
+    assert Statement(pointer, {}).texts("Action") == ()

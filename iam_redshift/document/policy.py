@@ -89,6 +89,9 @@ class Statement:
     _strings: dict[str, tuple[Value, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
+    _texts: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     @property
     def sid(self) -> str | None:
@@ -127,6 +130,30 @@ class Statement:
             found = () if value is None else _strings(value, self.pointer_of(element))
             self._strings[element] = found
         return found  # a tuple: shared by every rule that asks, never copied
+
+    def value_at(self, element: str, position: int) -> Value:
+        """``strings(element)[position]``, made alone: for a check that read the texts and
+        points at one of them."""
+        found = self._strings.get(element)
+        if found is not None:
+            return found[position]
+        value = self.data.get(element)
+        if isinstance(value, str) and position == 0:
+            return Value(self.pointer_of(element), value)
+        if isinstance(value, list) and len(value) == len(self.texts(element)):
+            # Every item a string: the position among the texts is the index in the list.
+            return Value(f"{self.pointer_of(element)}/{position}", value[position])
+        return self.strings(element)[position]
+
+    def texts(self, element: str) -> tuple[str, ...]:
+        """The texts of :meth:`strings`, in the same order, without their pointers: for the
+        checks that read every value and point at few (``strings(element)[i]`` is the value
+        of ``texts(element)[i]``). Making a pointer for each of the thousands of Action and
+        Resource values of a large policy cost more than most checks of them."""
+        found = self._texts.get(element)
+        if found is None:
+            found = self._texts[element] = _texts(self.data.get(element))
+        return found
 
     @_cached
     def named_services(self) -> frozenset[str]:
@@ -220,6 +247,17 @@ def _strings(value: Any, pointer: str) -> tuple[Value, ...]:
 
 
 _STR = frozenset({str})
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    """The texts :func:`_strings` makes values of, in the same order."""
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list):
+        return ()
+    if set(map(type, value)) <= _STR:
+        return tuple(value)
+    return tuple(v for v in value if isinstance(v, str))
 
 
 def _statement_objects(value: Any) -> list[tuple[str, dict[str, Any]]]:

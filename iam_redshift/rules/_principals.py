@@ -114,11 +114,9 @@ def allows_assume_role(statement: Statement) -> bool:
     if not statement.allows:
         return False
     if statement.has("Action"):
-        return any(action_matches(a.text, ASSUME_ROLE_ACTION) for a in statement.strings("Action"))
+        return any(action_matches(a, ASSUME_ROLE_ACTION) for a in statement.texts("Action"))
     if statement.has("NotAction"):
-        return not any(
-            action_matches(a.text, ASSUME_ROLE_ACTION) for a in statement.strings("NotAction")
-        )
+        return not any(action_matches(a, ASSUME_ROLE_ACTION) for a in statement.texts("NotAction"))
     return False
 
 

@@ -96,7 +96,7 @@ def covers(statement: Statement, actions: tuple[str, ...]) -> list[str]:
     services = services_of(actions)
     if not statement.may_grant_service(services):
         return []  # the usual case: only other services' actions (decided once a statement)
-    patterns = [p for p in (v.text for v in statement.strings("Action")) if _may_cover(p, services)]
+    patterns = [p for p in statement.texts("Action") if _may_cover(p, services)]
     return [a for a in actions if any(action_matches(p, a) for p in patterns)]
 
 

@@ -162,8 +162,8 @@ def _check_unknown_actions(document: PolicyDocument, context: LintContext) -> It
     for statement in document.statements:
         for element in ("Action", "NotAction"):
             groups: dict[tuple[str, str, str], list[tuple[Value, _Problem]]] = {}
-            for value in statement.strings(element):
-                text = value.text  # a long text is not remembered (the cache stays small)
+            for at, text in enumerate(statement.texts(element)):
+                # A long text is not remembered (the cache stays small).
                 problem = (
                     _unknown_action_cached(text)
                     if len(text) <= _CACHED_TEXT
@@ -171,6 +171,7 @@ def _check_unknown_actions(document: PolicyDocument, context: LintContext) -> It
                 )
                 if problem is not None:
                     key = problem if problem[0] == "action" and problem[2] else problem[:2]
+                    value = statement.value_at(element, at)
                     groups.setdefault((*key, "")[:3], []).append((value, problem))
             for found in groups.values():
                 first, problem = found[0]
@@ -294,11 +295,11 @@ def _checkable_resource(text: str) -> bool:
 
 def _check_resource_types(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.statements:
-        resources = [v.text for v in statement.strings("Resource")]
+        resources = statement.texts("Resource")
         if not resources or not all(_checkable_resource(r) for r in resources):
             continue
-        for value in statement.strings("Action"):
-            text = value.text  # a long text is not remembered (the cache stays small)
+        for at, text in enumerate(statement.texts("Action")):
+            # A long text is not remembered (the cache stays small).
             found = _typed(text) if len(text) <= _CACHED_TEXT else _typed.__wrapped__(text)
             if found is None:
                 continue
@@ -309,7 +310,7 @@ def _check_resource_types(document: PolicyDocument, context: LintContext) -> Ite
             given = listed(resources, 2)
             effect = "does not grant" if statement.allows else "does not deny"
             yield Hit(
-                value.pointer,
+                statement.value_at("Action", at).pointer,
                 f"{action} applies to {kinds}, and no Resource of this statement ({given}) is "
                 f"one, so the statement {effect} it; use an ARN of that form (formats from "
                 f"{data_note(action.partition(':')[0])})",
@@ -368,10 +369,10 @@ def _region_problem(arn: str) -> str | None:
 def _check_regions(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.statements:
         for element in ("Resource", "NotResource"):
-            for value in statement.strings(element):
-                problem = _region_problem(value.text)
+            for at, text in enumerate(statement.texts(element)):
+                problem = _region_problem(text)
                 if problem is not None:
-                    yield Hit(value.pointer, problem)
+                    yield Hit(statement.value_at(element, at).pointer, problem)
 
 
 UNKNOWN_REGION = Rule.declare(

@@ -185,7 +185,7 @@ def _documented_actions(statement: Statement) -> list[str] | None:
     they support: an action is unknown or has no documented keys (or NotAction, or "*")."""
     if not statement.has("Action"):
         return None
-    actions = [v.text for v in statement.strings("Action")]
+    actions = list(statement.texts("Action"))
     if not actions or "*" in actions:
         return None
     for action in actions:

@@ -248,7 +248,9 @@ def _role_path_and_name(text: str) -> str | None:
 
 def _check_role_arns(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.statements:
-        values = [*(v for _, v in statement.principals()), *statement.strings("Resource")]
+        values = [v for _, v in statement.principals()]
+        if any(":role/" in text for text in statement.texts("Resource")):
+            values += statement.strings("Resource")  # else none is a role ARN: no values made
         for value in values:
             if ":role/" not in value.text:
                 continue  # not a role ARN: decided without splitting it

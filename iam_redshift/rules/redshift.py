@@ -147,7 +147,7 @@ def _check_wrong_resource_type(document: PolicyDocument, context: LintContext) -
     if not document.may_allow_service(_REDSHIFT):
         return  # every action of a statement it reads is one of Redshift's
     for statement in document.statements:
-        actions = [v.text for v in statement.strings("Action")]
+        actions = statement.texts("Action")
         if not actions or not statement.allows or any(a.lower() not in TAKES for a in actions):
             continue
         resources = [(v, _redshift_type(v.text)) for v in statement.strings("Resource")]

@@ -374,7 +374,7 @@ def _resource_problem(text: str, *, role_expected: bool) -> str | None:
 def _only_assume_actions(statement: Statement) -> bool:
     """Whether a statement is about assuming roles: all its actions are STS actions, and one of
     them covers sts:AssumeRole (there a Resource must be a role)."""
-    actions = [a.text for a in statement.strings("Action")]
+    actions = statement.texts("Action")
     return (
         bool(actions)
         and all(a.lower().startswith("sts:") for a in actions)
@@ -400,9 +400,7 @@ def _check_malformed_arns(document: PolicyDocument, context: LintContext) -> Ite
     for statement in document.statements:
         if statement.named_services.isdisjoint(_IAM_AND_STS):
             continue  # the usual case, from what the statement worked out once
-        services = {
-            a.text.split(":", 1)[0].lower() for a in statement.strings("Action") if ":" in a.text
-        }
+        services = {a.split(":", 1)[0].lower() for a in statement.texts("Action") if ":" in a}
         if not services & _IAM_AND_STS:
             continue
         role_expected = _only_assume_actions(statement)

@@ -70,12 +70,12 @@ def grants_action(statement: Statement, action: str) -> Value | None:
     """The Action value through which ``statement`` grants ``action`` (for NotAction, the
     NotAction element itself when it does not exclude ``action``), or None."""
     if statement.may_grant_service(services_of((action,))):  # else no Action value can match
-        for value in statement.strings("Action"):
-            if action_matches(value.text, action):
-                return value
+        for at, text in enumerate(statement.texts("Action")):
+            if action_matches(text, action):
+                return statement.value_at("Action", at)
     if statement.has("NotAction") and not statement.has("Action"):
-        excluded = statement.strings("NotAction")
-        if not any(action_matches(v.text, action) for v in excluded):
+        excluded = statement.texts("NotAction")
+        if not any(action_matches(text, action) for text in excluded):
             return Value(statement.pointer_of("NotAction"), "NotAction")
     return None
 
@@ -119,7 +119,10 @@ def may_match_role(resource: str) -> bool:
 
 def star_resources(statement: Statement) -> list[Value]:
     """The Resource values that are exactly ``*``."""
-    return [v for v in statement.strings("Resource") if v.text == "*"]
+    texts = statement.texts("Resource")
+    if "*" not in texts:
+        return []  # the usual answer, found without a value a Resource
+    return [statement.value_at("Resource", at) for at, text in enumerate(texts) if text == "*"]
 
 
 def listed(names: Iterable[str], shown: int = SHOWN) -> str:
@@ -141,16 +144,16 @@ def _plural(count: int, word: str) -> str:
 
 def _check_all_actions(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.allow_statements():
-        for value in statement.strings("Action"):
-            if value.text == "*":
+        for at, text in enumerate(statement.texts("Action")):
+            if text == "*":
                 yield Hit(
-                    value.pointer,
+                    statement.value_at("Action", at).pointer,
                     '"Action": "*" in an Allow statement grants every action of every AWS '
                     "service, including IAM actions that let the role give itself more; list "
                     "the actions the role needs instead",
                 )
         if statement.has("NotAction") and not statement.has("Action"):
-            excluded = [v.text for v in statement.strings("NotAction")]
+            excluded = statement.texts("NotAction")
             what = f"except {listed(excluded)}" if excluded else "at all"
             yield Hit(
                 statement.pointer_of("NotAction"),
@@ -200,9 +203,10 @@ def _is_service_wide(text: str) -> bool:
 
 def _check_service_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.allow_statements():
-        for value in statement.strings("Action"):
-            if "*" not in value.text or not _is_service_wide(value.text):
+        for at, text in enumerate(statement.texts("Action")):
+            if "*" not in text or not _is_service_wide(text):
                 continue
+            value = statement.value_at("Action", at)
             service = value.text.partition(":")[0]
             count = len(expand(value.text))
             if count:
@@ -262,12 +266,12 @@ def _partial_wildcard_message(pattern: str) -> str | None:
 
 def _check_partial_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.allow_statements():
-        for value in statement.strings("Action"):
-            if "*" not in value.text and "?" not in value.text:
+        for at, text in enumerate(statement.texts("Action")):
+            if "*" not in text and "?" not in text:
                 continue  # the common case, decided without splitting
-            message = _partial_wildcard_message(value.text)
+            message = _partial_wildcard_message(text)
             if message is not None:
-                yield Hit(value.pointer, message)
+                yield Hit(statement.value_at("Action", at).pointer, message)
 
 
 PARTIAL_WILDCARD = Rule.declare(
@@ -338,10 +342,10 @@ def _check_star_resource(document: PolicyDocument, context: LintContext) -> Iter
         parts: list[tuple[str, ...]] = []
         covered = 0
         wildcard = False
-        for value in statement.strings("Action"):
-            actions, total, is_pattern = _scopable(value.text)
+        for text in statement.texts("Action"):
+            actions, total, is_pattern = _scopable(text)
             if actions:
-                named.append(value.text if is_pattern else actions[0])
+                named.append(text if is_pattern else actions[0])
                 parts.append(actions)
                 covered += total
                 wildcard = wildcard or is_pattern
