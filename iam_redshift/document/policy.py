@@ -14,7 +14,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from iam_redshift._record import record
-from iam_redshift.sources.json_text import ParsedText, escape_pointer
+from iam_redshift.sources.json_text import ParsedText, escape_pointer, only_strings
 
 __all__ = [
     "ANY_SERVICE",
@@ -237,7 +237,7 @@ def _strings(value: Any, pointer: str) -> tuple[Value, ...]:
         return (Value(pointer, value),)
     if not isinstance(value, list):
         return ()
-    if set(map(type, value)) <= _STR:
+    if only_strings(value):
         # A list of strings (nearly every Action and Resource list, some hundreds long): the
         # pointers and values made by C calls, not a Python call (Value.__new__) an item.
         base = pointer + "/"
@@ -246,16 +246,13 @@ def _strings(value: Any, pointer: str) -> tuple[Value, ...]:
     return tuple(Value(f"{pointer}/{i}", v) for i, v in enumerate(value) if isinstance(v, str))
 
 
-_STR = frozenset({str})
-
-
 def _texts(value: Any) -> tuple[str, ...]:
     """The texts :func:`_strings` makes values of, in the same order."""
     if isinstance(value, str):
         return (value,)
     if not isinstance(value, list):
         return ()
-    if set(map(type, value)) <= _STR:
+    if only_strings(value):
         return tuple(value)
     return tuple(v for v in value if isinstance(v, str))
 

@@ -115,7 +115,7 @@ class Service:
             rows = facts.get("resources")
             formats: tuple[tuple[str, str, bool], ...] = ()
             for row in rows if isinstance(rows, list) else ():
-                shared = self._type_rows.get(row[0]) or self._rows(row[0])
+                shared = self._rows(row[0])
                 formats += shared.required if row[1] else shared.optional
             # tuple.__new__: a NamedTuple's own __new__ is a Python function, and a lint of
             # many policies makes thousands of these.

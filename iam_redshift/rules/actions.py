@@ -281,8 +281,10 @@ def _typed(text: str) -> tuple[str, tuple[tuple[str, str, bool], ...]] | None:
     if not ACTION_SYNTAX.fullmatch(text) or has_wildcard(text):
         return None
     action = knowledge.canonical_action(text)
-    types = knowledge.arn_formats(action) if action is not None else ()
-    return (action, types) if action is not None and types else None
+    if action is None:
+        return None
+    types = knowledge.arn_formats(action)
+    return (action, types) if types else None
 
 
 def _checkable_resource(text: str) -> bool:

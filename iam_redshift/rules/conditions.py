@@ -202,20 +202,23 @@ def _statement_keys(actions: list[str]) -> tuple[frozenset[str], frozenset[str]]
     return frozenset(keys), frozenset(a.partition(":")[0].lower() for a in actions)
 
 
-def _key_problem(
+def _global_key_problem(key: str) -> str | None:
+    """What is wrong with an aws: condition key: one that is not a global key."""
+    if knowledge.is_global_condition_key(key):
+        return None
+    return (
+        f"{key} is not a global condition key in {data_note()}; check the spelling (the IAM "
+        "User Guide lists them under 'AWS global condition context keys')"
+    )
+
+
+def _service_key_problem(
     key: str, supported: frozenset[str], services: frozenset[str], actions: list[str]
 ) -> str | None:
-    """What is wrong with a condition key that the statement's ``actions`` may not support;
-    ``supported`` and ``services`` are only read for a key that is not an aws: one."""
+    """What is wrong with a condition key of a service (not aws:) that the statement's
+    ``actions`` (with the ``supported`` keys, of the ``services``) may not carry."""
     lowered = key.lower()
     prefix = lowered.partition(":")[0]
-    if prefix == "aws":
-        if knowledge.is_global_condition_key(key):
-            return None
-        return (
-            f"{key} is not a global condition key in {data_note()}; check the spelling (the IAM "
-            "User Guide lists them under 'AWS global condition context keys')"
-        )
     if knowledge.is_cross_service_condition_key(key) or _fits_any(supported, key):
         return None
     if not knowledge.service_known(prefix):
@@ -316,11 +319,13 @@ def _check_condition_keys(document: PolicyDocument, context: LintContext) -> Ite
         fit: tuple[frozenset[str], frozenset[str]] | None = None
         for operator, key, pointer in entries:
             problem = _operator_problem(operator, key)
-            if problem is None and actions is not None:
-                if fit is None and key.lower().partition(":")[0] != "aws":
-                    fit = _statement_keys(actions)
-                supported, services = fit or (frozenset(), frozenset())
-                problem = _key_problem(key, supported, services, actions)
+            if problem is not None or actions is None:
+                pass
+            elif key.lower().partition(":")[0] == "aws":
+                problem = _global_key_problem(key)
+            else:
+                fit = fit or _statement_keys(actions)
+                problem = _service_key_problem(key, *fit, actions)
             if problem is not None:
                 yield Hit(pointer, problem)
 

@@ -24,6 +24,7 @@ __all__ = [
     "escape_pointer",
     "locate",
     "locate_key",
+    "only_strings",
     "parse_json",
     "resolve_pointer",
 ]
@@ -269,14 +270,20 @@ def _string_items(text: str, index: int) -> list[int] | None:
         value, end = _SCAN(text, index)
     except StopIteration:
         return None
-    if not set(map(type, value)) <= _STR:
+    if not only_strings(value):
         return None
     starts = list(map(_START, _string_pattern().finditer(text, index, end)))
     return starts if len(starts) == len(value) else None
 
 
-_STR = frozenset({str})
 _START = re.Match.start
+_STR = frozenset({str})
+
+
+def only_strings(items: list[Any]) -> bool:
+    """Whether every item of a JSON array is a string (an Action or Resource list, nearly
+    always): the items' classes gathered in C, not a Python test an item."""
+    return set(map(type, items)) <= _STR
 
 
 def _line_column(text: str, index: int) -> tuple[int, int]:
