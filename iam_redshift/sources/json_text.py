@@ -236,6 +236,12 @@ def parse_json(data: bytes | str) -> ParsedText | Unreadable:
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_WHITESPACE_MATCH = _WHITESPACE.match
+# Between two members of a container: blanks, a comma if any, blanks.
+_SEPARATOR_MATCH = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*").match
+# Between a member's name and its value.
+_COLON_MATCH = re.compile(r"[ \t\n\r]*:[ \t\n\r]*").match
+_SCANSTRING = json.decoder.scanstring  # type: ignore[attr-defined]
 _DECODER = json.JSONDecoder()
 _SCAN = _DECODER.scan_once  # type: ignore[attr-defined]
 
@@ -357,11 +363,15 @@ class _TextIndex:
         text = self.text
         at = self.resume[index]
         if at == index:
-            at = _WHITESPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+            at = _WHITESPACE_MATCH(text, at + 1).end()  # type: ignore[union-attr]
         else:
-            at = _WHITESPACE.match(text, _skip_value(text, at)).end()  # type: ignore[union-attr]
-            if at < len(text) and text[at] == ",":
-                at = _WHITESPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+            try:  # past the value: the decoder's C scanner, as in _skip_value
+                end = _SCAN(text, at)[1]
+            except StopIteration as error:
+                raise ValueError(f"no JSON value at {error.value}") from None
+            # Then in one regex the blanks, the comma if any, and the blanks after it (the
+            # text parsed: without a comma, the container ends there).
+            at = _SEPARATOR_MATCH(text, end).end()  # type: ignore[union-attr]
         if at < len(text) and text[at] != close:
             self.resume[index] = at
             return at
@@ -377,16 +387,16 @@ class _TextIndex:
         elif name in names and name not in self.repeated:
             return names[name]
         text = self.text
-        while index in self.resume:
+        resume = self.resume
+        first = name not in self.repeated  # else the last one counts: scan to the end
+        while index in resume:
             at = self._next(index, "}")
             if at is None:
                 break
-            key, at = json.decoder.scanstring(text, at + 1)  # type: ignore[attr-defined]
-            at = _WHITESPACE.match(text, at).end()  # type: ignore[union-attr]
-            at = _WHITESPACE.match(text, at + 1).end()  # type: ignore[union-attr]
-            names[key] = self.resume[index] = at
-            if key == name and name not in self.repeated:
-                break
+            key, at = _SCANSTRING(text, at + 1)
+            names[key] = resume[index] = at = _COLON_MATCH(text, at).end()  # type: ignore[union-attr]
+            if first and key == name:
+                return at
         return names.get(name)
 
     def _item(self, index: int, position: int) -> int | None:
@@ -440,10 +450,19 @@ class _TextIndex:
             index = walked[prefix]
         else:
             index = walked[""] = _WHITESPACE.match(self.text).end()  # type: ignore[union-attr]
+        text = self.text
         for prefix in reversed(pending):
-            if index is not None:
-                token = prefix.rpartition("/")[2].replace("~1", "/").replace("~0", "~")
-                index = self._step(index, token)
+            if index is not None:  # one _step, inline: a finding's pointer has a few tokens
+                token = prefix[prefix.rfind("/") + 1 :]
+                if "~" in token:
+                    token = token.replace("~1", "/").replace("~0", "~")
+                opening = text[index : index + 1]
+                if opening == "{":
+                    index = self._member(index, token)
+                elif opening == "[" and token.isdigit():
+                    index = self._item(index, int(token))
+                else:
+                    index = None
             walked[prefix] = index
         return index
 
