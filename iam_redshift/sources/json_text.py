@@ -365,13 +365,10 @@ class _TextIndex:
         if at == index:
             at = _WHITESPACE_MATCH(text, at + 1).end()  # type: ignore[union-attr]
         else:
-            try:  # past the value: the decoder's C scanner, as in _skip_value
-                end = _SCAN(text, at)[1]
-            except StopIteration as error:
-                raise ValueError(f"no JSON value at {error.value}") from None
-            # Then in one regex the blanks, the comma if any, and the blanks after it (the
-            # text parsed: without a comma, the container ends there).
-            at = _SEPARATOR_MATCH(text, end).end()  # type: ignore[union-attr]
+            # Past the value (the decoder's C scanner), then in one regex the blanks, the
+            # comma if any, and the blanks after it (the text parsed: without a comma, the
+            # container ends there).
+            at = _SEPARATOR_MATCH(text, _skip_value(text, at)).end()  # type: ignore[union-attr]
         if at < len(text) and text[at] != close:
             self.resume[index] = at
             return at
@@ -383,21 +380,37 @@ class _TextIndex:
         names = self.objects.get(index)
         if names is None:
             names = self.objects[index] = {}
-            self.resume[index] = index
+            at: int | None = index
         elif name in names and name not in self.repeated:
             return names[name]
+        else:
+            at = self.resume.get(index)
+        # The scan goes on from the value it stopped at (or the opening brace): _next, inline,
+        # as a policy's statements are scanned member by member for the findings in them.
         text = self.text
-        resume = self.resume
+        end = len(text)
         first = name not in self.repeated  # else the last one counts: scan to the end
-        while index in resume:
-            at = self._next(index, "}")
-            if at is None:
+        while at is not None:
+            if at == index:
+                at = _WHITESPACE_MATCH(text, at + 1).end()  # type: ignore[union-attr]
+            else:
+                try:
+                    past = _SCAN(text, at)[1]
+                except StopIteration as error:
+                    raise ValueError(f"no JSON value at {error.value}") from None
+                at = _SEPARATOR_MATCH(text, past).end()  # type: ignore[union-attr]
+            if at >= end or text[at] == "}":
+                at = None
                 break
             key, at = _SCANSTRING(text, at + 1)
-            names[key] = resume[index] = at = _COLON_MATCH(text, at).end()  # type: ignore[union-attr]
+            names[key] = at = _COLON_MATCH(text, at).end()  # type: ignore[union-attr]
             if first and key == name:
-                return at
-        return names.get(name)
+                break
+        if at is None:
+            self.resume.pop(index, None)
+            return names.get(name)
+        self.resume[index] = at
+        return at
 
     def _item(self, index: int, position: int) -> int | None:
         """Where item ``position`` of the array at ``index`` starts."""
