@@ -350,9 +350,11 @@ REGIONS = "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-
 
 def _region_problem(arn: str) -> str | None:
     """Why the region of the ARN ``arn`` is no region, or None (empty, wildcard, variable)."""
+    if not arn.startswith("arn:"):
+        return None  # "*" most often: no region to check, found without a regex
     # A template's unknown value ({{aws:Region}}) may be any region: a wildcard here.
     fields = PLACEHOLDER.sub("*", arn).split(":", 4)
-    if len(fields) < 5 or fields[0] != "arn":
+    if len(fields) < 5:
         return None
     region = fields[3]
     if not region or has_wildcard(region) or "$" in region or len(region) > 64:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from jsonschema import ValidationError
 
     from iam_redshift.document.manifest import ManifestView
-    from iam_redshift.document.policy import PolicyDocument
+    from iam_redshift.document.policy import PolicyDocument, Statement
 
 GRAMMAR = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html"
 ELEMENTS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html"
@@ -243,25 +243,25 @@ _SID = re.compile(r"[A-Za-z0-9]*")
 
 
 def _check_sids(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
-    seen: dict[str, str] = {}
+    seen: dict[str, Statement] = {}  # the first statement of each Sid
     for statement in document.statements:
         sid = statement.sid
         if sid is None:
             continue
-        pointer = statement.pointer_of("Sid")
         if not _SID.fullmatch(sid):
             yield Hit(
-                pointer,
+                statement.pointer_of("Sid"),
                 f"Sid {sid!r} holds characters IAM rejects in a Sid; use only letters and digits "
                 "(A-Z, a-z, 0-9)",
             )
         if sid and sid in seen:
+            first = seen[sid].pointer_of("Sid")
             yield Hit(
-                pointer,
-                f"Sid {sid!r} is used twice in this policy (first at {seen[sid]}); Sids must be "
+                statement.pointer_of("Sid"),
+                f"Sid {sid!r} is used twice in this policy (first at {first}); Sids must be "
                 "unique within a policy",
             )
-        seen.setdefault(sid, pointer)
+        seen.setdefault(sid, statement)
 
 
 SID = Rule.declare(
