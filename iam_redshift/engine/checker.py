@@ -170,22 +170,24 @@ class Checker:
     def _run(
         self,
         findings: list[Finding],
-        rule: Rule,
-        check: Callable[..., Iterable[Hit]],
+        checks: Iterable[tuple[Rule, Callable[..., Iterable[Hit]]]],
         file: str,
         *arguments: Any,
     ) -> None:
-        """Add to ``findings`` those of one enabled rule's check (or IR000, if it fails)."""
-        try:
-            # All hits first: a check that fails part way reports IR000 alone.
-            hits = list(check(*arguments))
-        except Exception as error:  # a rule's bug must not stop the lint
-            found = self._internal(rule, file, error)
-            if found is not None:
-                findings.append(found)
-            return
-        for hit in hits:
-            findings.append(self._of_hit(rule, hit, file))
+        """Add to ``findings`` those of each enabled rule's check (or IR000, if it fails)."""
+        # One loop for all the checks of a document: a lint of many small documents runs
+        # tens of thousands of checks, most of which find nothing.
+        for rule, check in checks:
+            try:
+                # All hits first: a check that fails part way reports IR000 alone.
+                hits = list(check(*arguments))
+            except Exception as error:  # a rule's bug must not stop the lint
+                found = self._internal(rule, file, error)
+                if found is not None:
+                    findings.append(found)
+                continue
+            for hit in hits:
+                findings.append(self._of_hit(rule, hit, file))
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -272,26 +274,30 @@ class Checker:
     def check_document(self, document: PolicyDocument, context: LintContext) -> list[Finding]:
         """Every enabled document check that applies to the document's kind."""
         findings: list[Finding] = []
-        for rule, check in self.document_checks(document.kind):
-            self._run(findings, rule, check, document.file, document, context)
+        self._run(findings, self.document_checks(document.kind), document.file, document, context)
         return findings
 
     def check_manifest(self, manifest: ManifestView) -> list[Finding]:
         """Every enabled manifest check."""
         findings: list[Finding] = []
-        for rule in self.rules.values():
-            check = rule.check_manifest
-            if check is not None and self.options.enabled(rule.code):
-                self._run(findings, rule, check, manifest.file, manifest)
+        checks = [
+            (rule, rule.check_manifest)
+            for rule in self.rules.values()
+            if rule.check_manifest is not None and self.options.enabled(rule.code)
+        ]
+        self._run(findings, checks, manifest.file, manifest)
         return findings
 
     def check_bundle(self, bundle: BundleContext) -> list[Finding]:
         """Every enabled bundle check."""
         findings: list[Finding] = []
-        for rule in self.rules.values():
-            check = rule.check_bundle
-            if bundle.given_setup is None and rule.bundle_needs_setup:
-                continue  # a template's or plan's roles: only the checks that need no setup
-            if check is not None and self.options.enabled(rule.code):
-                self._run(findings, rule, check, bundle.manifest_file, bundle)
+        checks = [
+            (rule, rule.check_bundle)
+            for rule in self.rules.values()
+            # A template's or plan's roles: only the checks that need no setup.
+            if rule.check_bundle is not None
+            and not (bundle.given_setup is None and rule.bundle_needs_setup)
+            and self.options.enabled(rule.code)
+        ]
+        self._run(findings, checks, bundle.manifest_file, bundle)
         return findings
