@@ -168,9 +168,7 @@ def resource_fits_formats(formats: tuple[tuple[str, str, bool], ...], resource: 
     )
 
 
-@functools.lru_cache(maxsize=_RESOURCE_CACHE)
-def _resource_matches_cached(action: str, resource: str) -> bool:
-    return _resource_matches(action, resource)
+_resource_matches_cached = functools.lru_cache(maxsize=_RESOURCE_CACHE)(_resource_matches)
 
 
 def resource_matches(action: str, resource: str) -> bool:

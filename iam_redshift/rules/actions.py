@@ -95,13 +95,6 @@ def _closest_prefix(prefix: str) -> str | None:
 _Problem = tuple[str, str, str]
 
 
-# Sized for the distinct Action values of a large lint (the 1,645 AWS managed policies hold
-# some 16,700), so that a second pass over them finds them all.
-@functools.lru_cache(maxsize=32768)
-def _unknown_action_cached(text: str) -> _Problem | None:
-    return _unknown_action_uncached(text)
-
-
 def _unknown_action_uncached(text: str) -> _Problem | None:
     """Why the Action value ``text`` names nothing current, or None."""
     if knowledge.action_known(text):
@@ -123,6 +116,11 @@ def _unknown_action_uncached(text: str) -> _Problem | None:
     actions = _service_actions(prefix)
     close = _closest(name.lower(), actions)
     return ("action", prefix, f"did you mean {actions[close]}? " if close else "")
+
+
+# Sized for the distinct Action values of a large lint (the 1,645 AWS managed policies hold
+# some 16,700), so that a second pass over them finds them all.
+_unknown_action_cached = functools.lru_cache(maxsize=32768)(_unknown_action_uncached)
 
 
 def _message(texts: list[str], problem: _Problem) -> str:
