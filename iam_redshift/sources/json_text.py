@@ -356,6 +356,7 @@ class _TextIndex:
         self.walked: dict[str, int | None] = {}
         self.line_starts: list[int] | None = None
         self.located = 0
+        self.counted = (0, 1)  # the last place whose line was counted, and its line
 
     def _next(self, index: int, close: str) -> int | None:
         """Past the value the scan of the container at ``index`` stopped at (and its comma):
@@ -483,7 +484,12 @@ class _TextIndex:
         self.located += 1
         if self.line_starts is None:
             if self.located <= _COUNT_LINES_UP_TO:
-                return _line_column(self.text, index)
+                # Counted on from the place asked before when this one is further on: a
+                # rule's findings come in the order of the text.
+                start, line = self.counted if self.counted[0] <= index else (0, 1)
+                line += self.text.count("\n", start, index)
+                self.counted = (index, line)
+                return line, index - (self.text.rfind("\n", 0, index) + 1) + 1
             # Many findings in one text: index its line starts once, then bisect.
             self.line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
         line = bisect.bisect_right(self.line_starts, index)
