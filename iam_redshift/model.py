@@ -75,9 +75,15 @@ TRUST_POLICY_RAISED_MAX: Final = 4096
 
 def policy_size(text: str) -> int:
     """A policy's size as IAM counts it against its quotas: characters, whitespace excluded."""
+    if text.isascii():
+        # The ASCII characters str.isspace accepts, dropped in one C pass (most policies).
+        return len(text.translate(_ASCII_SPACES))
     # str.split() drops exactly the characters regex \s matches (str.isspace), without building
     # a list of every space of a pretty-printed policy: several times faster.
     return len("".join(text.split()))
+
+
+_ASCII_SPACES: Final = dict.fromkeys(map(ord, "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "))
 
 
 # Redshift's own rules: the CreateCluster, GetClusterCredentials and Redshift Serverless

@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from iam_redshift.cli import main
 from iam_redshift.engine import lint_document
 from iam_redshift.findings import Finding
+from iam_redshift.model import policy_size
 from tests.conftest import REPO
 
 
@@ -52,6 +55,16 @@ def test_loose_permissions_policy_sizes(characters: int, severity: str | None) -
     assert [f.severity.value for f in found] == ([severity] if severity else [])
     if severity == "warning":
         assert "customer managed policy" in found[0].message
+
+
+# Every ASCII character str.isspace accepts, some others that it does, and a few that it does not.
+_SPACES_AND_NOT = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u2028\u3000a{\x00\x7f"
+
+
+@given(st.text(st.one_of(st.sampled_from(_SPACES_AND_NOT), st.characters()), max_size=64))
+def test_policy_size_counts_every_character_but_whitespace(text: str) -> None:
+    # The ASCII path drops its spaces by a table; any other text by str.split(): the same count.
+    assert policy_size(text) == sum(not c.isspace() for c in text)
 
 
 # -- IR402: a file that says "managed" keeps 6,144 as an error ---------------------------------

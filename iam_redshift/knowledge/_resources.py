@@ -139,7 +139,11 @@ def _arn_match(resource_type: str, arn_format: str, resource: str) -> bool:
 def _normalise_resource(resource: str) -> str:
     """A policy variable may stand for anything, so it becomes ``*``; so does ``?`` (broader is
     the safe side here); a run of ``*`` is one."""
-    return _STAR_RUN.sub("*", POLICY_VARIABLE.sub("*", resource).replace("?", "*"))
+    if "${" in resource:
+        resource = POLICY_VARIABLE.sub("*", resource)
+    resource = resource.replace("?", "*")
+    # The regexes only where they can change something: most entries are plain ARNs.
+    return _STAR_RUN.sub("*", resource) if "**" in resource else resource
 
 
 def _resource_matches(action: str, resource: str) -> bool:

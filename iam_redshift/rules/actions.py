@@ -351,7 +351,7 @@ def _region_problem(arn: str) -> str | None:
     if not arn.startswith("arn:"):
         return None  # "*" most often: no region to check, found without a regex
     # A template's unknown value ({{aws:Region}}) may be any region: a wildcard here.
-    fields = PLACEHOLDER.sub("*", arn).split(":", 4)
+    fields = (PLACEHOLDER.sub("*", arn) if "{{" in arn else arn).split(":", 4)
     if len(fields) < 5:
         return None
     region = fields[3]
