@@ -510,18 +510,24 @@ def _policy_shape(name: str, schema: Mapping[str, Any]) -> Check | None:
         return None
     needs_resource = _SHAPE_SCHEMAS[name][0]
     definitions = schema["$defs"]
-    action = re.compile(definitions["action"]["pattern"]).search
+    pattern = definitions["action"]["pattern"]
+    action = re.compile(pattern).search
     operator = re.compile(definitions["condition_operator"]["pattern"]).search
+    # A list of actions, joined by line feeds, as one text: one regex call for an Action list
+    # hundreds long. A line feed is no character of an action, so each line must be one action,
+    # and there must be one line an item (else an item held a line feed: no quick yes).
+    one = pattern[1:-1] if pattern.startswith("^") and pattern.endswith("$") else None
+    lines = re.compile(f"(?:(?:{one})\n)*(?:{one})").fullmatch if one is not None else None
 
     def actions(value: Any) -> bool:
         if value.__class__ is str:
             return action(value) is not None
-        return (
-            value.__class__ is list
-            and bool(value)
-            and set(map(type, value)) <= _STRINGS
-            and all(map(action, value))
-        )
+        if value.__class__ is not list or not value or not set(map(type, value)) <= _STRINGS:
+            return False
+        if lines is None or len(value) == 1:
+            return all(map(action, value))
+        text = "\n".join(value)
+        return text.count("\n") == len(value) - 1 and lines(text) is not None
 
     def strings(value: Any) -> bool:  # Resource, a principal: non-empty strings
         if value.__class__ is str:

@@ -335,6 +335,8 @@ _BASE_STATEMENT = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
         {"Action": []},
         {"Action": ["s3:GetObject", "s3 Get"]},
         {"Action": ["s3:GetObject", 1]},
+        # Joined by line feeds, these would read as three good actions: one item holds two.
+        {"Action": ["s3:GetObject\ns3:PutObject", "s3:ListBucket"]},
         {"NotAction": "*"},
         {"Resource": ""},
         {"Resource": ["*", ""]},
