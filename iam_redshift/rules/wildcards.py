@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import functools
 import itertools
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -328,7 +329,12 @@ def _arn_formats(actions: tuple[str, ...]) -> tuple[str, ...]:
         for name, arn_format, required in formats:
             label = f"{arn_format} ({name})"
             weight[label] = weight.get(label, 0) + (2 * count if required else count)
-    return tuple(sorted(weight, key=lambda f: -weight[f]))  # stable: data order among equals
+    # Most votes first; sorting is stable, reversed too: data order among equals.
+    return tuple(map(_LABEL, sorted(weight.items(), key=_VOTES, reverse=True)))
+
+
+_LABEL = operator.itemgetter(0)
+_VOTES = operator.itemgetter(1)
 
 
 def _check_star_resource(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
