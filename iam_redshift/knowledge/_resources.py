@@ -166,7 +166,7 @@ def resource_fits_formats(formats: tuple[tuple[str, str, bool], ...], resource: 
         return True  # longer than any ARN: not ours to judge here, and not worth the time
     # The entry is split once, not once for each format it is compared with.
     given = _split_arn(normalised)
-    given_id = _BRACKETS.sub("*", given.id)
+    given_id = _BRACKETS.sub("*", given.id) if "[" in given.id else given.id
     return any(
         _fits(name, _format_arn(arn_format), given, given_id) for name, arn_format, _ in formats
     )
