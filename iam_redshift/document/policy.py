@@ -207,6 +207,8 @@ class Statement:
 
     @_cached
     def _condition_keys(self) -> tuple[tuple[str, str, str], ...]:
+        if not self.condition:
+            return ()  # most statements: no pointer to make, nothing to walk
         base = self.pointer_of("Condition")
         return tuple(
             (operator, key, f"{base}/{escape_pointer(operator)}/{escape_pointer(key)}")
