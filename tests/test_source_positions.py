@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from iam_redshift.sources.json_text import (
@@ -126,3 +126,29 @@ def test_a_repeated_name_points_at_its_last_occurrence() -> None:
     assert parsed.position("/Statement/0/Effect") == (1, text.index('"Allow"') + 1)
     assert parsed.position("/Statement/0/Action/1") == (1, text.index('"c"') + 1)
     assert parsed.position("/Statement/0/Action") == (1, text.index('["b"') + 1)
+
+
+def _nested(depth: int, leaf: Any) -> Any:
+    """``leaf`` inside ``depth`` containers, alternately a list and an object (whose other
+    members are lists of strings, which the depth check skips as a whole)."""
+    value = leaf
+    for level in range(depth):
+        value = [value, "s"] if level % 2 else {"a": ["x", "y"], "b": value}
+    return value
+
+
+@example(depth=63, leaf="z")
+@example(depth=64, leaf="z")
+@given(st.integers(min_value=1, max_value=80), st.sampled_from([["x", "y"], "z", 1, {}]))
+def test_a_document_nested_deeper_than_the_limit_is_unreadable(depth: int, leaf: Any) -> None:
+    from iam_redshift.sources.json_text import MAX_DEPTH, Unreadable
+
+    # The innermost container is an object whose list "a" (and a container leaf beside it) is
+    # one level further in.
+    levels = depth + 1
+    parsed = parse_json(json.dumps(_nested(depth, leaf)))
+    if levels <= MAX_DEPTH:
+        assert isinstance(parsed, ParsedText)
+    else:
+        assert isinstance(parsed, Unreadable)
+        assert "nested too deeply" in parsed.reason
