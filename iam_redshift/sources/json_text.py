@@ -236,7 +236,6 @@ def parse_json(data: bytes | str) -> ParsedText | Unreadable:
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_WHITESPACE_MATCH = _WHITESPACE.match
 # Between two members of a container: blanks, a comma if any, blanks.
 _SEPARATOR_MATCH = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*").match
 # Between a member's name and its value.
@@ -292,8 +291,9 @@ def only_strings(items: list[Any]) -> bool:
     return set(map(type, items)) <= _STR
 
 
-def _line_column(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
+def _line_column(text: str, index: int, start: int = 0, line: int = 1) -> tuple[int, int]:
+    """Line and column of ``index``, counting on from ``start``, known to be on ``line``."""
+    line += text.count("\n", start, index)
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
@@ -304,16 +304,13 @@ def _find_member(text: str, index: int, key: str, occurrence: int) -> tuple[int,
     found: list[tuple[int, int]] = []
     while index < len(text) and text[index] != "}":
         key_start = index
-        name, index = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
-        index = _WHITESPACE.match(text, index).end()  # type: ignore[union-attr]
-        index = _WHITESPACE.match(text, index + 1).end()  # type: ignore[union-attr]  # past ':'
+        name, index = _SCANSTRING(text, index + 1)
+        index = _COLON_MATCH(text, index).end()  # type: ignore[union-attr]
         if name == key:
             found.append((key_start, index))
             if occurrence >= 0 and len(found) > occurrence:
                 return found[occurrence]
-        index = _WHITESPACE.match(text, _skip_value(text, index)).end()  # type: ignore[union-attr]
-        if index < len(text) and text[index] == ",":
-            index = _WHITESPACE.match(text, index + 1).end()  # type: ignore[union-attr]
+        index = _SEPARATOR_MATCH(text, _skip_value(text, index)).end()  # type: ignore[union-attr]
     if occurrence < 0 and found:
         return found[-1]
     return None
@@ -364,7 +361,7 @@ class _TextIndex:
         text = self.text
         at = self.resume[index]
         if at == index:
-            at = _WHITESPACE_MATCH(text, at + 1).end()  # type: ignore[union-attr]
+            at = _WHITESPACE.match(text, at + 1).end()  # type: ignore[union-attr]
         else:
             # Past the value (the decoder's C scanner), then in one regex the blanks, the
             # comma if any, and the blanks after it (the text parsed: without a comma, the
@@ -381,37 +378,20 @@ class _TextIndex:
         names = self.objects.get(index)
         if names is None:
             names = self.objects[index] = {}
-            at: int | None = index
+            self.resume[index] = index
         elif name in names and name not in self.repeated:
             return names[name]
-        else:
-            at = self.resume.get(index)
-        # The scan goes on from the value it stopped at (or the opening brace): _next, inline,
-        # as a policy's statements are scanned member by member for the findings in them.
         text = self.text
-        end = len(text)
         first = name not in self.repeated  # else the last one counts: scan to the end
-        while at is not None:
-            if at == index:
-                at = _WHITESPACE_MATCH(text, at + 1).end()  # type: ignore[union-attr]
-            else:
-                try:
-                    past = _SCAN(text, at)[1]
-                except StopIteration as error:
-                    raise ValueError(f"no JSON value at {error.value}") from None
-                at = _SEPARATOR_MATCH(text, past).end()  # type: ignore[union-attr]
-            if at >= end or text[at] == "}":
-                at = None
+        while index in self.resume:
+            at = self._next(index, "}")
+            if at is None:
                 break
             key, at = _SCANSTRING(text, at + 1)
-            names[key] = at = _COLON_MATCH(text, at).end()  # type: ignore[union-attr]
+            names[key] = self.resume[index] = at = _COLON_MATCH(text, at).end()  # type: ignore[union-attr]
             if first and key == name:
-                break
-        if at is None:
-            self.resume.pop(index, None)
-            return names.get(name)
-        self.resume[index] = at
-        return at
+                return at
+        return names.get(name)
 
     def _item(self, index: int, position: int) -> int | None:
         """Where item ``position`` of the array at ``index`` starts."""
@@ -464,19 +444,10 @@ class _TextIndex:
             index = walked[prefix]
         else:
             index = walked[""] = _WHITESPACE.match(self.text).end()  # type: ignore[union-attr]
-        text = self.text
         for prefix in reversed(pending):
-            if index is not None:  # one _step, inline: a finding's pointer has a few tokens
-                token = prefix[prefix.rfind("/") + 1 :]
-                if "~" in token:
-                    token = token.replace("~1", "/").replace("~0", "~")
-                opening = text[index : index + 1]
-                if opening == "{":
-                    index = self._member(index, token)
-                elif opening == "[" and token.isdigit():
-                    index = self._item(index, int(token))
-                else:
-                    index = None
+            if index is not None:
+                token = prefix.rpartition("/")[2].replace("~1", "/").replace("~0", "~")
+                index = self._step(index, token)
             walked[prefix] = index
         return index
 
@@ -486,10 +457,11 @@ class _TextIndex:
             if self.located <= _COUNT_LINES_UP_TO:
                 # Counted on from the place asked before when this one is further on: a
                 # rule's findings come in the order of the text.
-                start, line = self.counted if self.counted[0] <= index else (0, 1)
-                line += self.text.count("\n", start, index)
-                self.counted = (index, line)
-                return line, index - (self.text.rfind("\n", 0, index) + 1) + 1
+                found = _line_column(
+                    self.text, index, *(self.counted if self.counted[0] <= index else (0, 1))
+                )
+                self.counted = (index, found[0])
+                return found
             # Many findings in one text: index its line starts once, then bisect.
             self.line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
         line = bisect.bisect_right(self.line_starts, index)
