@@ -129,7 +129,7 @@ def test_update_from_a_directory_writes_the_user_cache(
     assert knowledge.action_known("newsvc:DoIt")
 
 
-@pytest.mark.parametrize("damage", ["missing", "malformed", "not-json", "wrong-name"])
+@pytest.mark.parametrize("damage", ["missing", "malformed", "not-json", "wrong-name", "separator"])
 def test_a_broken_download_is_an_error_and_keeps_the_old_index(
     served: tuple[str, Path], tmp_path: Path, damage: str
 ) -> None:
@@ -141,6 +141,10 @@ def test_a_broken_download_is_an_error_and_keeps_the_old_index(
         (root / "newsvc.json").unlink()
     elif damage == "malformed":
         (root / "newsvc.json").write_text('{"Name": "newsvc", "Actions": "DoIt"}', "utf-8")
+    elif damage == "separator":  # a name the index cannot store as it is
+        reference = json.loads((root / "newsvc.json").read_text("utf-8"))
+        reference["Resources"][0]["ARNFormats"] = ["arn:aws:newsvc:::a|b"]
+        (root / "newsvc.json").write_text(json.dumps(reference), "utf-8")
     elif damage == "not-json":
         (root / "newsvc.json").write_text('{"Name": "newsvc", "Act', "utf-8")
     else:
@@ -151,6 +155,29 @@ def test_a_broken_download_is_an_error_and_keeps_the_old_index(
     after = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".index")] == []
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        {"actions": {"doit": 5}},  # not a string
+        {"actions": {"doit": "DoIt"}},  # no access level
+        {"actions": {"doit": "DoIt|Write|,|"}, "resources": {"": "|"}},  # empty types
+        {"resources": []},  # not an object
+    ],
+)
+def test_a_damaged_service_file_is_not_a_crash(tmp_path: Path, entries: dict[str, object]) -> None:
+    target = tmp_path / "index"
+    assert run("knowledge", "update", "--from", str(FIXTURES), "--output", str(target))[0] == 0
+    path = target / "services" / "newsvc.json"
+    path.write_text(json.dumps(json.loads(path.read_text("utf-8")) | entries), "utf-8")
+    policy = _policy(tmp_path, "newsvc:DoIt", "newsvc:Do*", "s3:GetObject")
+    status, out, err = run("lint", policy, "--format", "json", "--knowledge", str(target))
+    assert status in (0, 1), err
+    assert "IR000" not in _codes(out)
+    knowledge.use_index(target)
+    assert knowledge.action_known("s3:GetObject")
+    assert knowledge.resource_types("newsvc:DoIt") == ()
 
 
 def test_an_unusable_pinned_index_is_a_usage_error(tmp_path: Path) -> None:

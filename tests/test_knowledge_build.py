@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from iam_redshift import knowledge
 from iam_redshift.engine import lint_document
+from iam_redshift.knowledge._compile import pack_service, unpack_service
 from tests.conftest import CORPUS, REPO, need
 
 # Why each IR501 finding on the AWS managed policies is right (the documents, as AWS wrote
@@ -106,6 +109,79 @@ def test_the_shipped_index_is_small_at_the_top_and_split_per_service() -> None:
     header = json.loads((data / "index.json").read_text(encoding="utf-8"))
     assert len(header["services"]) > 450
     assert {p.stem for p in (data / "services").glob("*.json")} == set(header["services"])
+
+
+# --- a service's file: one string per entry -------------------------------------------------
+
+# Names as AWS's spell them: no separator, and resource types with spaces ("function alias").
+_WORD = st.text(alphabet="abcXYZ019-_/ :*${}<>.", min_size=1, max_size=12).filter(
+    lambda text: not text.startswith("+")
+)
+_FACTS = st.one_of(
+    st.fixed_dictionaries({"access": st.sampled_from(["Read", "Write", "List"])}),
+    st.fixed_dictionaries(
+        {
+            "access": st.sampled_from(["Read", "Tagging", "Permissions management"]),
+            "resources": st.lists(st.tuples(_WORD, st.booleans()).map(list), max_size=4),
+            "keys": st.lists(_WORD, max_size=4),
+        }
+    ),
+)
+
+
+@st.composite
+def _records(draw: st.DrawFn) -> dict[str, object]:
+    # Action names and condition keys that differ only in case are one entry when stored.
+    actions = draw(st.dictionaries(_WORD, _FACTS, max_size=5))
+    actions = {name: actions[name] for name in {name.lower(): name for name in actions}.values()}
+    conditions = draw(st.dictionaries(_WORD, st.sampled_from(["String", "Bool", "ARN"])))
+    conditions = {key: conditions[key] for key in {k.lower(): k for k in conditions}.values()}
+    retired = draw(st.dictionaries(_WORD, st.sampled_from(["parliament", "policyuniverse"])))
+    retired = {n: retired[n] for n in {n.lower(): n for n in retired}.values()}
+    return {
+        "prefix": "svc",
+        "name": "Some Service",
+        "source": "floyd",
+        "actions": actions,
+        "resources": draw(
+            st.dictionaries(
+                _WORD,
+                st.fixed_dictionaries(
+                    {"arns": st.lists(_WORD, max_size=3), "keys": st.lists(_WORD, max_size=3)}
+                ),
+                max_size=4,
+            )
+        ),
+        "conditions": conditions,
+        "retired": {n: s for n, s in retired.items() if n.lower() not in map(str.lower, actions)},
+    }
+
+
+@given(record=_records())
+def test_a_service_file_gives_back_the_record_it_stores(record: dict[str, object]) -> None:
+    stored = pack_service(record)
+    assert unpack_service(stored) == record
+    # One string per entry: reading a file makes no list nor dict beyond its tables.
+    for table in ("actions", "resources", "conditions", "retired"):
+        assert all(isinstance(entry, str) for entry in stored[table].values())
+
+
+@pytest.mark.parametrize(
+    ("table", "entry"),
+    [
+        ("actions", {"Do|It": {"access": "Read"}}),
+        ("actions", {"DoIt": {"access": "Read", "resources": [["thing,other", True]], "keys": []}}),
+        ("actions", {"DoIt": {"access": "Read", "resources": [["+thing", False]], "keys": []}}),
+        ("actions", {"DoIt": {"access": "Read", "resources": [], "keys": ["svc:a|b"]}}),
+        ("resources", {"thing": {"arns": ["arn:aws:svc:::a,b"], "keys": []}}),
+        ("conditions", {"svc:Key,Other": "String"}),
+    ],
+)
+def test_a_service_file_refuses_what_it_cannot_store(table: str, entry: object) -> None:
+    record = {key: {} for key in ("actions", "resources", "conditions", "retired")}
+    record |= {"prefix": "svc", "name": "svc", "source": "floyd", table: entry}
+    with pytest.raises(ValueError, match="holds"):
+        pack_service(record)
 
 
 def test_a_20000_star_action_is_linear(tmp_path: Path) -> None:

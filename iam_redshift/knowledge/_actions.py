@@ -18,7 +18,7 @@ from iam_redshift.knowledge._base import (
     _index,
     _service,
 )
-from iam_redshift.knowledge._index import Action, Service
+from iam_redshift.knowledge._index import FIELDS, Action, Service, action_facts, resource_type
 from iam_redshift.matching import glob_regex
 
 
@@ -88,7 +88,7 @@ def retired_action(action: str) -> str | None:
     if service is None or index is None:
         return None
     found = service.retired.get(name.lower())
-    return index.label(found[1]) if found is not None else None
+    return index.label(found.partition(FIELDS)[2]) if found is not None else None
 
 
 def has_details(action: str) -> bool:
@@ -116,22 +116,18 @@ def _cacheable(*texts: str) -> bool:
 def _facts(action: str) -> tuple[ResourceType, ...] | None:
     prefix, _, name = action.partition(":")
     service = _service(prefix)
-    found = service.actions.get(name) if service is not None else None
-    if service is None or found is None:
+    if service is None or service.action(name) is None:
         return None
+    rows = action_facts(service.actions[name])[2]
     types: list[ResourceType] = []
-    rows = found[1].get("resources")
-    if not isinstance(rows, list):
-        return ()
-    for row in rows:
-        table = service.resources.get(row[0], {})
-        arns = table.get("arns") or [""]
+    for kind, required in rows or ():
+        arns, keys = resource_type(service.resources.get(kind, ""))
         types.append(
             ResourceType(
-                name=str(row[0]),
-                arn_format=str(arns[0]),
-                required=bool(row[1]),
-                condition_keys=tuple(str(k) for k in table.get("keys", ())),
+                name=kind,
+                arn_format=arns[0] if arns else "",
+                required=required,
+                condition_keys=tuple(keys),
             )
         )
     return tuple(types)
@@ -216,7 +212,7 @@ def _matches(pattern: str) -> Iterator[str]:
     # to the first name at or after the least string above all of them.
     after = _past_prefix(head)
     for service in _candidates(pattern):
-        names, spellings = service.names, service.spellings
+        names, spellings = service.listing()
         low = bisect.bisect_left(names, head)
         high = bisect.bisect_left(names, after, low) if after is not None else len(names)
         if regex is None:

@@ -24,6 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from iam_redshift.knowledge._index import (
+    FIELDS,
+    FORMAT,
+    ITEMS,
+    REQUIRED,
+    action_facts,
+    resource_type,
+)
+
 __all__ = [
     "FORMAT",
     "PREFIX",
@@ -31,12 +40,12 @@ __all__ = [
     "SourceView",
     "from_service_reference",
     "merge",
+    "pack_service",
     "render_index",
+    "unpack_service",
     "write_index",
 ]
 
-#: The index format this package reads; an index of another format is refused.
-FORMAT = "iam-redshift-knowledge/1"
 
 #: A service prefix as AWS spells them; anything else (from a download) is refused.
 PREFIX = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
@@ -177,8 +186,91 @@ def render_index(
     }
     files = {"index.json": _dump(header)}
     for prefix, record in services.items():
-        files[f"services/{prefix}.json"] = _dump(record)
+        try:
+            files[f"services/{prefix}.json"] = _dump(pack_service(record))
+        except ValueError as error:
+            raise ValueError(f"the service {prefix!r}: {error}") from None
     return files
+
+
+# --- a service's file ---------------------------------------------------------------------------
+# merge() speaks in records with lists (``{"access", "resources": [[type, required]], "keys"}``);
+# the file stores each entry as one string (the format is in _index's docstring).
+
+
+def _joined(items: Iterable[str], what: str) -> str:
+    return ITEMS.join(_storable(str(item), what) for item in items if item)
+
+
+def pack_service(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A merged service record as its file stores it; :class:`ValueError` naming the entry if
+    a name, ARN format or key holds a separator (``|`` or ``,``) or starts with ``+``. Empty
+    ARN formats and keys are left out. :func:`unpack_service` undoes it."""
+    actions: dict[str, str] = {}
+    for name in sorted(record["actions"]):  # of names equal but for case, the last one wins
+        facts = record["actions"][name]
+        fields = [_storable(name, "an action"), _storable(str(facts["access"]), name)]
+        if "resources" in facts:
+            marked = [
+                REQUIRED * bool(required) + _storable(str(kind), name)
+                for kind, required in facts["resources"]
+            ]
+            fields += [ITEMS.join(marked), _joined(facts.get("keys", ()), name)]
+        actions[name.lower()] = FIELDS.join(fields)
+    resources = {
+        _storable(kind, "a resource type"): FIELDS.join(
+            (_joined(table.get("arns", ()), kind), _joined(table.get("keys", ()), kind))
+        )
+        for kind, table in record["resources"].items()
+    }
+    conditions = {
+        key.lower(): FIELDS.join((_storable(key, "a condition key"), _storable(kind, key)))
+        for key, kind in sorted(record["conditions"].items())
+    }
+    retired = {
+        name.lower(): FIELDS.join((_storable(name, "a retired action"), _storable(source, name)))
+        for name, source in sorted(record["retired"].items())
+    }
+    return {
+        "prefix": record["prefix"],
+        "name": record["name"],
+        "source": record["source"],
+        "actions": actions,
+        "resources": resources,
+        "conditions": conditions,
+        "retired": retired,
+    }
+
+
+def _pair(packed: str) -> tuple[str, str]:
+    first, _, second = packed.partition(FIELDS)
+    return first, second
+
+
+def unpack_service(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """A service's file as the record :func:`merge` makes (the inverse of
+    :func:`pack_service`)."""
+    actions: dict[str, dict[str, Any]] = {}
+    for packed in stored["actions"].values():
+        name, access, rows, keys = action_facts(packed)
+        facts: dict[str, Any] = {"access": access}
+        if rows is not None:
+            facts["resources"] = [list(row) for row in rows]
+            facts["keys"] = keys
+        actions[name] = facts
+    resources = {}
+    for kind, packed in stored["resources"].items():
+        arns, keys = resource_type(packed)
+        resources[kind] = {"arns": arns, "keys": keys}
+    return {
+        "prefix": stored["prefix"],
+        "name": stored["name"],
+        "source": stored["source"],
+        "actions": actions,
+        "resources": resources,
+        "conditions": dict(_pair(packed) for packed in stored["conditions"].values()),
+        "retired": dict(_pair(packed) for packed in stored["retired"].values()),
+    }
 
 
 def _dump(value: object) -> bytes:
@@ -236,7 +328,21 @@ def _strings(value: object, what: str) -> list[str]:
         return []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ReferenceError_(f"{what} is not a list of strings")
+    for item in value:
+        if item:  # an empty one is left out when stored
+            _storable(item, what)
     return list(value)
+
+
+def _storable(text: str, what: str) -> str:
+    """``text``, if an index can store it: no name, ARN format or key may hold ``|`` or ``,``,
+    nor a resource type start with ``+`` (no AWS name does)."""
+    if not text or FIELDS in text or ITEMS in text or text.startswith(REQUIRED):
+        raise ReferenceError_(
+            f"{what}: {text!r:.80} is empty, holds {FIELDS!r} or {ITEMS!r}, or starts with"
+            f" {REQUIRED!r}"
+        )
+    return text
 
 
 def _objects(value: object, what: str) -> list[dict[str, Any]]:
@@ -272,7 +378,7 @@ def from_service_reference(prefix: str, document: object) -> ServiceView:
             [row.get("Name"), True]
             for row in _objects(action.get("Resources"), f"{action_name}: Resources")
         ]
-        if not all(isinstance(row[0], str) and row[0] for row in rows):
+        if not all(isinstance(row[0], str) and _storable(row[0], action_name) for row in rows):
             raise ReferenceError_(f"{action_name}: a resource has no Name")
         keys = _strings(action.get("ActionConditionKeys"), f"{action_name}: ActionConditionKeys")
         actions[action_name] = {"access": access, "resources": rows, "keys": keys}
@@ -281,7 +387,7 @@ def from_service_reference(prefix: str, document: object) -> ServiceView:
     resources: dict[str, dict[str, Any]] = {}
     for resource in _objects(document.get("Resources"), "Resources"):
         resource_name = resource.get("Name")
-        if not isinstance(resource_name, str) or not resource_name:
+        if not isinstance(resource_name, str) or not _storable(resource_name, "Resources"):
             raise ReferenceError_("a resource type has no Name")
         resources[resource_name] = {
             "arns": _strings(resource.get("ARNFormats"), f"{resource_name}: ARNFormats"),
@@ -290,7 +396,7 @@ def from_service_reference(prefix: str, document: object) -> ServiceView:
     conditions: dict[str, str] = {}
     for key in _objects(document.get("ConditionKeys"), "ConditionKeys"):
         key_name = key.get("Name")
-        if not isinstance(key_name, str) or not key_name:
+        if not isinstance(key_name, str) or not _storable(key_name, "ConditionKeys"):
             raise ReferenceError_("a condition key has no Name")
         types = _strings(key.get("Types"), f"{key_name}: Types")
         conditions[key_name] = types[0] if types else "String"

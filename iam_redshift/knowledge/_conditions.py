@@ -8,6 +8,7 @@ from typing import Final
 
 from iam_redshift.knowledge._actions import _cacheable, _lookup
 from iam_redshift.knowledge._base import _CONDITION_CACHE, _KEY_SLOT, _PATTERN_CACHE, _service
+from iam_redshift.knowledge._index import FIELDS
 
 #: The global condition keys of the IAM User Guide's "AWS global condition context keys" table
 #: (principal, role session, network, resource and request properties), lower-cased. The tag
@@ -192,4 +193,4 @@ def condition_key_type(key: str) -> str | None:
     if service is None:
         return None
     found = service.conditions.get(key.lower())
-    return found[1] if found is not None else None
+    return found.partition(FIELDS)[2] if found is not None else None

@@ -5,6 +5,21 @@ the user's cache (written by ``iam-redshift knowledge update``), and one pinned 
 (``--knowledge PATH`` or the ``knowledge`` configuration key). A pinned index is used as it is;
 otherwise the newer (by data date) of the shipped and the cached one. The top-level file is
 small and read on first use; a service's file is read when a rule first asks about that service.
+
+A service's file is one JSON object whose tables map a name to one string each, so that reading
+it makes one dict per table and no other container (the facts of an action are taken apart
+only when a rule asks about that action):
+
+- ``actions``: lower-cased action name -> ``"Documented|Access"``, or, when the action's
+  details are documented, ``"Documented|Access|types|keys"``: its resource types in documented
+  order, a required one marked with a leading ``+``, and its own condition keys, each list
+  joined by ``,`` (``"AbortMultipartUpload|Write|accesspointobject,object|s3:TlsVersion"``);
+- ``resources``: resource type -> ``"ARN formats|condition keys"``, each joined by ``,``;
+- ``conditions``: lower-cased condition key -> ``"Documented|Type"``;
+- ``retired``: lower-cased action name -> ``"Documented|source id"``.
+
+No name, ARN format or key holds ``|`` or ``,``, and no resource type starts with ``+``:
+the compiler refuses them (:mod:`iam_redshift.knowledge._compile`).
 """
 
 from __future__ import annotations
@@ -34,7 +49,12 @@ __all__ = [
     "shipped_dir",
 ]
 
-FORMAT: Final = "iam-redshift-knowledge/1"
+FORMAT: Final = "iam-redshift-knowledge/2"
+
+#: How a service file's strings are put together (see the module docstring).
+FIELDS: Final = "|"
+ITEMS: Final = ","
+REQUIRED: Final = "+"
 
 #: AWS's service list (the Service Authorization Reference, "programmatic access").
 DEFAULT_URL = "https://servicereference.us-east-1.amazonaws.com/"
@@ -85,64 +105,81 @@ class _TypeRows(NamedTuple):
 
 @record
 class Service:
-    """One service's facts as the index stores them, with look-up tables by lower-cased name."""
+    """One service's facts as its file stores them (see the module docstring): the file's
+    tables as they are read, with what was worked out from them so far."""
 
     prefix: str
     name: str
     source: str
-    actions: dict[str, tuple[str, dict[str, Any]]]  # lower-cased name -> (documented, facts)
-    names: tuple[str, ...]  # lower-cased "prefix:name" of every current action, sorted
-    spellings: tuple[str, ...]  # the documented "prefix:Name" of each of ``names``, in order
-    resources: dict[str, dict[str, Any]]
-    conditions: dict[str, tuple[str, str]]  # lower-cased key -> (documented, type)
-    retired: dict[str, tuple[str, str]]  # lower-cased name -> (documented, source id)
+    actions: dict[str, str]  # lower-cased name -> "Documented|Access[|types|keys]"
+    resources: dict[str, str]  # resource type -> "ARN formats|condition keys"
+    conditions: dict[str, str]  # lower-cased key -> "Documented|Type"
+    retired: dict[str, str]  # lower-cased name -> "Documented|source id"
     # What was worked out for the actions asked about so far, by lower-cased name: bounded by
     # ``actions``, as only current actions are kept. Condition keys apart: few actions need them.
     _facts: dict[str, Action] = field(default_factory=dict, compare=False, repr=False)
     _keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     _type_rows: dict[str, _TypeRows] = field(default_factory=dict, compare=False, repr=False)
     _type_keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    _listing: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=list, compare=False, repr=False
+    )
 
     def action(self, name: str) -> Action | None:
         """The facts of the current action ``name`` (lower-cased, without the prefix), or
         ``None`` when the service has no such action."""
         found = self._facts.get(name)
         if found is None:
-            entry = self.actions.get(name)
-            if entry is None:
+            packed = self.actions.get(name)
+            if packed is None:
                 return None
-            documented, facts = entry
-            rows = facts.get("resources")
+            fields = packed.split(FIELDS)
+            if len(fields) < 2:
+                return None  # not an entry the compiler writes: as good as unknown
             formats: tuple[tuple[str, str, bool], ...] = ()
-            for row in rows if isinstance(rows, list) else ():
-                shared = self._rows(row[0])
-                formats += shared.required if row[1] else shared.optional
+            if len(fields) > 2 and fields[2]:
+                for kind in fields[2].split(ITEMS):
+                    if kind[:1] == REQUIRED:
+                        formats += self._rows(kind[1:]).required
+                    else:
+                        formats += self._rows(kind).optional
             # tuple.__new__: a NamedTuple's own __new__ is a Python function, and a lint of
             # many policies makes thousands of these.
             found = self._facts[name] = _new_tuple(
                 Action,
-                (
-                    f"{self.prefix}:{documented}",
-                    str(facts.get("access")),
-                    "resources" in facts,
-                    formats,
-                ),
+                (f"{self.prefix}:{fields[0]}", fields[1], len(fields) > 2, formats),
             )
         return found
+
+    def listing(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Every current action's lower-cased ``"prefix:name"``, sorted, and the documented
+        ``"prefix:Name"`` of each, in the same order: worked out when a pattern first needs
+        them."""
+        if not self._listing:
+            ordered = sorted(self.actions)
+            prefix = self.prefix
+            self._listing.append(
+                (
+                    tuple(f"{prefix}:{name}" for name in ordered),
+                    tuple(
+                        f"{prefix}:{self.actions[name].partition(FIELDS)[0]}" for name in ordered
+                    ),
+                )
+            )
+        return self._listing[0]
 
     def condition_keys(self, name: str) -> frozenset[str]:
         """The lower-cased condition keys of the current action ``name`` (lower-cased, without
         the prefix): its own and its resource types'; empty when there is no such action."""
         found = self._keys.get(name)
         if found is None:
-            entry = self.actions.get(name)
-            if entry is None:
+            packed = self.actions.get(name)
+            if packed is None or self.action(name) is None:
                 return frozenset()
-            facts = entry[1]
-            keys = {str(key).lower() for key in facts.get("keys", ()) or ()}
-            rows = facts.get("resources")
-            for row in rows if isinstance(rows, list) else ():
-                keys.update(self._resource_keys(row[0]))
+            _, _, rows, own = action_facts(packed)
+            keys = {key.lower() for key in own}
+            for kind, _ in rows or ():
+                keys.update(self._resource_keys(kind))
             found = self._keys[name] = frozenset(keys)
         return found
 
@@ -152,19 +189,44 @@ class Service:
     def _rows(self, kind: str) -> _TypeRows:
         found = self._type_rows.get(kind)
         if found is None:
-            arns = tuple(str(arn) for arn in self.resources.get(kind, {}).get("arns", ()))
+            arns = resource_type(self.resources.get(kind, ""))[0]
             found = self._type_rows[kind] = _TypeRows(
-                tuple((str(kind), arn, False) for arn in arns),
-                tuple((str(kind), arn, True) for arn in arns),
+                tuple((kind, arn, False) for arn in arns),
+                tuple((kind, arn, True) for arn in arns),
             )
         return found
 
     def _resource_keys(self, kind: str) -> frozenset[str]:
         found = self._type_keys.get(kind)
         if found is None:
-            keys = self.resources.get(kind, {}).get("keys", ())
-            found = self._type_keys[kind] = frozenset(str(key).lower() for key in keys)
+            keys = resource_type(self.resources.get(kind, ""))[1]
+            found = self._type_keys[kind] = frozenset(key.lower() for key in keys)
         return found
+
+
+def _items(joined: str) -> list[str]:
+    """The items of a ``,``-joined list (an empty one is not an item)."""
+    return [item for item in joined.split(ITEMS) if item] if joined else []
+
+
+def resource_type(packed: str) -> tuple[list[str], list[str]]:
+    """A resource type's ARN formats and condition keys, from its entry in a service file."""
+    arns, _, keys = packed.partition(FIELDS)
+    return _items(arns), _items(keys)
+
+
+def action_facts(packed: str) -> tuple[str, str, list[tuple[str, bool]] | None, list[str]]:
+    """An action's documented name, access level, resource types with their required marks
+    (``None`` when not documented) and own condition keys, from its entry in a service file."""
+    fields = packed.split(FIELDS)
+    if len(fields) < 2:
+        raise ValueError(f"{packed!r:.80} is not an action's entry")
+    if len(fields) == 2:
+        return fields[0], fields[1], None, []
+    rows = [
+        (kind[1:], True) if kind[:1] == REQUIRED else (kind, False) for kind in _items(fields[2])
+    ]
+    return fields[0], fields[1], rows, _items(fields[3]) if len(fields) > 3 else []
 
 
 @dataclass
@@ -228,21 +290,11 @@ class Index:
 
 
 def _service(prefix: str, entry: dict[str, str], record: dict[str, Any]) -> Service:
-    actions = {name.lower(): (name, facts) for name, facts in record["actions"].items()}
-    ordered = sorted(actions)
-    return Service(
-        prefix=prefix,
-        name=str(entry.get("name", prefix)),
-        source=str(record["source"]),
-        actions=actions,
-        names=tuple(f"{prefix}:{name}" for name in ordered),
-        spellings=tuple(f"{prefix}:{actions[name][0]}" for name in ordered),
-        resources=dict(record["resources"]),
-        conditions={
-            key.lower(): (key, str(kind)) for key, kind in dict(record["conditions"]).items()
-        },
-        retired={name.lower(): (name, str(src)) for name, src in dict(record["retired"]).items()},
-    )
+    tables = [record[table] for table in ("actions", "resources", "conditions", "retired")]
+    for table in tables:  # a string for each name (checked in C: no Python call per entry)
+        if not isinstance(table, dict) or not set(map(type, table.values())) <= {str}:
+            raise TypeError("a service file's table is not an object of strings")
+    return Service(prefix, str(entry.get("name", prefix)), str(record["source"]), *tables)
 
 
 def _read_json(path: Path, limit: int) -> Any:

@@ -114,7 +114,7 @@ def _entries(listing: Any, where: str) -> list[tuple[str, str]]:
 
 def _current_views() -> tuple[list[Any], dict[str, list[str]]]:
     """The index in use as source views (one per source), to merge the download over."""
-    from iam_redshift.knowledge._compile import ServiceView, SourceView
+    from iam_redshift.knowledge._compile import ServiceView, SourceView, unpack_service
 
     index = active()
     views: dict[str, SourceView] = {
@@ -125,7 +125,9 @@ def _current_views() -> tuple[list[Any], dict[str, list[str]]]:
         service = index.service(prefix)
         if service is None:
             continue
-        record = json.loads((index.root / "services" / f"{prefix}.json").read_text("utf-8"))
+        tables = ("actions", "resources", "conditions", "retired")
+        stored = {"prefix": prefix, "name": service.name, "source": service.source}
+        record = unpack_service(stored | {table: getattr(service, table) for table in tables})
         view = views[entry["source"]]
         view.services[prefix] = ServiceView(
             name=str(entry.get("name", prefix)),
