@@ -313,6 +313,46 @@ def test_arn_formats_say_what_resource_types_say_of_arns_for_every_action() -> N
     assert required
 
 
+_SOME_ACTIONS = st.sampled_from(
+    [
+        *k.expand_action("redshift:Get*"),
+        *k.expand_action("s3:Put*"),
+        *k.expand_action("iam:List*"),
+        "nosuch:Action",
+        "redshift:InventNewThing",
+        "redshift:Get*",
+        "*",
+        "",
+    ]
+)
+
+
+@given(action=_SOME_ACTIONS, upper=st.booleans())
+def test_action_facts_agree_with_the_single_questions(action: str, upper: bool) -> None:
+    """One look-up answers what canonical_action, access_level, has_details and arn_formats
+    answer one at a time, in any case."""
+    text = action.upper() if upper else action
+    facts = k.action_facts(text)
+    assert (facts is None) is (not k.action_known(text))
+    if facts is None:
+        assert k.canonical_action(text) is None
+        return
+    assert facts.name == k.canonical_action(text) == action
+    assert facts.access == k.access_level(text)
+    assert facts.detailed is k.has_details(text)
+    assert facts.formats == k.arn_formats(text)
+    assert bool(facts.formats) is k.supports_resource_level(text)
+
+
+def test_actions_of_the_same_resource_types_share_their_formats() -> None:
+    # IR204 counts votes per distinct tuple of formats: the index hands out one per list.
+    first, second = k.action_facts("s3:DeleteObject"), k.action_facts("s3:AbortMultipartUpload")
+    assert first is not None and second is not None
+    assert first.formats == second.formats
+    assert first.formats is second.formats
+    assert k.action_facts(42) is None  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("action", "resource", "expected"),
     [

@@ -36,6 +36,7 @@ from iam_redshift.knowledge._actions import (
     _lookup_cached,
     _matches_known_wildcard,
     access_level,
+    action_facts,
     action_known,
     action_matches_known,
     arn_formats,
@@ -70,6 +71,7 @@ from iam_redshift.knowledge._conditions import (
     service_condition_keys,
 )
 from iam_redshift.knowledge._index import (
+    ActionFacts,
     KnowledgeError,
     cache_dir,
     load_index,
@@ -92,10 +94,12 @@ from iam_redshift.knowledge._resources import (
 __all__ = [
     "CROSS_SERVICE_CONDITION_KEYS",
     "GLOBAL_CONDITION_KEYS",
+    "ActionFacts",
     "KnowledgeError",
     "ResourceType",
     "Source",
     "access_level",
+    "action_facts",
     "action_known",
     "action_matches_known",
     "arn_formats",

@@ -18,7 +18,13 @@ from iam_redshift.knowledge._base import (
     _index,
     _service,
 )
-from iam_redshift.knowledge._index import FIELDS, Action, Service, action_facts, resource_type
+from iam_redshift.knowledge._index import (
+    FIELDS,
+    ActionFacts,
+    Service,
+    parse_action_entry,
+    parse_resource_entry,
+)
 from iam_redshift.matching import glob_regex
 
 
@@ -36,7 +42,7 @@ def service_known(prefix: str) -> bool:
     return index is not None and prefix.lower() in index.prefixes
 
 
-def _lookup(action: str) -> Action | None:
+def _lookup(action: str) -> ActionFacts | None:
     """The facts of a current action named as ``"svc:Name"`` (any case), or ``None``: the hot
     path of every question about an action, remembered by the text as written."""
     if len(action) <= _CACHED_TEXT:
@@ -44,7 +50,7 @@ def _lookup(action: str) -> Action | None:
     return _lookup_uncached(action)
 
 
-def _lookup_uncached(action: str) -> Action | None:
+def _lookup_uncached(action: str) -> ActionFacts | None:
     prefix, colon, name = action.partition(":")
     if not colon:
         return None
@@ -56,6 +62,13 @@ def _lookup_uncached(action: str) -> Action | None:
 # some 20,000), so that a second pass over them finds them all. The function itself, cached:
 # a miss costs no Python frame of its own.
 _lookup_cached = functools.lru_cache(maxsize=_ACTION_CACHE)(_lookup_uncached)
+
+
+def action_facts(action: str) -> ActionFacts | None:
+    """What the index says of a current action (``"svc:Name"``, any case, no wildcard): its
+    documented spelling, access level, whether its resource types are documented, and its ARN
+    formats, in one look-up; ``None`` for a pattern or an action that is not current."""
+    return _lookup(action) if isinstance(action, str) else None
 
 
 def action_known(action: str) -> bool:
@@ -118,10 +131,10 @@ def _facts(action: str) -> tuple[ResourceType, ...] | None:
     service = _service(prefix)
     if service is None or service.action(name) is None:
         return None
-    rows = action_facts(service.actions[name])[2]
+    rows = parse_action_entry(service.actions[name])[2]
     types: list[ResourceType] = []
     for kind, required in rows or ():
-        arns, keys = resource_type(service.resources.get(kind, ""))
+        arns, keys = parse_resource_entry(service.resources.get(kind, ""))
         types.append(
             ResourceType(
                 name=kind,

@@ -29,8 +29,8 @@ from iam_redshift.knowledge._index import (
     FORMAT,
     ITEMS,
     REQUIRED,
-    action_facts,
-    resource_type,
+    parse_action_entry,
+    parse_resource_entry,
 )
 
 __all__ = [
@@ -252,7 +252,7 @@ def unpack_service(stored: Mapping[str, Any]) -> dict[str, Any]:
     :func:`pack_service`)."""
     actions: dict[str, dict[str, Any]] = {}
     for packed in stored["actions"].values():
-        name, access, rows, keys = action_facts(packed)
+        name, access, rows, keys = parse_action_entry(packed)
         facts: dict[str, Any] = {"access": access}
         if rows is not None:
             facts["resources"] = [list(row) for row in rows]
@@ -260,7 +260,7 @@ def unpack_service(stored: Mapping[str, Any]) -> dict[str, Any]:
         actions[name] = facts
     resources = {}
     for kind, packed in stored["resources"].items():
-        arns, keys = resource_type(packed)
+        arns, keys = parse_resource_entry(packed)
         resources[kind] = {"arns": arns, "keys": keys}
     return {
         "prefix": stored["prefix"],

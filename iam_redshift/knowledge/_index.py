@@ -37,7 +37,7 @@ from iam_redshift.errors import KnowledgeError
 
 __all__ = [
     "DEFAULT_URL",
-    "Action",
+    "ActionFacts",
     "Index",
     "KnowledgeError",
     "Service",
@@ -82,7 +82,7 @@ def cache_dir() -> Path:
     return base / "iam-redshift" / "knowledge"
 
 
-class Action(NamedTuple):
+class ActionFacts(NamedTuple):
     """One current action's facts, worked out together the first time a question concerns the
     action: every later question about it (is it known, its spelling, access level, ARN
     formats) is one dict look-up. A tuple: a lint makes thousands, and reads them often."""
@@ -117,15 +117,20 @@ class Service:
     retired: dict[str, str]  # lower-cased name -> "Documented|source id"
     # What was worked out for the actions asked about so far, by lower-cased name: bounded by
     # ``actions``, as only current actions are kept. Condition keys apart: few actions need them.
-    _facts: dict[str, Action] = field(default_factory=dict, compare=False, repr=False)
+    _facts: dict[str, ActionFacts] = field(default_factory=dict, compare=False, repr=False)
     _keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     _type_rows: dict[str, _TypeRows] = field(default_factory=dict, compare=False, repr=False)
+    # The formats of each list of resource types asked about: actions that list the same
+    # types share one tuple (IR204 counts votes per distinct tuple).
+    _formats: dict[str, tuple[tuple[str, str, bool], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     _type_keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     _listing: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=list, compare=False, repr=False
     )
 
-    def action(self, name: str) -> Action | None:
+    def action(self, name: str) -> ActionFacts | None:
         """The facts of the current action ``name`` (lower-cased, without the prefix), or
         ``None`` when the service has no such action."""
         found = self._facts.get(name)
@@ -136,20 +141,26 @@ class Service:
             fields = packed.split(FIELDS)
             if len(fields) < 2:
                 return None  # not an entry the compiler writes: as good as unknown
-            formats: tuple[tuple[str, str, bool], ...] = ()
-            if len(fields) > 2 and fields[2]:
-                for kind in fields[2].split(ITEMS):
-                    if kind[:1] == REQUIRED:
-                        formats += self._rows(kind[1:]).required
-                    else:
-                        formats += self._rows(kind).optional
+            formats = self._formats.get(fields[2]) if len(fields) > 2 else ()
+            if formats is None:
+                formats = self._formats[fields[2]] = self._formats_of(fields[2])
             # tuple.__new__: a NamedTuple's own __new__ is a Python function, and a lint of
             # many policies makes thousands of these.
             found = self._facts[name] = _new_tuple(
-                Action,
+                ActionFacts,
                 (f"{self.prefix}:{fields[0]}", fields[1], len(fields) > 2, formats),
             )
         return found
+
+    def _formats_of(self, kinds: str) -> tuple[tuple[str, str, bool], ...]:
+        """The rows of ``formats`` for an entry's resource types (``"+cluster,dbuser"``)."""
+        formats: tuple[tuple[str, str, bool], ...] = ()
+        for kind in kinds.split(ITEMS) if kinds else ():
+            if kind[:1] == REQUIRED:
+                formats += self._rows(kind[1:]).required
+            else:
+                formats += self._rows(kind).optional
+        return formats
 
     def listing(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Every current action's lower-cased ``"prefix:name"``, sorted, and the documented
@@ -176,7 +187,7 @@ class Service:
             packed = self.actions.get(name)
             if packed is None or self.action(name) is None:
                 return frozenset()
-            _, _, rows, own = action_facts(packed)
+            _, _, rows, own = parse_action_entry(packed)
             keys = {key.lower() for key in own}
             for kind, _ in rows or ():
                 keys.update(self._resource_keys(kind))
@@ -189,7 +200,7 @@ class Service:
     def _rows(self, kind: str) -> _TypeRows:
         found = self._type_rows.get(kind)
         if found is None:
-            arns = resource_type(self.resources.get(kind, ""))[0]
+            arns = parse_resource_entry(self.resources.get(kind, ""))[0]
             found = self._type_rows[kind] = _TypeRows(
                 tuple((kind, arn, False) for arn in arns),
                 tuple((kind, arn, True) for arn in arns),
@@ -199,7 +210,7 @@ class Service:
     def _resource_keys(self, kind: str) -> frozenset[str]:
         found = self._type_keys.get(kind)
         if found is None:
-            keys = resource_type(self.resources.get(kind, ""))[1]
+            keys = parse_resource_entry(self.resources.get(kind, ""))[1]
             found = self._type_keys[kind] = frozenset(key.lower() for key in keys)
         return found
 
@@ -209,13 +220,13 @@ def _items(joined: str) -> list[str]:
     return [item for item in joined.split(ITEMS) if item] if joined else []
 
 
-def resource_type(packed: str) -> tuple[list[str], list[str]]:
+def parse_resource_entry(packed: str) -> tuple[list[str], list[str]]:
     """A resource type's ARN formats and condition keys, from its entry in a service file."""
     arns, _, keys = packed.partition(FIELDS)
     return _items(arns), _items(keys)
 
 
-def action_facts(packed: str) -> tuple[str, str, list[tuple[str, bool]] | None, list[str]]:
+def parse_action_entry(packed: str) -> tuple[str, str, list[tuple[str, bool]] | None, list[str]]:
     """An action's documented name, access level, resource types with their required marks
     (``None`` when not documented) and own condition keys, from its entry in a service file."""
     fields = packed.split(FIELDS)

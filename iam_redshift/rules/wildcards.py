@@ -56,6 +56,8 @@ _GOOD = example_policy(allow("redshift:GetClusterCredentials", _DBUSER))
 def has_wildcard(text: str) -> bool:
     """Whether ``text`` holds an IAM wildcard (``*`` or ``?``) other than the escaped literals
     ``${*}`` and ``${?}``."""
+    if "*" not in text and "?" not in text:
+        return False  # most texts: nothing to unescape
     unescaped = text.replace("${*}", "").replace("${?}", "")
     return "*" in unescaped or "?" in unescaped
 
@@ -71,8 +73,12 @@ def grants_action(statement: Statement, action: str) -> Value | None:
     """The Action value through which ``statement`` grants ``action`` (for NotAction, the
     NotAction element itself when it does not exclude ``action``), or None."""
     if statement.may_grant_service(services_of((action,))):  # else no Action value can match
+        lowered = action.lower()
         for at, text in enumerate(statement.texts("Action")):
-            if action_matches(text, action):
+            # The same text first (most values), then a pattern's match.
+            if text.lower() == lowered or (
+                ("*" in text or "?" in text) and action_matches(text, action)
+            ):
                 return statement.value_at("Action", at)
     if statement.has("NotAction") and not statement.has("Action"):
         excluded = statement.texts("NotAction")
@@ -308,10 +314,10 @@ def _scopable(pattern: str) -> tuple[tuple[str, ...], int, bool]:
     if pattern == "*":
         return (), 0, True  # IR201's to report; expanding every action of AWS says nothing more
     if not has_wildcard(pattern):
-        canonical = knowledge.canonical_action(pattern)
-        if canonical is None:
+        found = knowledge.action_facts(pattern)
+        if found is None:
             return (), 0, False
-        return ((canonical,) if _formats_of(canonical) else ()), 1, False
+        return ((found.name,) if found.formats else ()), 1, False
     matched = expand(pattern)
     return tuple(filter(_formats_of, matched)), len(matched), True
 
