@@ -10,7 +10,10 @@ import functools
 import http.server
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,6 +181,29 @@ def test_a_damaged_service_file_is_not_a_crash(tmp_path: Path, entries: dict[str
     knowledge.use_index(target)
     assert knowledge.action_known("s3:GetObject")
     assert knowledge.resource_types("newsvc:DoIt") == ()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_in_a_pinned_index_is_not_waited_on(tmp_path: Path) -> None:
+    target = tmp_path / "index"
+    assert run("knowledge", "update", "--from", str(FIXTURES), "--output", str(target))[0] == 0
+    (target / "services" / "newsvc.json").unlink()
+    os.mkfifo(target / "services" / "newsvc.json")  # opening it to read would wait for ever
+    policy = _policy(tmp_path, "newsvc:DoIt", "s3:GetObject")
+    completed = subprocess.run(
+        [sys.executable, "-m", "iam_redshift", "lint", policy, "--knowledge", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr  # warnings only
+    assert "IR501" in completed.stdout  # newsvc is as good as unknown
+    (target / "index.json").unlink()
+    os.mkfifo(target / "index.json")
+    status, _, err = run("lint", policy, "--knowledge", str(target))
+    assert status == 2
+    assert "not a regular file" in err
 
 
 def test_an_unusable_pinned_index_is_a_usage_error(tmp_path: Path) -> None:

@@ -347,7 +347,8 @@ def test_action_facts_agree_with_the_single_questions(action: str, upper: bool) 
 def test_actions_of_the_same_resource_types_share_their_formats() -> None:
     # IR204 counts votes per distinct tuple of formats: the index hands out one per list.
     first, second = k.action_facts("s3:DeleteObject"), k.action_facts("s3:AbortMultipartUpload")
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert first.formats == second.formats
     assert first.formats is second.formats
     assert k.action_facts(42) is None  # type: ignore[arg-type]

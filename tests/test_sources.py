@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from iam_redshift._read import NotARegularFile, read_regular
 from iam_redshift.render import render_bundle
 from iam_redshift.rules._base import example_setup
 from iam_redshift.sources.files import ReadProblem, inside, read_limited
@@ -34,6 +37,37 @@ def _lint_in_subprocess(*args: str, cwd: Path) -> subprocess.CompletedProcess[st
         timeout=60,
         check=False,
     )
+
+
+@settings(max_examples=60)
+@given(size=st.integers(0, 300), limit=st.integers(0, 300))
+def test_a_read_gives_the_whole_file_or_one_byte_past_the_limit(
+    tmp_path_factory: pytest.TempPathFactory, size: int, limit: int
+) -> None:
+    path = tmp_path_factory.mktemp("read") / "file.json"
+    data = bytes(range(256)) * 2
+    path.write_bytes(data[:size])
+    assert read_regular(path, limit) == data[: min(size, limit + 1)]
+    assert read_limited(path, limit=limit) == data[: min(size, limit + 1)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="no /proc")
+def test_a_file_longer_than_its_stated_size_is_read_to_its_end() -> None:
+    # /proc files state a size of 0 and hold text: the read goes on past the size fstat gave.
+    assert os.stat("/proc/self/status").st_size == 0
+    data = read_regular("/proc/self/status", 1 << 20)
+    assert b"Name:" in data
+    assert data.endswith(b"\n")
+    assert len(read_regular("/proc/self/status", 10)) == 11
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_is_not_opened_for_reading(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.json")
+    with pytest.raises(NotARegularFile):
+        read_regular(tmp_path / "pipe.json", 100)
+    with pytest.raises(NotARegularFile):
+        read_regular(tmp_path, 100)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")

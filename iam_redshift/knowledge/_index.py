@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
+from iam_redshift._read import read_regular
 from iam_redshift._record import record
 from iam_redshift.errors import KnowledgeError
 
@@ -309,8 +310,7 @@ def _service(prefix: str, entry: dict[str, str], record: dict[str, Any]) -> Serv
 
 
 def _read_json(path: Path, limit: int) -> Any:
-    with path.open("rb") as handle:
-        data = handle.read(limit + 1)
+    data = read_regular(path, limit)
     if len(data) > limit:
         raise ValueError(f"{path.name} is larger than {limit} bytes")
     return json.loads(data.decode("utf-8"))

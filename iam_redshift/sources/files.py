@@ -11,6 +11,7 @@ import os
 import stat
 from pathlib import Path
 
+from iam_redshift._read import NotARegularFile, read_regular
 from iam_redshift._record import record
 from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
 
@@ -52,24 +53,14 @@ def read_limited(
     if root is not None and not inside(path, root):
         return ReadProblem(f"it leads outside {os.fspath(root)} (through a symbolic link)")
     try:
-        # Not followed by open() on a FIFO: O_NONBLOCK makes opening one return at once, and the
-        # file type is checked on the descriptor, so it cannot change between check and read.
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return read_regular(path, limit)
+    except NotARegularFile as error:
+        kind = _file_type(error.mode)
+        return ReadProblem(f"it is {kind}, not a regular file", file_type=kind)
     except OSError as error:
         return ReadProblem(_reason(error), error)
     except ValueError:  # a NUL byte or a lone surrogate: no file can have that name
         return ReadProblem("no file can have this name (it holds a NUL or a lone surrogate)")
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            kind = _file_type(mode)
-            return ReadProblem(f"it is {kind}, not a regular file", file_type=kind)
-        with os.fdopen(descriptor, "rb", closefd=False) as stream:
-            return stream.read(limit + 1)
-    except OSError as error:
-        return ReadProblem(_reason(error), error)
-    finally:
-        os.close(descriptor)
 
 
 def _reason(error: OSError) -> str:
