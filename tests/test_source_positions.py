@@ -152,3 +152,80 @@ def test_a_document_nested_deeper_than_the_limit_is_unreadable(depth: int, leaf:
     else:
         assert isinstance(parsed, Unreadable)
         assert "nested too deeply" in parsed.reason
+
+
+# --- places noted while decoding ----------------------------------------------------------------
+# A policy's top-level members and statements are decoded one by one, noting where each starts
+# (most findings' pointers go through them). The value, the errors and every position must be
+# those of the whole-text decode and of the walk that finds places by scanning.
+
+_MEMBER_NAMES = st.sampled_from(["Version", "Statement", "Id", "Statement", "a"])
+_POLICY_TREES = st.tuples(
+    st.just("object"),
+    st.lists(
+        st.tuples(
+            _MEMBER_NAMES,
+            st.one_of(_TREES, st.tuples(st.just("array"), st.lists(_TREES, max_size=5))),
+        ),
+        max_size=4,
+    ),
+)
+
+
+@st.composite
+def _policies(draw: st.DrawFn) -> str:
+    return draw(_SPACE) + draw(_texts(draw(_POLICY_TREES))) + draw(_SPACE)
+
+
+@given(_policies())
+@example('{"Statement": [{"Effect": "Allow"}, {"Sid": "2"}]}')
+def test_a_policy_decoded_member_by_member_is_the_whole_decode(text: str) -> None:
+    parsed = parse_json(text)
+    assert isinstance(parsed, ParsedText)
+    assert parsed.value == json.loads(text)
+    statements = parsed.value.get("Statement")
+    unique = not parsed.duplicate_keys
+    if unique and isinstance(statements, list) and statements:
+        assert parsed.places is not None
+        assert parsed.places.statements is not None
+        assert len(parsed.places.statements) == len(statements)
+    # Every position, through the places noted or through a scan from the top, is the same.
+    scanned = ParsedText(text, parsed.value, parsed.duplicate_keys)
+    for pointer in _pointers_of_value(parsed.value):
+        assert parsed.position(pointer) == scanned.position(pointer), pointer
+
+
+def _pointers_of_value(value: Any, pointer: str = "") -> list[str]:
+    found = [pointer]
+    if isinstance(value, dict):
+        for name, item in value.items():
+            found += _pointers_of_value(item, f"{pointer}/{escape_pointer(name)}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _pointers_of_value(item, f"{pointer}/{index}")
+    return found
+
+
+@given(
+    _policies(), st.integers(0, 10_000), st.sampled_from(["", ",", "}", "]", '"', ":", "x", "{"])
+)
+@example('{"Statement": [{}], }', 21, "")  # as it is
+@example('{"Statement": [{}, ]}', 21, "")  # as it is
+@example('{"Statement": []} {}', 20, "")  # as it is
+def test_a_damaged_policy_gets_the_decoders_own_error(text: str, cut: int, insert: str) -> None:
+    at = cut % (len(text) + 1)
+    damaged = text[:at] + insert + text[at + 1 :]
+    if not damaged.strip():
+        return  # "the file is empty": ours, not the decoder's
+    try:
+        expected: Any = json.loads(damaged)
+        problem = None
+    except json.JSONDecodeError as error:
+        expected, problem = None, (f"not JSON: {error.msg}", error.lineno, error.colno)
+    found = parse_json(damaged)
+    if problem is not None:
+        assert not isinstance(found, ParsedText)
+        assert (found.reason, found.line, found.column) == problem
+    else:
+        assert isinstance(found, ParsedText)
+        assert found.value == expected

@@ -12,7 +12,7 @@ import functools
 import json
 import re
 from dataclasses import field
-from typing import Any
+from typing import Any, NamedTuple
 
 from iam_redshift._record import record
 
@@ -52,6 +52,8 @@ class ParsedText:
     value: Any
     #: (pointer of the object, key) for every key given more than once; the last one wins.
     duplicate_keys: tuple[tuple[str, str], ...] = ()
+    #: Where the top-level members and statements start, when the decode noted them.
+    places: _Places | None = field(default=None, repr=False, compare=False, hash=False)
     _positions: dict[str, tuple[int, int]] = field(
         default_factory=dict, repr=False, compare=False, hash=False
     )
@@ -86,7 +88,7 @@ class ParsedText:
     def _text_index(self) -> _TextIndex:
         if self._index is None:
             repeated = frozenset(key for _, key in self.duplicate_keys)
-            object.__setattr__(self, "_index", _TextIndex(self.text, repeated))
+            object.__setattr__(self, "_index", _TextIndex(self.text, repeated, self.places))
         assert self._index is not None
         return self._index
 
@@ -148,7 +150,73 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 # Most documents repeat no key: one decoder for all of them (it holds no state), which only
 # notices a repeat. Making a decoder and a recorder for each document cost half as much as
 # decoding a small policy.
-_DECODE_UNIQUE = json.JSONDecoder(object_pairs_hook=_unique_keys).decode
+_UNIQUE = json.JSONDecoder(object_pairs_hook=_unique_keys)
+_DECODE_UNIQUE = _UNIQUE.decode
+_SCAN_UNIQUE = _UNIQUE.scan_once  # type: ignore[attr-defined]
+
+
+class _Places(NamedTuple):
+    """Where a policy's top-level members and statements start, noted while decoding it: the
+    places most findings' positions go through (``/Statement/N/...``), which would otherwise be
+    found by decoding again every statement before the one a finding is in."""
+
+    root: int  # the top-level object's "{"
+    members: dict[str, int]  # where each top-level member's value starts
+    statements: list[int] | None  # where each item of a "Statement" array starts
+
+
+def _decode_policy(text: str) -> tuple[Any, _Places | None]:
+    """The value of a JSON text whose top level is an object (a policy), decoded member by
+    member, and statement by statement in a "Statement" array, noting where each starts: the
+    same value as ``_DECODE_UNIQUE``, by the same C scanner. Any other text, and any text that
+    is not JSON or repeats a top-level key, is decoded whole (``None`` for the places), so that
+    errors are the decoder's own."""
+    try:
+        root = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
+        if text[root] != "{":
+            return _DECODE_UNIQUE(text), None
+        pairs: list[tuple[str, Any]] = []
+        members: dict[str, int] = {}
+        statements: list[int] | None = None
+        at = _WHITESPACE.match(text, root + 1).end()  # type: ignore[union-attr]
+        while text[at] != "}":
+            if text[at] != '"':
+                raise ValueError(at)
+            key, at = _SCANSTRING(text, at + 1)
+            start = at = _COLON_MATCH(text, at).end()  # type: ignore[union-attr]
+            if key == "Statement" and text[at] == "[":
+                value, starts, at = _decode_array(text, at)
+                statements = starts
+            else:
+                value, at = _SCAN_UNIQUE(text, at)
+            pairs.append((key, value))
+            members[key] = start
+            after = _AFTER_MEMBER(text, at)
+            at = after.end()  # type: ignore[union-attr]
+            if after.group(1) == "}":  # type: ignore[union-attr]
+                if at != len(text):
+                    raise ValueError(at)  # something after the object
+                return _unique_keys(pairs), _Places(root, members, statements)
+        raise ValueError(at)  # an empty object, or a trailing comma: decoded whole
+    except Exception:  # not JSON, a repeated key, too deep: the whole decode says why
+        return _DECODE_UNIQUE(text), None
+
+
+def _decode_array(text: str, index: int) -> tuple[list[Any], list[int], int]:
+    """The array at ``index``, where each item starts, and the index after it."""
+    items: list[Any] = []
+    starts: list[int] = []
+    at = _WHITESPACE.match(text, index + 1).end()  # type: ignore[union-attr]
+    while text[at] != "]":
+        starts.append(at)
+        item, at = _SCAN_UNIQUE(text, at)
+        items.append(item)
+        after = _AFTER_ITEM(text, at)
+        at = after.end()  # type: ignore[union-attr]
+        if after.group(1) == "]":  # type: ignore[union-attr]
+            return items, starts, at
+    raise ValueError(at)  # an empty array, or a trailing comma: decoded whole
+
 
 # A tuple, not dict | list: isinstance is faster with it, and this runs for every JSON value.
 _CONTAINERS = (dict, list)
@@ -207,9 +275,10 @@ def parse_json(data: bytes | str) -> ParsedText | Unreadable:
     if not text.strip():
         return Unreadable("the file is empty")
     recorder = _DuplicateRecorder()
+    places = None
     try:
         try:
-            value = _DECODE_UNIQUE(text)
+            value, places = _decode_policy(text)
         except _RepeatedKey:
             value = json.loads(text, object_pairs_hook=recorder)
     except RecursionError:
@@ -232,10 +301,14 @@ def parse_json(data: bytes | str) -> ParsedText | Unreadable:
             if id(obj) in pointers
             for key in keys
         )
-    return ParsedText(text, value, duplicates)
+    return ParsedText(text, value, duplicates, places)
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+# After a member's value: blanks, a comma or the closing brace, blanks (which end the text
+# when it is the top-level object's brace).
+_AFTER_MEMBER = re.compile(r"[ \t\n\r]*([,}])[ \t\n\r]*").match
+_AFTER_ITEM = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*").match
 # Between two members of a container: blanks, a comma if any, blanks.
 _SEPARATOR_MATCH = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*").match
 # Between a member's name and its value.
@@ -341,11 +414,17 @@ class _TextIndex:
     scanned to its end for a name in ``repeated`` (the names the parse saw more than once).
     """
 
-    def __init__(self, text: str, repeated: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, text: str, repeated: frozenset[str] = frozenset(), places: _Places | None = None
+    ) -> None:
         self.text = text
         self.repeated = repeated
         self.objects: dict[int, dict[str, int]] = {}
         self.arrays: dict[int, list[int]] = {}
+        if places is not None:  # scanned while decoding: the top level and its statements
+            self.objects[places.root] = places.members
+            if places.statements is not None:
+                self.arrays[places.members["Statement"]] = places.statements
         # Where the scan of a container goes on: the start of the last value found, not yet
         # skipped (or, before the first member, the container's own start). Absent: scanned.
         self.resume: dict[int, int] = {}
