@@ -183,6 +183,28 @@ def test_a_damaged_service_file_is_not_a_crash(tmp_path: Path, entries: dict[str
     assert knowledge.resource_types("newsvc:DoIt") == ()
 
 
+def test_rules_answer_from_the_index_in_use_after_a_switch(tmp_path: Path) -> None:
+    # IR204 remembers each Action value's scopable actions and their ARN formats: a switch of
+    # index must not leave the last index's answers behind, in either direction.
+    target = tmp_path / "index"
+    assert run("knowledge", "update", "--from", str(FIXTURES), "--output", str(target))[0] == 0
+    policy = _policy(tmp_path, "redshift:InventNewThing", "redshift:GetClusterCredentials")
+
+    def star_resource_message(*pin: str) -> str:
+        status, out, err = run("lint", policy, "--format", "json", *pin)
+        assert status in (0, 1), err
+        found = [f for f in json.loads(out)["findings"] if f["code"] == "IR204"]
+        assert len(found) == 1
+        return str(found[0]["message"])
+
+    shipped = star_resource_message()
+    assert "InventNewThing" not in shipped  # not an action of the shipped index
+    updated = star_resource_message("--knowledge", str(target))
+    assert "redshift:InventNewThing" in updated
+    assert ":cluster:${ClusterName} (cluster)" in updated
+    assert star_resource_message() == shipped
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 def test_a_fifo_in_a_pinned_index_is_not_waited_on(tmp_path: Path) -> None:
     target = tmp_path / "index"

@@ -159,8 +159,9 @@ _LISTENERS: list[str] = []
 
 
 def caches_follow_the_index(module: str) -> None:
-    """Clear every ``functools`` cache of ``module`` (a module name) whenever the index in use
-    changes (:func:`use_index`): for the rule modules that cache answers derived from it."""
+    """Clear every cache of ``module`` (a module name: its ``functools`` caches, and any other
+    object with a ``cache_clear`` method) whenever the index in use changes (:func:`use_index`):
+    for the rule modules that cache answers derived from it."""
     if module not in _LISTENERS:
         _LISTENERS.append(module)
 
@@ -172,7 +173,7 @@ def _clear_listeners() -> None:
         module = sys.modules.get(name)
         for value in vars(module).values() if module is not None else ():
             clear = getattr(value, "cache_clear", None)
-            if callable(clear):
+            if callable(clear) and not isinstance(value, type):  # a cache, not its class
                 clear()
 
 

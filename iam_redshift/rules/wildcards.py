@@ -302,9 +302,17 @@ PARTIAL_WILDCARD = Rule.declare(
 # -- IR204 --------------------------------------------------------------------------------------
 
 
-# An action's ARN formats by its documented name, looked up once: IR204 asks for them twice,
-# whether the action has any (it supports resource-level permissions) and for the votes.
-_formats_of = functools.lru_cache(maxsize=32768)(knowledge.arn_formats)
+class _FormatsByName(dict[str, tuple[tuple[str, str, bool], ...]]):
+    """The ARN formats of each action IR204 found it could scope, by documented name: filled
+    as each Action value is first seen, read for the votes with one C-level look-up an action.
+    Bounded by the index's actions; cleared with this module's caches when the index changes.
+    """
+
+    def cache_clear(self) -> None:
+        self.clear()
+
+
+_FORMATS_OF = _FormatsByName()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -315,11 +323,18 @@ def _scopable(pattern: str) -> tuple[tuple[str, ...], int, bool]:
         return (), 0, True  # IR201's to report; expanding every action of AWS says nothing more
     if not has_wildcard(pattern):
         found = knowledge.action_facts(pattern)
-        if found is None:
-            return (), 0, False
-        return ((found.name,) if found.formats else ()), 1, False
+        if found is None or not found.formats:
+            return (), int(found is not None), False
+        _FORMATS_OF[found.name] = found.formats
+        return (found.name,), 1, False
     matched = expand(pattern)
-    return tuple(filter(_formats_of, matched)), len(matched), True
+    scopable = []
+    for name in matched:
+        facts = knowledge.action_facts(name)
+        if facts is not None and facts.formats:
+            _FORMATS_OF[name] = facts.formats
+            scopable.append(name)
+    return tuple(scopable), len(matched), True
 
 
 @functools.lru_cache(maxsize=4096)
@@ -329,7 +344,7 @@ def _arn_formats(actions: tuple[str, ...]) -> tuple[str, ...]:
     data order among equals."""
     # A statement on "*" can list hundreds of actions, most sharing their formats with others
     # (every s3 object action has the same): count each distinct set of formats once, in C.
-    shared = collections.Counter(map(_formats_of, actions))
+    shared = collections.Counter(map(_FORMATS_OF.__getitem__, actions))
     weight: dict[str, int] = {}
     for formats, count in shared.items():  # first seen first: the data order of the votes
         for name, arn_format, required in formats:
