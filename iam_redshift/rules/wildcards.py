@@ -302,17 +302,28 @@ PARTIAL_WILDCARD = Rule.declare(
 # -- IR204 --------------------------------------------------------------------------------------
 
 
-class _FormatsByName(dict[str, tuple[tuple[str, str, bool], ...]]):
-    """The ARN formats of each action IR204 found it could scope, by documented name: filled
-    as each Action value is first seen, read for the votes with one C-level look-up an action.
-    Bounded by the index's actions; cleared with this module's caches when the index changes.
-    """
+class _VotesByName(dict[str, tuple[str, ...]]):
+    """The votes of each action IR204 found it could scope, by documented name (see
+    :func:`_votes`): noted as each Action value is first seen, read with one C-level look-up an
+    action. Bounded by the index's actions; cleared with this module's caches when the index
+    changes."""
 
     def cache_clear(self) -> None:
         self.clear()
 
 
-_FORMATS_OF = _FormatsByName()
+_VOTES_OF = _VotesByName()
+
+
+@functools.lru_cache(maxsize=16384)
+def _votes(formats: tuple[tuple[str, str, bool], ...]) -> tuple[str, ...]:
+    """An action's votes: each of its ARN formats as "<ARN format> (<type>)", twice for a
+    required type. Worked out once per distinct tuple of formats (the index shares them)."""
+    return tuple(
+        label
+        for kind, arn_format, required in formats
+        for label in (f"{arn_format} ({kind})",) * (2 if required else 1)
+    )
 
 
 @functools.lru_cache(maxsize=65536)
@@ -325,14 +336,14 @@ def _scopable(pattern: str) -> tuple[tuple[str, ...], int, bool]:
         found = knowledge.action_facts(pattern)
         if found is None or not found.formats:
             return (), int(found is not None), False
-        _FORMATS_OF[found.name] = found.formats
+        _VOTES_OF[found.name] = _votes(found.formats)
         return (found.name,), 1, False
     matched = expand(pattern)
     scopable = []
     for name in matched:
         facts = knowledge.action_facts(name)
         if facts is not None and facts.formats:
-            _FORMATS_OF[name] = facts.formats
+            _VOTES_OF[name] = _votes(facts.formats)
             scopable.append(name)
     return tuple(scopable), len(matched), True
 
@@ -342,14 +353,9 @@ def _arn_formats(actions: tuple[str, ...]) -> tuple[str, ...]:
     """The ARN formats of the actions' resource types, as "<ARN format> (<type>)", the most
     voted for first (each action votes for each of its types, twice for a required one), in
     data order among equals."""
-    # A statement on "*" can list hundreds of actions, most sharing their formats with others
-    # (every s3 object action has the same): count each distinct set of formats once, in C.
-    shared = collections.Counter(map(_FORMATS_OF.__getitem__, actions))
-    weight: dict[str, int] = {}
-    for formats, count in shared.items():  # first seen first: the data order of the votes
-        for name, arn_format, required in formats:
-            label = f"{arn_format} ({name})"
-            weight[label] = weight.get(label, 0) + (2 * count if required else count)
+    # A statement on "*" can list hundreds of actions: their votes are counted in C, in the
+    # order of the actions (first seen first: the data order among equals).
+    weight = collections.Counter(itertools.chain.from_iterable(map(_VOTES_OF.__getitem__, actions)))
     # Most votes first; sorting is stable, reversed too: data order among equals.
     return tuple(map(_LABEL, sorted(weight.items(), key=_VOTES, reverse=True)))
 
