@@ -161,3 +161,14 @@ def test_texts_and_value_at_say_what_strings_says(value: Any, pointer: str) -> N
     fresh.strings("Action")
     assert [fresh.value_at("Action", i) for i in range(len(expected))] == list(expected)
     assert Statement(pointer, {}).texts("Action") == ()
+
+
+@given(value=st.one_of(_ELEMENT, st.lists(_VALUES, max_size=8), _VALUES))
+def test_action_patterns_are_the_values_with_a_wildcard(value: Any) -> None:
+    """IR201, IR202 and IR203 read only the Action values that ``action_patterns`` gives (a
+    statement without one is passed over in C): it must give every value with ``*`` or ``?``,
+    and no other."""
+    statement = Statement("/Statement/0", {"Action": value})
+    texts = statement.texts("Action")
+    expected = tuple(at for at, text in enumerate(texts) if "*" in text or "?" in text)
+    assert statement.action_patterns == expected

@@ -156,6 +156,17 @@ class Statement:
         return found
 
     @_cached
+    def action_patterns(self) -> tuple[int, ...]:
+        """The positions among ``texts("Action")`` of the values that hold ``*`` or ``?``:
+        found in C for the usual statement, which has none (an AWS managed policy can list
+        hundreds of actions by name), and read by every rule about wildcards."""
+        texts = self.texts("Action")
+        joined = "".join(texts)
+        if "*" not in joined and "?" not in joined:
+            return ()
+        return tuple(at for at, text in enumerate(texts) if "*" in text or "?" in text)
+
+    @_cached
     def named_services(self) -> frozenset[str]:
         """The service prefix (the text before the first colon) of each Action value,
         lower-cased; :data:`ANY_SERVICE` stands for every prefix that holds a wildcard.

@@ -151,8 +151,9 @@ def _plural(count: int, word: str) -> str:
 
 def _check_all_actions(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.allow_statements():
-        for at, text in enumerate(statement.texts("Action")):
-            if text == "*":
+        texts = statement.texts("Action")
+        for at in statement.action_patterns if "*" in texts else ():
+            if texts[at] == "*":
                 yield Hit(
                     statement.value_at("Action", at).pointer,
                     '"Action": "*" in an Allow statement grants every action of every AWS '
@@ -210,8 +211,8 @@ def _is_service_wide(text: str) -> bool:
 
 def _check_service_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.allow_statements():
-        for at, text in enumerate(statement.texts("Action")):
-            if "*" not in text or not _is_service_wide(text):
+        for at in statement.action_patterns:
+            if not _is_service_wide(statement.texts("Action")[at]):
                 continue
             value = statement.value_at("Action", at)
             service = value.text.partition(":")[0]
@@ -273,10 +274,8 @@ def _partial_wildcard_message(pattern: str) -> str | None:
 
 def _check_partial_wildcard(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.allow_statements():
-        for at, text in enumerate(statement.texts("Action")):
-            if "*" not in text and "?" not in text:
-                continue  # the common case, decided without splitting
-            message = _partial_wildcard_message(text)
+        for at in statement.action_patterns:
+            message = _partial_wildcard_message(statement.texts("Action")[at])
             if message is not None:
                 yield Hit(statement.value_at("Action", at).pointer, message)
 
