@@ -230,6 +230,27 @@ def test_caches_keyed_on_document_text_stay_bounded() -> None:
     found = lint_document({"Version": "2012-10-17", "Statement": [long_action]})
     assert any(f.code == "IR501" for f in found)
     assert actions._unknown_action_cached.cache_info().currsize == before
+    # So with IR503's: a statement with a condition and long action names is judged, and the
+    # names are not remembered; a short one is, and the redshift key does not fit s3:GetObject.
+    from iam_redshift.rules import conditions
+
+    before = conditions._documented_cached.cache_info()
+    conditional = {
+        "Effect": "Allow",
+        "Action": ["s3:Get" + "x" * 5_000, "s3:Put" + "y" * 5_000],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"redshift:DbUser": "etl"}},
+    }
+    lint_document({"Version": "2012-10-17", "Statement": [conditional]})
+    after = conditions._documented_cached.cache_info()
+    assert (after.hits, after.misses, after.currsize) == (
+        before.hits,
+        before.misses,
+        before.currsize,
+    )
+    conditional["Action"] = ["s3:GetObject"]
+    codes = {f.code for f in lint_document({"Version": "2012-10-17", "Statement": [conditional]})}
+    assert "IR503" in codes
 
 
 @pytest.mark.parametrize(

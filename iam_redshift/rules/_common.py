@@ -77,6 +77,10 @@ DBUSER_ARN = "arn:aws:redshift:us-east-1:123456789012:dbuser:analytics/etl_user"
 #: The shape of an action (``service:Name``, wildcards allowed); IR101 reports any other shape.
 ACTION_SYNTAX = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+")
 
+#: The rules' caches are keyed on text from the documents: bounded in entries, and only text
+#: this short is remembered (a 4 MB action name is looked at once and forgotten).
+CACHED_TEXT = 256
+
 
 def example_policy(*statements: dict[str, Any]) -> dict[str, Any]:
     """A policy document of the current language version holding ``statements``."""

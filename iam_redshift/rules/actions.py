@@ -20,6 +20,7 @@ from iam_redshift.rules._common import (
     ACTION,
     ACTION_SYNTAX,
     ACTIONS_TABLE,
+    CACHED_TEXT,
     DBUSER_ARN,
     POLICY_CHECKS,
     REDSHIFT_ACTIONS,
@@ -39,10 +40,6 @@ if TYPE_CHECKING:
 
 _REFRESH = "refresh the data with 'iam-redshift knowledge update'"
 
-# The caches below are keyed on text from the documents: bounded in entries, and only short
-# text is remembered (a 4 MB action name is looked at once and forgotten).
-_CACHED_TEXT = 256
-
 
 @functools.lru_cache(maxsize=1024)
 def _service_actions(prefix: str) -> dict[str, str]:
@@ -58,7 +55,7 @@ def _closest(word: str, candidates: Iterable[str]) -> str | None:
     characters are compared: a slip of the finger or two leaves one of the two intact, and it
     keeps this cheap over services with hundreds of actions.
     """
-    if len(word) > _CACHED_TEXT:
+    if len(word) > CACHED_TEXT:
         return None  # no action or prefix is this long: nothing is close
     heads, tails = _by_ends(tuple(candidates))
     # The order of the pool does not matter: the best (ratio, candidate) pair wins.
@@ -162,12 +159,12 @@ def _check_unknown_actions(document: PolicyDocument, context: LintContext) -> It
             texts = statement.texts(element)
             if not texts:
                 continue
-            if max(map(len, texts)) <= _CACHED_TEXT:  # each answer from the cache, in C
+            if max(map(len, texts)) <= CACHED_TEXT:  # each answer from the cache, in C
                 problems = list(map(_unknown_action_cached, texts))
             else:  # a long text is not remembered (the cache stays small)
                 problems = [
                     _unknown_action_cached(text)
-                    if len(text) <= _CACHED_TEXT
+                    if len(text) <= CACHED_TEXT
                     else _unknown_action_uncached(text)
                     for text in texts
                 ]
@@ -249,7 +246,7 @@ def _resource_fits(formats: tuple[tuple[str, str, bool], ...], resource: str) ->
     action's (``stack``, ``statemachine``) fits even where the rest of the format differs (a
     missing ``/id``, another case): this rule is about resource *types*.
     """
-    if len(resource) > _CACHED_TEXT:
+    if len(resource) > CACHED_TEXT:
         return _formats_fit.__wrapped__(formats, resource)
     # Keyed on the formats, not the action: s3:GetObject and s3:PutObject share theirs, so a
     # statement of fifty s3 actions matches each resource a few times, not fifty.
@@ -308,7 +305,7 @@ def _check_resource_types(document: PolicyDocument, context: LintContext) -> Ite
         fitting: dict[int, bool] = {}
         for at, text in enumerate(statement.texts("Action")):
             # A long text is not remembered (the cache stays small).
-            found = _typed(text) if len(text) <= _CACHED_TEXT else _typed.__wrapped__(text)
+            found = _typed(text) if len(text) <= CACHED_TEXT else _typed.__wrapped__(text)
             if found is None:
                 continue
             action, types = found

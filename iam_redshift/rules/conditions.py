@@ -17,6 +17,7 @@ from iam_redshift.rules._base import Example, Hit, LintContext, Rule
 from iam_redshift.rules._common import (
     ACTION_SYNTAX,
     ACTIONS_TABLE,
+    CACHED_TEXT,
     CONDITION,
     DBUSER_ARN,
     GLOBAL_KEYS,
@@ -136,12 +137,22 @@ def _actions_of(pattern: str) -> tuple[str, ...]:
     return (canonical,) if canonical is not None else ()
 
 
-@functools.lru_cache(maxsize=65536)
 def _documented(pattern: str) -> bool:
-    """Whether ``pattern`` names current actions only, all with their condition keys
-    documented (else nothing can be said of the keys they support)."""
+    """Whether ``pattern`` is an action name or pattern that names current actions only, all
+    with their condition keys documented (else nothing can be said of the keys they support)."""
+    if len(pattern) > CACHED_TEXT:  # a long text is not remembered (the cache stays small)
+        return _documented_uncached(pattern)
+    return _documented_cached(pattern)
+
+
+def _documented_uncached(pattern: str) -> bool:
+    if not ACTION_SYNTAX.fullmatch(pattern):
+        return False
     actions = _actions_of(pattern)
     return bool(actions) and all(map(knowledge.has_details, actions))
+
+
+_documented_cached = functools.lru_cache(maxsize=65536)(_documented_uncached)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -188,10 +199,9 @@ def _documented_actions(statement: Statement) -> list[str] | None:
     actions = list(statement.texts("Action"))
     if not actions or "*" in actions:
         return None
-    for action in actions:
-        if not (ACTION_SYNTAX.fullmatch(action) and _documented(action)):
-            return None
-    return actions
+    if max(map(len, actions)) <= CACHED_TEXT:  # every answer from the cache, in C
+        return actions if all(map(_documented_cached, actions)) else None
+    return actions if all(map(_documented, actions)) else None
 
 
 def _statement_keys(actions: list[str]) -> tuple[frozenset[str], frozenset[str]]:
