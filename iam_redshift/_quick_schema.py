@@ -22,6 +22,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from iam_redshift._schemas import ecma_regex
+
 __all__ = ["quick_validator"]
 
 Check = Callable[[Any], bool]
@@ -205,7 +207,7 @@ def _string_keywords(keywords: Mapping[str, Any]) -> Check | None:
     """``pattern``, ``minLength`` and ``maxLength`` of one schema as one check of a string: it
     runs for every item of every Action and Resource list."""
     pattern = keywords.get("pattern")
-    search = re.compile(pattern).search if isinstance(pattern, str) else None
+    search = ecma_regex(pattern).search if isinstance(pattern, str) else None
     if "pattern" in keywords and search is None:
         raise _Unsupported("a pattern that is not a string")
     shortest, longest = keywords.get("minLength", 0), keywords.get("maxLength")
@@ -511,8 +513,8 @@ def _policy_shape(name: str, schema: Mapping[str, Any]) -> Check | None:
     needs_resource = _SHAPE_SCHEMAS[name][0]
     definitions = schema["$defs"]
     pattern = definitions["action"]["pattern"]
-    action = re.compile(pattern).search
-    operator = re.compile(definitions["condition_operator"]["pattern"]).search
+    action = ecma_regex(pattern).search
+    operator = ecma_regex(definitions["condition_operator"]["pattern"]).search
     # A list of actions, joined by line feeds, as one text: one regex call for an Action list
     # hundreds long. A line feed is no character of an action, so each line must be one action,
     # and there must be one line an item (else an item held a line feed: no quick yes).

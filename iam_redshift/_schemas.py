@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,11 +41,50 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @functools.cache
 def validator(name: str) -> Validator:
-    """A compiled Draft 2020-12 validator for schema ``name``; ``$ref`` across our schemas works."""
-    from jsonschema import Draft202012Validator
+    """A compiled Draft 2020-12 validator for schema ``name``; ``$ref`` across our schemas works,
+    and ``pattern`` has JSON Schema's meaning (:func:`ecma_regex`)."""
+    from jsonschema import Draft202012Validator, validators
     from referencing import Registry, Resource
 
     registry: Registry[Any] = Registry().with_resources(
         (load_schema(n)["$id"], Resource.from_contents(load_schema(n))) for n in schema_names()
     )
-    return Draft202012Validator(load_schema(name), registry=registry)
+    checker: Any = validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, {"pattern": _pattern}
+    )
+    made: Validator = checker(load_schema(name), registry=registry)
+    return made
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, _schema: Any) -> Iterator[Any]:
+    """jsonschema's ``pattern`` keyword, with :func:`ecma_regex` for ``re.search``."""
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@functools.lru_cache(maxsize=256)
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A schema's ``pattern`` compiled with the meaning JSON Schema gives it (ECMA-262): ``$``
+    (outside a character class) matches at the end of the text only. In Python's ``re`` it also
+    matches before a final line feed, so ``^[0-9]{12}$`` would accept ``"123456789012\n"``
+    and an action pattern ``"s3:PutObject\n"``, which IAM refuses."""
+    out: list[str] = []
+    in_class = False
+    at = 0
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\":
+            out.append(pattern[at : at + 2])
+            at += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"(?![\s\S])"  # no character follows: the end of the text
+        out.append(char)
+        at += 1
+    return re.compile("".join(out))
