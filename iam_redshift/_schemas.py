@@ -43,17 +43,23 @@ def load_schema(name: str) -> dict[str, Any]:
 def validator(name: str) -> Validator:
     """A compiled Draft 2020-12 validator for schema ``name``; ``$ref`` across our schemas works,
     and ``pattern`` has JSON Schema's meaning (:func:`ecma_regex`)."""
-    from jsonschema import Draft202012Validator, validators
     from referencing import Registry, Resource
 
     registry: Registry[Any] = Registry().with_resources(
         (load_schema(n)["$id"], Resource.from_contents(load_schema(n))) for n in schema_names()
     )
-    checker: Any = validators.extend(  # type: ignore[no-untyped-call]
+    made: Validator = _validator_class()(load_schema(name), registry=registry)
+    return made
+
+
+@functools.cache
+def _validator_class() -> Any:
+    """Draft 2020-12's validator class with our ``pattern`` keyword, made once."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(  # type: ignore[no-untyped-call]
         Draft202012Validator, {"pattern": _pattern}
     )
-    made: Validator = checker(load_schema(name), registry=registry)
-    return made
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, _schema: Any) -> Iterator[Any]:

@@ -22,7 +22,6 @@ from iam_redshift.knowledge._index import (
     FIELDS,
     ActionFacts,
     Service,
-    parse_action_entry,
     parse_resource_entry,
 )
 from iam_redshift.matching import glob_regex
@@ -129,11 +128,11 @@ def _cacheable(*texts: str) -> bool:
 def _facts(action: str) -> tuple[ResourceType, ...] | None:
     prefix, _, name = action.partition(":")
     service = _service(prefix)
-    if service is None or service.action(name) is None:
+    entry = service.entry(name) if service is not None else None
+    if service is None or entry is None:
         return None
-    rows = parse_action_entry(service.actions[name])[2]
     types: list[ResourceType] = []
-    for kind, required in rows or ():
+    for kind, required in entry[2] or ():
         arns, keys = parse_resource_entry(service.resources.get(kind, ""))
         types.append(
             ResourceType(

@@ -374,12 +374,11 @@ def from_service_reference(prefix: str, document: object) -> ServiceView:
         if not isinstance(properties, dict):
             raise ReferenceError_(f"{action_name}: Annotations.Properties is not an object")
         access = next((level for flag, level in _ACCESS if properties.get(flag) is True), "Read")
-        rows = [
-            [row.get("Name"), True]
-            for row in _objects(action.get("Resources"), f"{action_name}: Resources")
-        ]
-        if not all(isinstance(row[0], str) and _storable(row[0], action_name) for row in rows):
+        listed = _objects(action.get("Resources"), f"{action_name}: Resources")
+        kinds = [row.get("Name") for row in listed]
+        if not all(isinstance(kind, str) for kind in kinds):
             raise ReferenceError_(f"{action_name}: a resource has no Name")
+        rows = [[_storable(str(kind), action_name), True] for kind in kinds]
         keys = _strings(action.get("ActionConditionKeys"), f"{action_name}: ActionConditionKeys")
         actions[action_name] = {"access": access, "resources": rows, "keys": keys}
     if not actions:
@@ -387,8 +386,9 @@ def from_service_reference(prefix: str, document: object) -> ServiceView:
     resources: dict[str, dict[str, Any]] = {}
     for resource in _objects(document.get("Resources"), "Resources"):
         resource_name = resource.get("Name")
-        if not isinstance(resource_name, str) or not _storable(resource_name, "Resources"):
+        if not isinstance(resource_name, str):
             raise ReferenceError_("a resource type has no Name")
+        _storable(resource_name, "Resources")
         resources[resource_name] = {
             "arns": _strings(resource.get("ARNFormats"), f"{resource_name}: ARNFormats"),
             "keys": sorted(set(_strings(resource.get("ConditionKeys"), resource_name))),
@@ -396,8 +396,9 @@ def from_service_reference(prefix: str, document: object) -> ServiceView:
     conditions: dict[str, str] = {}
     for key in _objects(document.get("ConditionKeys"), "ConditionKeys"):
         key_name = key.get("Name")
-        if not isinstance(key_name, str) or not _storable(key_name, "ConditionKeys"):
+        if not isinstance(key_name, str):
             raise ReferenceError_("a condition key has no Name")
+        _storable(key_name, "ConditionKeys")
         types = _strings(key.get("Types"), f"{key_name}: Types")
         conditions[key_name] = types[0] if types else "String"
     return ServiceView(name=name, actions=actions, resources=resources, conditions=conditions)

@@ -127,6 +127,9 @@ class Service:
         default_factory=dict, compare=False, repr=False
     )
     _type_keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    # Filled by listing(). A slot made at __init__, not a cached_property: an attribute added
+    # later unshares the instance's attribute table, and every look-up in action() (the hot
+    # path) got slower, by more than all the listings cost (+0.7% of a corpus lint).
     _listing: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=list, compare=False, repr=False
     )
@@ -156,39 +159,39 @@ class Service:
     def _formats_of(self, kinds: str) -> tuple[tuple[str, str, bool], ...]:
         """The rows of ``formats`` for an entry's resource types (``"+cluster,dbuser"``)."""
         formats: tuple[tuple[str, str, bool], ...] = ()
-        for kind in kinds.split(ITEMS) if kinds else ():
-            if kind[:1] == REQUIRED:
-                formats += self._rows(kind[1:]).required
-            else:
-                formats += self._rows(kind).optional
+        for kind, required in _marked(kinds):
+            shared = self._rows(kind)
+            formats += shared.required if required else shared.optional
         return formats
+
+    def entry(self, name: str) -> tuple[str, str, list[tuple[str, bool]] | None, list[str]] | None:
+        """The current action ``name``'s entry taken apart (:func:`parse_action_entry`), or
+        ``None`` when the service has no such action: for the questions :meth:`action` does
+        not answer (its resource types one by one, its condition keys)."""
+        return parse_action_entry(self.actions[name]) if self.action(name) is not None else None
 
     def listing(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Every current action's lower-cased ``"prefix:name"``, sorted, and the documented
         ``"prefix:Name"`` of each, in the same order: worked out when a pattern first needs
         them."""
-        if not self._listing:
+        found = self._listing
+        if not found:
             ordered = sorted(self.actions)
             prefix = self.prefix
-            self._listing.append(
-                (
-                    tuple(f"{prefix}:{name}" for name in ordered),
-                    tuple(
-                        f"{prefix}:{self.actions[name].partition(FIELDS)[0]}" for name in ordered
-                    ),
-                )
-            )
-        return self._listing[0]
+            names = tuple(f"{prefix}:{name}" for name in ordered)
+            spellings = (f"{prefix}:{self.actions[name].partition(FIELDS)[0]}" for name in ordered)
+            found.append((names, tuple(spellings)))
+        return found[0]
 
     def condition_keys(self, name: str) -> frozenset[str]:
         """The lower-cased condition keys of the current action ``name`` (lower-cased, without
         the prefix): its own and its resource types'; empty when there is no such action."""
         found = self._keys.get(name)
         if found is None:
-            packed = self.actions.get(name)
-            if packed is None or self.action(name) is None:
+            entry = self.entry(name)
+            if entry is None:
                 return frozenset()
-            _, _, rows, own = parse_action_entry(packed)
+            _, _, rows, own = entry
             keys = {key.lower() for key in own}
             for kind, _ in rows or ():
                 keys.update(self._resource_keys(kind))
@@ -235,10 +238,17 @@ def parse_action_entry(packed: str) -> tuple[str, str, list[tuple[str, bool]] | 
         raise ValueError(f"{packed!r:.80} is not an action's entry")
     if len(fields) == 2:
         return fields[0], fields[1], None, []
-    rows = [
-        (kind[1:], True) if kind[:1] == REQUIRED else (kind, False) for kind in _items(fields[2])
+    return fields[0], fields[1], _marked(fields[2]), _items(fields[3]) if len(fields) > 3 else []
+
+
+def _marked(kinds: str) -> list[tuple[str, bool]]:
+    """(resource type, required) for each of an entry's resource types, a required one marked
+    with a leading ``+`` (``"+cluster,dbuser"``)."""
+    return [
+        (kind[1:], True) if kind[:1] == REQUIRED else (kind, False)
+        for kind in kinds.split(ITEMS)
+        if kind
     ]
-    return fields[0], fields[1], rows, _items(fields[3]) if len(fields) > 3 else []
 
 
 @dataclass
