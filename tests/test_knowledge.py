@@ -344,6 +344,32 @@ def test_action_facts_agree_with_the_single_questions(action: str, upper: bool) 
     assert bool(facts.formats) is k.supports_resource_level(text)
 
 
+@given(
+    actions=st.lists(
+        st.one_of(
+            _SOME_ACTIONS,
+            _SOME_ACTIONS.map(str.upper),
+            _SOME_ACTIONS.map(lambda action: action + "x" * 300),  # too long to be remembered
+            st.text(max_size=8),
+        ),
+        max_size=8,
+    ),
+    odd=st.sampled_from([None, 42, ["s3:GetObject"], ("s3:GetObject",)]),
+    at=st.integers(0, 8),
+)
+def test_each_action_facts_are_the_facts_of_each_action(
+    actions: list[str], odd: Any, at: int
+) -> None:
+    """IR501 asks about a statement's actions all at once: the same answers, in order, as one
+    question an action, whatever the texts (and a value that is not a string is None)."""
+    assert k.each_action_facts(actions) == [k.action_facts(action) for action in actions]
+    if odd is not None:
+        mixed = [*actions[:at], odd, *actions[at:]]
+        expected = [k.action_facts(action) for action in mixed]
+        assert k.each_action_facts(mixed) == expected
+        assert expected[min(at, len(actions))] is None
+
+
 def test_actions_of_the_same_resource_types_share_their_formats() -> None:
     # IR204 counts votes per distinct tuple of formats: the index hands out one per list.
     first, second = k.action_facts("s3:DeleteObject"), k.action_facts("s3:AbortMultipartUpload")

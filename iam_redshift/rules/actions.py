@@ -159,17 +159,21 @@ def _check_unknown_actions(document: PolicyDocument, context: LintContext) -> It
             texts = statement.texts(element)
             if not texts:
                 continue
-            if max(map(len, texts)) <= CACHED_TEXT:  # each answer from the cache, in C
-                problems = list(map(_unknown_action_cached, texts))
-            else:  # a long text is not remembered (the cache stays small)
-                problems = [
-                    _unknown_action_cached(text)
-                    if len(text) <= CACHED_TEXT
-                    else _unknown_action_uncached(text)
-                    for text in texts
-                ]
+            # A current action is the usual answer, told by the index's own look-up (in C);
+            # only the other values are judged (and remembered) here.
+            facts = knowledge.each_action_facts(texts)
+            if all(facts):  # facts are non-empty tuples: true, and told in C
+                continue
+            problems = [
+                None
+                if found is not None
+                else _unknown_action_cached(text)
+                if len(text) <= CACHED_TEXT
+                else _unknown_action_uncached(text)  # a long text is not remembered
+                for found, text in zip(facts, texts, strict=True)
+            ]
             if problems.count(None) == len(problems):
-                continue  # the usual answer: every action known
+                continue  # patterns that match something
             groups: dict[tuple[str, str, str], list[tuple[Value, _Problem]]] = {}
             for at, problem in enumerate(problems):
                 if problem is not None:
