@@ -337,21 +337,21 @@ def _string_pattern() -> re.Pattern[str]:
     return re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
-def _string_items(text: str, index: int) -> list[int] | None:
+def _string_items(text: str, index: int) -> tuple[list[int] | None, int | None]:
     """Where each item of the array at ``index`` starts, when all are strings (an Action or a
     Resource list, whose findings point at item after item): one regex pass over the array
     instead of one skip a member. None for any other array (a Statement list is scanned only
-    as far as asked)."""
+    as far as asked). Second, where the array ends, when it was decoded to tell."""
     if text[_WHITESPACE.match(text, index + 1).end()] != '"':  # type: ignore[union-attr]
-        return None
+        return None, None
     try:
         value, end = _SCAN(text, index)
     except StopIteration:
-        return None
+        return None, None
     if not only_strings(value):
-        return None
+        return None, end
     starts = list(map(_START, _string_pattern().finditer(text, index, end)))
-    return starts if len(starts) == len(value) else None
+    return (starts if len(starts) == len(value) else None), end
 
 
 _START = re.Match.start
@@ -431,6 +431,8 @@ class _TextIndex:
         # Pointers already walked, and where they led: findings share their parents.
         self.walked: dict[str, int | None] = {}
         self.line_starts: list[int] | None = None
+        # Where the arrays decoded to index their items end: skipped without decoding again.
+        self.ends: dict[int, int] = {}
         self.located = 0
         self.counted = (0, 1)  # the last place whose line was counted, and its line
 
@@ -445,7 +447,10 @@ class _TextIndex:
             # Past the value (the decoder's C scanner), then in one regex the blanks, the
             # comma if any, and the blanks after it (the text parsed: without a comma, the
             # container ends there).
-            at = _SEPARATOR_MATCH(text, _skip_value(text, at)).end()  # type: ignore[union-attr]
+            end = self.ends.get(at)
+            if end is None:
+                end = _skip_value(text, at)
+            at = _SEPARATOR_MATCH(text, end).end()  # type: ignore[union-attr]
         if at < len(text) and text[at] != close:
             self.resume[index] = at
             return at
@@ -476,7 +481,9 @@ class _TextIndex:
         """Where item ``position`` of the array at ``index`` starts."""
         items = self.arrays.get(index)
         if items is None:
-            strings = _string_items(self.text, index)
+            strings, end = _string_items(self.text, index)
+            if end is not None:  # a member or item after this array need not decode it again
+                self.ends[index] = end
             if strings is not None:
                 items = self.arrays[index] = strings
             else:
