@@ -172,3 +172,25 @@ def test_action_patterns_are_the_values_with_a_wildcard(value: Any) -> None:
     texts = statement.texts("Action")
     expected = tuple(at for at, text in enumerate(texts) if "*" in text or "?" in text)
     assert statement.action_patterns == expected
+
+
+def test_a_view_is_worked_out_once_and_the_statement_stays_frozen() -> None:
+    """A statement's views (named_services, action_patterns...) are worked out on first use and
+    kept: the same object every time after, even when its data is changed behind its back
+    (rules never do). Keeping them must not make the record writable."""
+    import dataclasses
+
+    import pytest
+
+    data: dict[str, Any] = {"Effect": "Allow", "Action": ["redshift:Get*", "s3:GetObject"]}
+    statement = Statement("/Statement/0", data)
+    first = statement.named_services
+    assert first == frozenset({"redshift", "s3"})
+    assert statement.action_patterns == (0,)
+    data["Action"] = "iam:PassRole"
+    assert statement.named_services is first
+    assert statement.action_patterns == (0,)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        statement.named_services = frozenset()  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        statement.pointer = "/Statement/1"  # type: ignore[misc]

@@ -35,8 +35,9 @@ Attachment = Literal["inline", "managed", "aws-managed"]
 
 
 class _LockFreeCachedProperty:
-    """:func:`functools.cached_property` without its lock: worked out on first use, then kept in
-    the instance's ``__dict__``, where attribute lookup finds it before this descriptor.
+    """:func:`functools.cached_property` without its lock: worked out on first use, then kept
+    as an attribute of the instance, where attribute lookup finds it before this descriptor
+    (set with ``object.__setattr__``: the instances are frozen records).
 
     Before Python 3.12 cached_property takes an RLock on every first computation (of every
     statement's and document's derived views here, several a statement): a tenth of the cost of
@@ -55,7 +56,11 @@ class _LockFreeCachedProperty:
     def __get__(self, instance: object | None, owner: type | None = None) -> Any:
         if instance is None:
             return self
-        value = instance.__dict__[self.name] = self.function(instance)
+        value = self.function(instance)
+        # Set as an attribute, not through the instance's __dict__: on Python 3.11 asking for
+        # __dict__ turns the instance's attribute values into a dict of their own, and every
+        # attribute look-up after that (a statement's data, pointer...) is slower by half.
+        object.__setattr__(instance, self.name, value)
         return value
 
 
