@@ -18,6 +18,7 @@ Defining a class costs about 60% as much; using its instances, the same.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,7 +31,7 @@ else:  # only type checkers read it (typing has it from Python 3.11 on; we suppo
         return lambda function: function
 
 
-__all__ = ["record"]
+__all__ = ["cached_view", "record"]
 
 _T = TypeVar("_T")
 
@@ -79,3 +80,43 @@ def record(cls: type[_T]) -> type[_T]:
     ):
         setattr(made, name, value)
     return made
+
+
+class _CachedView:
+    """:func:`functools.cached_property` for records: worked out on first use, then kept as an
+    attribute of the instance, where attribute lookup finds it before this descriptor.
+
+    Two differences, both for speed on Python 3.11, where a lint reads thousands of statements'
+    views (``named_services``, ``action_patterns``...):
+
+    - no lock: cached_property takes an RLock on every first computation before Python 3.12, a
+      tenth of the cost of reading a view. A lint reads a document in one thread; two threads
+      sharing one view would at worst both work it out, to equal values;
+    - set with ``object.__setattr__`` (the instances are frozen), not through the instance's
+      ``__dict__``: asking for ``__dict__`` turns an instance's inline attribute values into a
+      dict of their own, and every attribute look-up on it after that is slower by half
+      (``statement.data``: 113 ns against 62 ns).
+    """
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = self.function(instance)
+        object.__setattr__(instance, self.name, value)
+        return value
+
+
+# Type checkers see cached_property, whose types they know (a plain class, not a generic one,
+# costs a cold start nothing).
+if TYPE_CHECKING:
+    cached_view = functools.cached_property
+else:
+    cached_view = _CachedView

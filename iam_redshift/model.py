@@ -7,11 +7,10 @@ from the names, paths, partition and account, never typed twice.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import ClassVar, Final, Literal, get_args
 
-from iam_redshift._record import record
+from iam_redshift._record import cached_view, record
 
 __all__ = [
     "MANAGED_POLICY_MAX",
@@ -479,13 +478,13 @@ class Setup:
         """The instance role's full ARN, path included."""
         return self.arn_of(self.instance_role)
 
-    @functools.cached_property
+    @cached_view
     def access_role_arns(self) -> tuple[str, ...]:
         """The access roles' ARNs, in the setup's order (worked out once: rules ask for them
         for every document of a bundle)."""
         return tuple(self.arn_of(r) for r in self.access_roles)
 
-    @functools.cached_property
+    @cached_view
     def role_arns(self) -> frozenset[str]:
         """Every role's ARN, the instance role's and the access roles'."""
         return frozenset((self.instance_role_arn, *self.access_role_arns))

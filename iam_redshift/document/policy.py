@@ -8,12 +8,12 @@ that are objects, element values that are strings) with the JSON pointer of each
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import field
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
-from iam_redshift._record import record
+from iam_redshift._record import cached_view, record
 from iam_redshift.sources.json_text import ParsedText, escape_pointer, only_strings
 
 __all__ = [
@@ -32,44 +32,6 @@ DocumentKind = Literal["trust", "permissions"]
 #: (counted with the principal's other inline policies), a customer managed policy (a quota of
 #: its own), or a policy AWS manages (``arn:aws:iam::aws:policy/...``: no quota of ours).
 Attachment = Literal["inline", "managed", "aws-managed"]
-
-
-class _LockFreeCachedProperty:
-    """:func:`functools.cached_property` without its lock: worked out on first use, then kept
-    as an attribute of the instance, where attribute lookup finds it before this descriptor
-    (set with ``object.__setattr__``: the instances are frozen records).
-
-    Before Python 3.12 cached_property takes an RLock on every first computation (of every
-    statement's and document's derived views here, several a statement): a tenth of the cost of
-    reading them. A lint reads a document in one thread, so the lock buys nothing; two threads
-    sharing one view would at worst both work it out, to equal values.
-    """
-
-    def __init__(self, function: Callable[[Any], Any]) -> None:
-        self.function = function
-        self.name = function.__name__
-        self.__doc__ = function.__doc__
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
-        if instance is None:
-            return self
-        value = self.function(instance)
-        # Set as an attribute, not through the instance's __dict__: on Python 3.11 asking for
-        # __dict__ turns the instance's attribute values into a dict of their own, and every
-        # attribute look-up after that (a statement's data, pointer...) is slower by half.
-        object.__setattr__(instance, self.name, value)
-        return value
-
-
-# Type checkers see cached_property, whose types they know (a plain class, not a generic one,
-# costs a cold start nothing).
-if TYPE_CHECKING:
-    _cached = functools.cached_property
-else:
-    _cached = _LockFreeCachedProperty
 
 
 class Value(NamedTuple):
@@ -160,7 +122,7 @@ class Statement:
             found = self._texts[element] = _texts(self.data.get(element))
         return found
 
-    @_cached
+    @cached_view
     def action_patterns(self) -> tuple[int, ...]:
         """The positions among ``texts("Action")`` of the values that hold ``*`` or ``?``:
         found in C for the usual statement, which has none (an AWS managed policy can list
@@ -171,7 +133,7 @@ class Statement:
             return ()
         return tuple(at for at, text in enumerate(texts) if "*" in text or "?" in text)
 
-    @_cached
+    @cached_view
     def named_services(self) -> frozenset[str]:
         """The service prefix (the text before the first colon) of each Action value,
         lower-cased; :data:`ANY_SERVICE` stands for every prefix that holds a wildcard.
@@ -221,7 +183,7 @@ class Statement:
         condition = self.data.get("Condition")
         return condition if isinstance(condition, dict) else {}
 
-    @_cached
+    @cached_view
     def _condition_keys(self) -> tuple[tuple[str, str, str], ...]:
         if not self.condition:
             return ()  # most statements: no pointer to make, nothing to walk
@@ -330,7 +292,7 @@ class PolicyDocument:
         """The document's text as read."""
         return self.parsed.text
 
-    @_cached
+    @cached_view
     def statements(self) -> tuple[Statement, ...]:
         """The statements that are objects, each with its pointer."""
         return tuple(_statements(self.value))
@@ -339,12 +301,12 @@ class PolicyDocument:
         """The statements whose Effect is ``Allow``."""
         return iter(self._allow_statements)
 
-    @_cached
+    @cached_view
     def _allow_statements(self) -> tuple[Statement, ...]:
         # Most rules read only these: picked out once per document, not once per rule.
         return tuple(s for s in self.statements if s.allows)
 
-    @_cached
+    @cached_view
     def _allowed_services(self) -> frozenset[str]:
         named: set[str] = set()
         for statement in self._allow_statements:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import field
 from typing import TYPE_CHECKING
 
-from iam_redshift._record import record
+from iam_redshift._record import cached_view, record
 from iam_redshift.model import TRUST_POLICY_DEFAULT_MAX
 from iam_redshift.rules._base import LintContext
 
@@ -66,7 +66,7 @@ class LintOptions:
             trust_policy_max_chars=self.trust_policy_max_chars,
         )
 
-    @functools.cached_property
+    @cached_view
     def _loose_context(self) -> LintContext:
         # The same for every loose document these options lint: made once.
         return LintContext(

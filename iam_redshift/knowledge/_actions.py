@@ -235,7 +235,7 @@ def _matches(pattern: str) -> Iterator[str]:
     # to the first name at or after the least string above all of them.
     after = _past_prefix(head)
     for service in _candidates(pattern):
-        names, spellings = service.listing()
+        names, spellings = service.listing
         low = bisect.bisect_left(names, head)
         high = bisect.bisect_left(names, after, low) if after is not None else len(names)
         if regex is None:

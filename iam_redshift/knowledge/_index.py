@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Final, NamedTuple
 
 from iam_redshift._read import read_regular
-from iam_redshift._record import record
+from iam_redshift._record import cached_view, record
 from iam_redshift.errors import KnowledgeError
 
 __all__ = [
@@ -127,12 +127,6 @@ class Service:
         default_factory=dict, compare=False, repr=False
     )
     _type_keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
-    # Filled by listing(). A slot made at __init__, not a cached_property: an attribute added
-    # later unshares the instance's attribute table, and every look-up in action() (the hot
-    # path) got slower, by more than all the listings cost (+0.7% of a corpus lint).
-    _listing: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(
-        default_factory=list, compare=False, repr=False
-    )
 
     def action(self, name: str) -> ActionFacts | None:
         """The facts of the current action ``name`` (lower-cased, without the prefix), or
@@ -170,18 +164,16 @@ class Service:
         not answer (its resource types one by one, its condition keys)."""
         return parse_action_entry(self.actions[name]) if self.action(name) is not None else None
 
+    @cached_view
     def listing(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Every current action's lower-cased ``"prefix:name"``, sorted, and the documented
         ``"prefix:Name"`` of each, in the same order: worked out when a pattern first needs
         them."""
-        found = self._listing
-        if not found:
-            ordered = sorted(self.actions)
-            prefix = self.prefix
-            names = tuple(f"{prefix}:{name}" for name in ordered)
-            spellings = (f"{prefix}:{self.actions[name].partition(FIELDS)[0]}" for name in ordered)
-            found.append((names, tuple(spellings)))
-        return found[0]
+        ordered = sorted(self.actions)
+        prefix = self.prefix
+        names = tuple(f"{prefix}:{name}" for name in ordered)
+        spellings = (f"{prefix}:{self.actions[name].partition(FIELDS)[0]}" for name in ordered)
+        return names, tuple(spellings)
 
     def condition_keys(self, name: str) -> frozenset[str]:
         """The lower-cased condition keys of the current action ``name`` (lower-cased, without

@@ -11,13 +11,12 @@ Examples are data here: running them is the engine's job (:mod:`iam_redshift.eng
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from iam_redshift._record import record
+from iam_redshift._record import cached_view, record
 from iam_redshift.findings import Finding, Location, Severity
 from iam_redshift.model import TRUST_POLICY_DEFAULT_MAX
 
@@ -111,7 +110,7 @@ class BundleContext:
     def _referenced(self, role_kind: str) -> list[RoleIdentity]:
         return self._by_kind.get(role_kind, [])
 
-    @functools.cached_property
+    @cached_view
     def _by_kind(self) -> dict[str, list[RoleIdentity]]:
         by_kind: dict[str, list[RoleIdentity]] = {}
         for role in self.references:
@@ -139,7 +138,7 @@ class BundleContext:
             return self.given_setup.access_role_arns
         return tuple(r.reference for r in self._referenced("access"))
 
-    @functools.cached_property
+    @cached_view
     def _access_arns(self) -> frozenset[str]:
         # A set: bundles of thousands of roles look every Resource up here.
         return frozenset(self.given_setup.access_role_arns if self.given_setup else ())
@@ -152,7 +151,7 @@ class BundleContext:
         role = self._role_index.named(text)
         return role.reference if role is not None and role.role_kind == "access" else None
 
-    @functools.cached_property
+    @cached_view
     def _role_index(self) -> RoleIndex:
         from iam_redshift.sources.roles import RoleIndex
 
