@@ -181,6 +181,11 @@ def test_a_damaged_service_file_is_not_a_crash(tmp_path: Path, entries: dict[str
     knowledge.use_index(target)
     assert knowledge.action_known("s3:GetObject")
     assert knowledge.resource_types("newsvc:DoIt") == ()
+    # What a pattern matches is what is known, one by one: an entry no action can be read
+    # from is in neither.
+    matched = knowledge.expand_action("newsvc:*")
+    assert all(knowledge.action_known(action) for action in matched)
+    assert knowledge.expand_action_facts("newsvc:*") == tuple(map(knowledge.action_facts, matched))
 
 
 def test_rules_answer_from_the_index_in_use_after_a_switch(tmp_path: Path) -> None:

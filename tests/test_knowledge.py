@@ -370,6 +370,26 @@ def test_each_action_facts_are_the_facts_of_each_action(
         assert expected[min(at, len(actions))] is None
 
 
+@given(
+    pattern=st.one_of(
+        _SOME_ACTIONS,
+        # A known action cut short and widened: a service's run of actions, or a gap in it.
+        st.tuples(_SOME_ACTIONS, st.integers(0, 40), st.sampled_from(["*", "?", "*s*", "?*"])).map(
+            lambda cut: cut[0][: cut[1]] + cut[2]
+        ),
+        st.sampled_from(["*:GetClusterCredentials", "REDSHIFT:get*", "nosuch:*", "s3:*Object?"]),
+    ),
+    upper=st.booleans(),
+)
+def test_expand_action_facts_are_the_facts_of_each_match(pattern: str, upper: bool) -> None:
+    """IR204 takes a pattern's matches with their facts: the same actions, in the same order, as
+    expand_action, each with the facts action_facts gives it."""
+    text = pattern.upper() if upper else pattern
+    matched = k.expand_action(text)
+    assert k.expand_action_facts(text) == tuple(k.action_facts(action) for action in matched)
+    assert k.expand_action_facts(42) == ()  # type: ignore[arg-type]
+
+
 def test_actions_of_the_same_resource_types_share_their_formats() -> None:
     # IR204 counts votes per distinct tuple of formats: the index hands out one per list.
     first, second = k.action_facts("s3:DeleteObject"), k.action_facts("s3:AbortMultipartUpload")

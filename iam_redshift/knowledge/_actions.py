@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 from collections.abc import Iterator, Sequence
 
 from iam_redshift.knowledge._base import (
@@ -225,9 +226,9 @@ def _past_prefix(head: str) -> str | None:
     return f"{stripped[:-1]}{chr(ord(stripped[-1]) + 1)}" if stripped else None
 
 
-def _matches(pattern: str) -> Iterator[str]:
-    """The documented full names of the current actions a normalised pattern covers, service
-    by service in prefix order, each service's in lower-cased order."""
+def _matches(pattern: str) -> Iterator[ActionFacts]:
+    """The facts of the current actions a normalised pattern covers, service by service in
+    prefix order, each service's in lower-cased order."""
     head = pattern[: min(i for i in (pattern.find("*"), pattern.find("?"), len(pattern)) if i >= 0)]
     simple = pattern == f"{head}*"
     regex = None if simple else glob_regex(pattern)
@@ -235,18 +236,34 @@ def _matches(pattern: str) -> Iterator[str]:
     # to the first name at or after the least string above all of them.
     after = _past_prefix(head)
     for service in _candidates(pattern):
-        names, spellings = service.listing
+        names, facts = service.listing
         low = bisect.bisect_left(names, head)
         high = bisect.bisect_left(names, after, low) if after is not None else len(names)
         if regex is None:
-            yield from spellings[low:high]
+            yield from facts[low:high]
         else:
-            yield from (spellings[at] for at in range(low, high) if regex.match(names[at]))
+            yield from (facts[at] for at in range(low, high) if regex.match(names[at]))
+
+
+_NAME = operator.itemgetter(0)  # an ActionFacts' documented name
 
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE)
-def _expand_wildcard(pattern: str) -> tuple[str, ...]:
-    return tuple(sorted(_matches(pattern)))
+def _expand_wildcard(pattern: str) -> tuple[tuple[str, ...], tuple[ActionFacts, ...]]:
+    """A normalised pattern's matches, sorted by documented name: the names, and their facts
+    (one expansion for the rules that want either)."""
+    facts = tuple(sorted(_matches(pattern), key=_NAME))
+    return tuple(map(_NAME, facts)), facts
+
+
+def _expansion(pattern: str) -> tuple[tuple[str, ...], tuple[ActionFacts, ...]]:
+    """:func:`_expand_wildcard` of any pattern with a wildcard, any case; cached unless long."""
+    normalised = _normalise_pattern(pattern)
+    if normalised is None:
+        return (), ()
+    if not _cacheable(normalised):
+        return _expand_wildcard.__wrapped__(normalised)
+    return _expand_wildcard(normalised)
 
 
 def expand_action(pattern: str) -> tuple[str, ...]:
@@ -260,12 +277,18 @@ def expand_action(pattern: str) -> tuple[str, ...]:
     if not _has_wildcard(pattern):
         name = canonical_action(pattern)
         return (name,) if name is not None else ()
-    normalised = _normalise_pattern(pattern)
-    if normalised is None:
+    return _expansion(pattern)[0]
+
+
+def expand_action_facts(pattern: str) -> tuple[ActionFacts, ...]:
+    """The facts of the current actions an action pattern matches, in the order of
+    :func:`expand_action`: for a rule that asks about each match, without a look-up each."""
+    if not isinstance(pattern, str):
         return ()
-    if not _cacheable(normalised):
-        return tuple(sorted(_expand_wildcard.__wrapped__(normalised)))
-    return _expand_wildcard(normalised)
+    if not _has_wildcard(pattern):
+        found = _lookup(pattern)
+        return (found,) if found is not None else ()
+    return _expansion(pattern)[1]
 
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE)

@@ -337,13 +337,12 @@ def _scopable(pattern: str) -> tuple[tuple[str, ...], int, bool]:
             return (), int(found is not None), False
         _VOTES_OF[found.name] = _votes(found.formats)
         return (found.name,), 1, False
-    matched = expand(pattern)
+    matched = knowledge.expand_action_facts(pattern)
     scopable = []
-    for name in matched:
-        facts = knowledge.action_facts(name)
-        if facts is not None and facts.formats:
-            _VOTES_OF[name] = _votes(facts.formats)
-            scopable.append(name)
+    for facts in matched:
+        if facts.formats:
+            _VOTES_OF[facts.name] = _votes(facts.formats)
+            scopable.append(facts.name)
     return tuple(scopable), len(matched), True
 
 
