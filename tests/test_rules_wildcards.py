@@ -178,6 +178,26 @@ def test_ir204_for_a_service_wildcard_says_how_many_of_its_actions_can_be_scoped
     assert f"{len(scopable):,} of the {len(matched):,} actions" in found.message
 
 
+def test_ir204_remembers_a_bounded_number_of_action_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The example formats of each set of actions are remembered, by their names; a lint of
+    # many large statements must not keep more names than the bound, and a statement seen
+    # again after the memory was emptied gets the same message.
+    from iam_redshift.rules import wildcards
+
+    monkeypatch.setattr(wildcards, "_REMEMBERED_NAMES", 40)
+    wildcards._FORMATS_OF.cache_clear()
+    # Sets of 1 to 5 actions, and two sets larger than the bound (never remembered).
+    actions = [a for a in knowledge.expand_action("iam:Get*") if knowledge.arn_formats(a)]
+    sets = [actions[i : i + n] for n in (1, 2, 3, 4, 5) for i in range(0, len(actions), n)]
+    sets += [["s3:Get*"], ["ec2:*"]]
+    first = [of("IR204", policy(statement(s, "*")))[0].message for s in sets]
+    assert 0 < wildcards._FORMATS_OF.names <= 40
+    assert sum(map(len, wildcards._FORMATS_OF)) == wildcards._FORMATS_OF.names
+    again = [of("IR204", policy(statement(s, "*")))[0].message for s in sets]
+    assert again == first
+    wildcards._FORMATS_OF.cache_clear()
+
+
 def test_ir204_not_for_star_action_deny_or_scoped_resources() -> None:
     assert of("IR204", policy(statement("*", "*"))) == []
     assert of("IR204", denied(policy(statement("iam:GetRole", "*")))) == []

@@ -301,19 +301,6 @@ PARTIAL_WILDCARD = Rule.declare(
 # -- IR204 --------------------------------------------------------------------------------------
 
 
-class _VotesByName(dict[str, tuple[str, ...]]):
-    """The votes of each action IR204 found it could scope, by documented name (see
-    :func:`_votes`): noted as each Action value is first seen, read with one C-level look-up an
-    action. Bounded by the index's actions; cleared with this module's caches when the index
-    changes."""
-
-    def cache_clear(self) -> None:
-        self.clear()
-
-
-_VOTES_OF = _VotesByName()
-
-
 @functools.lru_cache(maxsize=16384)
 def _votes(formats: tuple[tuple[str, str, bool], ...]) -> tuple[str, ...]:
     """An action's votes: each of its ARN formats as "<ARN format> (<type>)", twice for a
@@ -325,37 +312,66 @@ def _votes(formats: tuple[tuple[str, str, bool], ...]) -> tuple[str, ...]:
     )
 
 
+#: An action IR204 found it could scope: its documented name, and its votes (:func:`_votes`).
+_Scoped = tuple[str, tuple[str, ...]]
+
+
 @functools.lru_cache(maxsize=65536)
-def _scopable(pattern: str) -> tuple[tuple[str, ...], int, bool]:
-    """(the actions ``pattern`` covers that support resource-level permissions, how many it
-    covers in all, whether it is a pattern: a wildcard, or more than one action)."""
+def _scopable(pattern: str) -> tuple[tuple[_Scoped, ...], int, bool]:
+    """(the actions ``pattern`` covers that support resource-level permissions, with their
+    votes; how many it covers in all; whether it is a pattern: a wildcard, or more than one
+    action)."""
     if pattern == "*":
         return (), 0, True  # IR201's to report; expanding every action of AWS says nothing more
     if not has_wildcard(pattern):
         found = knowledge.action_facts(pattern)
         if found is None or not found.formats:
             return (), int(found is not None), False
-        _VOTES_OF[found.name] = _votes(found.formats)
-        return (found.name,), 1, False
+        return ((found.name, _votes(found.formats)),), 1, False
     matched = knowledge.expand_action_facts(pattern)
-    scopable = []
-    for facts in matched:
-        if facts.formats:
-            _VOTES_OF[facts.name] = _votes(facts.formats)
-            scopable.append(facts.name)
-    return tuple(scopable), len(matched), True
+    scoped = tuple((facts.name, _votes(facts.formats)) for facts in matched if facts.formats)
+    return scoped, len(matched), True
 
 
-@functools.lru_cache(maxsize=4096)
-def _arn_formats(actions: tuple[str, ...]) -> tuple[str, ...]:
-    """The ARN formats of the actions' resource types, as "<ARN format> (<type>)", the most
-    voted for first (each action votes for each of its types, twice for a required one), in
-    data order among equals."""
-    # A statement on "*" can list hundreds of actions: their votes are counted in C, in the
-    # order of the actions (first seen first: the data order among equals).
-    weight = collections.Counter(itertools.chain.from_iterable(map(_VOTES_OF.__getitem__, actions)))
-    # Most votes first; sorting is stable, reversed too: data order among equals.
-    return tuple(map(_LABEL, sorted(weight.items(), key=_VOTES, reverse=True)))
+class _FormatsByActions(dict[tuple[str, ...], tuple[str, ...]]):
+    """:func:`_arn_formats` of each set of actions asked about (a third of the statements IR204
+    reports on grant the same actions as one before). Bounded by the names its keys hold
+    (emptied when they would pass :data:`_REMEMBERED_NAMES`); cleared with this module's
+    caches when the index changes."""
+
+    names = 0
+
+    def remember(self, key: tuple[str, ...], formats: tuple[str, ...]) -> None:
+        if len(key) > _REMEMBERED_NAMES:
+            return  # more than all it may hold: not remembered
+        if self.names + len(key) > _REMEMBERED_NAMES:
+            self.cache_clear()
+        self[key] = formats
+        self.names += len(key)
+
+    def cache_clear(self) -> None:
+        self.clear()
+        self.names = 0
+
+
+_REMEMBERED_NAMES = 1 << 20
+_FORMATS_OF = _FormatsByActions()
+
+
+def _arn_formats(scoped: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The ARN formats of the actions' resource types (``scoped``: each action's votes, by
+    name, first seen first), as "<ARN format> (<type>)", the most voted for first (each action
+    votes for each of its types, twice for a required one), in data order among equals."""
+    key = tuple(scoped)
+    found = _FORMATS_OF.get(key)
+    if found is None:
+        # A statement on "*" can list hundreds of actions: their votes are counted in C, in
+        # the order of the actions (first seen first: the data order among equals).
+        weight = collections.Counter(itertools.chain.from_iterable(scoped.values()))
+        # Most votes first; sorting is stable, reversed too: data order among equals.
+        found = tuple(map(_LABEL, sorted(weight.items(), key=_VOTES, reverse=True)))
+        _FORMATS_OF.remember(key, found)
+    return found
 
 
 _LABEL = operator.itemgetter(0)
@@ -370,25 +386,25 @@ def _check_star_resource(document: PolicyDocument, context: LintContext) -> Iter
         if not stars or credentials_on_star(statement, document, context):
             continue  # IR607 says it more precisely: it knows the role's target
         named: list[str] = []
-        parts: list[tuple[str, ...]] = []
+        parts: list[tuple[_Scoped, ...]] = []
         covered = 0
         wildcard = False
         for text in statement.texts("Action"):
-            actions, total, is_pattern = _scopable(text)
-            if actions:
-                named.append(text if is_pattern else actions[0])
-                parts.append(actions)
+            scoped, total, is_pattern = _scopable(text)
+            if scoped:
+                named.append(text if is_pattern else scoped[0][0])
+                parts.append(scoped)
                 covered += total
                 wildcard = wildcard or is_pattern
         if not parts:
             continue
-        scopable = dict.fromkeys(itertools.chain.from_iterable(parts))
+        scopable = dict(itertools.chain.from_iterable(parts))  # each action once, first first
         if not wildcard:
             which = "this action" if len(scopable) == 1 else "these actions"
         else:
             matches = "it matches" if len(named) == 1 else "they match"
             which = f"{len(scopable):,} of the {covered:,} actions {matches}"
-        formats = _arn_formats(tuple(scopable))
+        formats = _arn_formats(scopable)
         example = f", for example {listed(formats, 2)}" if formats else ""
         yield Hit(
             stars[0].pointer,
