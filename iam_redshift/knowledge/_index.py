@@ -116,7 +116,9 @@ class Service:
     resources: dict[str, str]  # resource type -> "ARN formats|condition keys"
     conditions: dict[str, str]  # lower-cased key -> "Documented|Type"
     retired: dict[str, str]  # lower-cased name -> "Documented|source id"
-    # What was worked out so far. Condition keys apart: few actions need them.
+    # What was worked out from the tables so far, beside the cached views below (every
+    # action's facts, the sorted listing): condition keys per action and per resource
+    # type (few actions need them), and the ARN rows of each resource type.
     _keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     _type_rows: dict[str, _TypeRows] = field(default_factory=dict, compare=False, repr=False)
     # The formats of each list of resource types asked about: actions that list the same
