@@ -198,6 +198,38 @@ def test_ir204_remembers_a_bounded_number_of_action_names(monkeypatch: pytest.Mo
     wildcards._FORMATS_OF.cache_clear()
 
 
+@given(
+    st.dictionaries(st.text("abcdef", min_size=1, max_size=3), st.integers(1, 4), max_size=30),
+    st.integers(0, 4),
+)
+def test_ir204_examples_are_the_most_voted_in_data_order_among_equals(
+    votes: dict[str, int], shown: int
+) -> None:
+    # The examples IR204 shows are the first of a stable sort by votes, most first: picked
+    # without sorting all of a statement's formats.
+    from iam_redshift.rules.wildcards import most_voted
+
+    assert (
+        most_voted(votes, shown)
+        == tuple(sorted(votes, key=votes.__getitem__, reverse=True))[:shown]
+    )
+
+
+def test_ir204_example_formats_say_how_many_more_there_are() -> None:
+    actions = ["redshift:GetClusterCredentials", "iam:GetRole", "s3:GetObject"]
+    (found,) = of("IR204", policy(statement(actions, "*")))
+    formats = {f"{arn} ({kind})" for a in actions for kind, arn, _ in knowledge.arn_formats(a)}
+    assert len(formats) > 2
+    assert found.message.endswith(f" and {len(formats) - 2} more")
+    # Two formats: both named, the required type's (two votes) first.
+    (one,) = of("IR204", policy(statement("redshift:GetClusterCredentials", "*")))
+    rows = knowledge.arn_formats("redshift:GetClusterCredentials")
+    assert len(rows) == 2
+    ordered = sorted(rows, key=lambda row: row[2], reverse=True)
+    first, second = (f"{arn} ({kind})" for kind, arn, _ in ordered)
+    assert one.message.endswith(f"for example {first} and {second}")
+
+
 def test_ir204_not_for_star_action_deny_or_scoped_resources() -> None:
     assert of("IR204", policy(statement("*", "*"))) == []
     assert of("IR204", denied(policy(statement("iam:GetRole", "*")))) == []

@@ -12,7 +12,6 @@ from __future__ import annotations
 import collections
 import functools
 import itertools
-import operator
 import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -333,7 +332,14 @@ def _scopable(pattern: str) -> tuple[tuple[_Scoped, ...], int, bool]:
     return scoped, len(matched), True
 
 
-class _FormatsByActions(dict[tuple[str, ...], tuple[str, ...]]):
+#: The example ARN formats IR204 shows: the two most voted for (:func:`most_voted`).
+_EXAMPLES = 2
+
+#: IR204's example formats of a set of actions: the few shown, and how many there are in all.
+_Examples = tuple[tuple[str, ...], int]
+
+
+class _FormatsByActions(dict[tuple[str, ...], _Examples]):
     """:func:`_arn_formats` of each set of actions asked about (a third of the statements IR204
     reports on grant the same actions as one before). Bounded by the names its keys hold
     (emptied when they would pass :data:`_REMEMBERED_NAMES`); cleared with this module's
@@ -341,7 +347,7 @@ class _FormatsByActions(dict[tuple[str, ...], tuple[str, ...]]):
 
     names = 0
 
-    def remember(self, key: tuple[str, ...], formats: tuple[str, ...]) -> None:
+    def remember(self, key: tuple[str, ...], formats: _Examples) -> None:
         if len(key) > _REMEMBERED_NAMES:
             return  # more than all it may hold: not remembered
         if self.names + len(key) > _REMEMBERED_NAMES:
@@ -358,24 +364,35 @@ _REMEMBERED_NAMES = 1 << 20
 _FORMATS_OF = _FormatsByActions()
 
 
-def _arn_formats(scoped: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def most_voted(votes: dict[str, int], shown: int) -> tuple[str, ...]:
+    """The first ``shown`` labels of ``votes`` (label -> votes, in data order) ordered by most
+    votes first, data order among equals: ``sorted(votes, key=votes.get, reverse=True)[:shown]``
+    without sorting them all (a statement on "*" gives thousands of labels, IR204 shows two).
+    Each pick is a scan in C: the largest count left, then its first label."""
+    labels = list(votes)
+    counts = list(votes.values())
+    picked: list[str] = []
+    for _ in range(min(shown, len(labels))):
+        at = counts.index(max(counts))
+        picked.append(labels[at])
+        counts[at] = -1  # counted: below every count left
+    return tuple(picked)
+
+
+def _arn_formats(scoped: dict[str, tuple[str, ...]]) -> _Examples:
     """The ARN formats of the actions' resource types (``scoped``: each action's votes, by
-    name, first seen first), as "<ARN format> (<type>)", the most voted for first (each action
-    votes for each of its types, twice for a required one), in data order among equals."""
+    name, first seen first), as "<ARN format> (<type>)": the two most voted for (each action
+    votes for each of its types, twice for a required one), in data order among equals, and
+    how many formats there are in all."""
     key = tuple(scoped)
     found = _FORMATS_OF.get(key)
     if found is None:
         # A statement on "*" can list hundreds of actions: their votes are counted in C, in
         # the order of the actions (first seen first: the data order among equals).
         weight = collections.Counter(itertools.chain.from_iterable(scoped.values()))
-        # Most votes first; sorting is stable, reversed too: data order among equals.
-        found = tuple(map(_LABEL, sorted(weight.items(), key=_VOTES, reverse=True)))
+        found = most_voted(weight, _EXAMPLES), len(weight)
         _FORMATS_OF.remember(key, found)
     return found
-
-
-_LABEL = operator.itemgetter(0)
-_VOTES = operator.itemgetter(1)
 
 
 def _check_star_resource(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
@@ -404,8 +421,11 @@ def _check_star_resource(document: PolicyDocument, context: LintContext) -> Iter
         else:
             matches = "it matches" if len(named) == 1 else "they match"
             which = f"{len(scopable):,} of the {covered:,} actions {matches}"
-        formats = _arn_formats(scopable)
-        example = f", for example {listed(formats, 2)}" if formats else ""
+        shown, formats = _arn_formats(scopable)
+        if formats > len(shown):
+            example = f", for example {', '.join(shown)} and {formats - len(shown)} more"
+        else:
+            example = f", for example {listed(shown)}" if shown else ""
         yield Hit(
             stars[0].pointer,
             f'"Resource": "*" grants {listed(named)} on every resource, but {which} can be '
