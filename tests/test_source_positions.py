@@ -118,6 +118,59 @@ def test_position_is_where_the_element_is_written(document: tuple[str, list[str]
         assert fresh.position(pointer) == answers[pointer] == locate(text, pointer), pointer
 
 
+# Policy-shaped documents: findings' pointers are /Statement/N/Name and /Statement/N/Name/M,
+# which are found from the statement's start noted while decoding (a text that repeats a name
+# anywhere is decoded whole: that is the first test's case). Statement members hold arrays of
+# strings, other arrays, objects and scalars.
+_MEMBER_NAMES = st.sampled_from(["Action", "Resource", "Effect", "Sid", "Condition", "a~b", "1"])
+_SCALAR_TREES = st.tuples(st.just("scalar"), _SCALARS)
+_MEMBER_VALUES = st.one_of(
+    st.tuples(st.just("array"), st.lists(st.tuples(st.just("scalar"), st.text(max_size=3)))),
+    st.tuples(st.just("array"), st.lists(_SCALAR_TREES, max_size=3)),
+    st.tuples(
+        st.just("object"),
+        st.lists(st.tuples(_NAMES, _SCALAR_TREES), max_size=3, unique_by=lambda m: m[0]),
+    ),
+    _SCALAR_TREES,
+)
+_STATEMENT_OBJECTS = st.tuples(
+    st.just("object"),
+    st.lists(st.tuples(_MEMBER_NAMES, _MEMBER_VALUES), unique_by=lambda m: m[0]),
+)
+# Mostly objects; now and then a statement that is not one.
+_STATEMENTS = st.one_of(_STATEMENT_OBJECTS, _STATEMENT_OBJECTS, _STATEMENT_OBJECTS, _SCALAR_TREES)
+
+
+@st.composite
+def _policies_with_pointers(draw: st.DrawFn) -> tuple[str, list[str]]:
+    statements = ("array", draw(st.lists(_STATEMENTS, min_size=1, max_size=5)))
+    tree = ("object", [("Version", ("scalar", "2012-10-17")), ("Statement", statements)])
+    text = draw(_texts(tree))
+    # /Statement/N/Name and /Statement/N/Name/M, the usual shapes, and a few others.
+    real = [p for p in _pointers(tree) if p.startswith("/Statement/")]
+    usual = [p for p in real if p.count("/") in (3, 4)] or real
+    real = usual + real[:2]
+    beside = st.tuples(st.sampled_from(real), st.sampled_from(["/9", "/Action", "/0", "/x/0"]))
+    asked = draw(st.lists(st.one_of(st.sampled_from(real), beside.map("".join)), min_size=1))
+    return text, asked
+
+
+@given(_policies_with_pointers())
+def test_a_statements_elements_are_found_where_they_are_written(
+    document: tuple[str, list[str]],
+) -> None:
+    text, pointers = document
+    parsed = parse_json(text)
+    assert isinstance(parsed, ParsedText)
+    assert parsed.places is not None
+    assert parsed.places.statements is not None
+    for pointer in pointers:
+        line, column = parsed.position(pointer)
+        element = resolve_pointer(parsed.value, _nearest(parsed.value, pointer))
+        decoded, _ = _DECODER.raw_decode(text, _offset(text, line, column))
+        assert decoded == element, pointer
+
+
 def test_a_repeated_name_points_at_its_last_occurrence() -> None:
     text = '{"Statement": [{"Action": "a", "Effect": "Allow", "Action": ["b", "c"]}]}'
     parsed = parse_json(text)

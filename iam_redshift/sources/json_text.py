@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import json
+import operator
 import re
 from dataclasses import field
 from typing import Any, NamedTuple
@@ -421,10 +423,14 @@ class _TextIndex:
         self.repeated = repeated
         self.objects: dict[int, dict[str, int]] = {}
         self.arrays: dict[int, list[int]] = {}
+        # Where each statement starts, when the decode noted it: /Statement/N/... pointers
+        # start there (:meth:`_usual`).
+        self.statements: list[int] | None = None
         if places is not None:  # scanned while decoding: the top level and its statements
             self.objects[places.root] = places.members
             if places.statements is not None:
                 self.arrays[places.members["Statement"]] = places.statements
+                self.statements = places.statements
         # Where the scan of a container goes on: the start of the last value found, not yet
         # skipped (or, before the first member, the container's own start). Absent: scanned.
         self.resume: dict[int, int] = {}
@@ -549,13 +555,51 @@ class _TextIndex:
                 self.counted = (index, found[0])
                 return found
             # Many findings in one text: index its line starts once, then bisect.
-            self.line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+            # Made in C: each line's length and its newline, summed up (one start past the
+            # text's end too, which no index reaches).
+            self.line_starts = list(
+                itertools.accumulate(
+                    map(operator.add, map(len, self.text.split("\n")), itertools.repeat(1)),
+                    initial=0,
+                )
+            )
         line = bisect.bisect_right(self.line_starts, index)
         return line, index - self.line_starts[line - 1] + 1
+
+    def _usual(self, pointer: str) -> int:
+        """Where a pointer of the usual shapes leads, ``/Statement/N/Name`` or
+        ``/Statement/N/Name/M`` (nearly every finding's), found from the statement's start
+        without a step a token; -1 for any other pointer, or one that leads nowhere (the
+        walk then answers, for the nearest enclosing element)."""
+        statements = self.statements
+        if statements is None or not pointer.startswith("/Statement/") or "~" in pointer:
+            return -1
+        tokens = pointer.split("/")
+        if len(tokens) > 5 or len(tokens) < 4:
+            return -1
+        number = tokens[2]
+        if not (number.isascii() and number.isdigit()) or int(number) >= len(statements):
+            return -1
+        start = statements[int(number)]
+        if self.text[start] != "{":
+            return -1
+        value = self._member(start, tokens[3])
+        if value is None:
+            return -1
+        if len(tokens) == 4:
+            return value
+        item = tokens[4]
+        if self.text[value] != "[" or not (item.isascii() and item.isdigit()):
+            return -1
+        found = self._item(value, int(item))
+        return -1 if found is None else found
 
     def locate(self, pointer: str) -> tuple[int, int]:
         """Line and column of the element at ``pointer``, else of the nearest enclosing one."""
         try:
+            usual = self._usual(pointer)
+            if usual >= 0:
+                return self.line_column(usual)
             if pointer[:1] in ("", "/"):
                 # The element, else the nearest enclosing one: one token shorter at a time.
                 while True:
