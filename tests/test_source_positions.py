@@ -47,12 +47,12 @@ def _texts(draw: st.DrawFn, tree: Any) -> str:
         return json.dumps(content)
     if kind == "array":
         items = [draw(_texts(item)) for item in content]
-        return "[" + space + ("," + draw(_SPACE)).join(items) + draw(_SPACE) + "]"
+        return "[" + space + (draw(_SPACE) + "," + draw(_SPACE)).join(items) + draw(_SPACE) + "]"
     members = [
         json.dumps(name) + draw(_SPACE) + ":" + draw(_SPACE) + draw(_texts(value))
         for name, value in content
     ]
-    return "{" + space + ("," + draw(_SPACE)).join(members) + draw(_SPACE) + "}"
+    return "{" + space + (draw(_SPACE) + "," + draw(_SPACE)).join(members) + draw(_SPACE) + "}"
 
 
 def _pointers(tree: Any, pointer: str = "") -> list[str]:
