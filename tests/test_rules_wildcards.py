@@ -179,23 +179,24 @@ def test_ir204_for_a_service_wildcard_says_how_many_of_its_actions_can_be_scoped
 
 
 def test_ir204_remembers_a_bounded_number_of_action_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The example formats of each set of actions are remembered, by their names; a lint of
-    # many large statements must not keep more names than the bound, and a statement seen
+    # The message of each list of actions is remembered, keyed by the actions' texts; a lint of
+    # many large statements must not keep more characters than the bound, and a statement seen
     # again after the memory was emptied gets the same message.
     from iam_redshift.rules import wildcards
 
-    monkeypatch.setattr(wildcards, "_REMEMBERED_NAMES", 40)
-    wildcards._FORMATS_OF.cache_clear()
+    monkeypatch.setattr(wildcards, "_REMEMBERED_CHARACTERS", 400)
+    wildcards._MESSAGES.cache_clear()
     # Sets of 1 to 5 actions, and two sets larger than the bound (never remembered).
     actions = [a for a in knowledge.expand_action("iam:Get*") if knowledge.arn_formats(a)]
     sets = [actions[i : i + n] for n in (1, 2, 3, 4, 5) for i in range(0, len(actions), n)]
-    sets += [["s3:Get*"], ["ec2:*"]]
+    sets += [["s3:Get*"], ["ec2:*"], actions]
     first = [of("IR204", policy(statement(s, "*")))[0].message for s in sets]
-    assert 0 < wildcards._FORMATS_OF.names <= 40
-    assert sum(map(len, wildcards._FORMATS_OF)) == wildcards._FORMATS_OF.names
+    held = sum(len(text) + 1 for key in wildcards._MESSAGES for text in key)
+    assert 0 < held == wildcards._MESSAGES.characters <= 400
+    assert tuple(actions) not in wildcards._MESSAGES
     again = [of("IR204", policy(statement(s, "*")))[0].message for s in sets]
     assert again == first
-    wildcards._FORMATS_OF.cache_clear()
+    wildcards._MESSAGES.cache_clear()
 
 
 @given(

@@ -13,7 +13,7 @@ import collections
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
@@ -335,33 +335,34 @@ def _scopable(pattern: str) -> tuple[tuple[_Scoped, ...], int, bool]:
 #: The example ARN formats IR204 shows: the two most voted for (:func:`most_voted`).
 _EXAMPLES = 2
 
-#: IR204's example formats of a set of actions: the few shown, and how many there are in all.
-_Examples = tuple[tuple[str, ...], int]
 
+class _MessagesByActions(dict[tuple[str, ...], str | None]):
+    """IR204's message for each list of Action values asked about (:func:`_star_message`): a
+    third of the statements it reports on list the same actions as one before. Bounded by the
+    characters its keys hold (emptied when they would pass :data:`_REMEMBERED_CHARACTERS`);
+    cleared with this module's caches when the index changes."""
 
-class _FormatsByActions(dict[tuple[str, ...], _Examples]):
-    """:func:`_arn_formats` of each set of actions asked about (a third of the statements IR204
-    reports on grant the same actions as one before). Bounded by the names its keys hold
-    (emptied when they would pass :data:`_REMEMBERED_NAMES`); cleared with this module's
-    caches when the index changes."""
+    characters = 0
 
-    names = 0
-
-    def remember(self, key: tuple[str, ...], formats: _Examples) -> None:
-        if len(key) > _REMEMBERED_NAMES:
-            return  # more than all it may hold: not remembered
-        if self.names + len(key) > _REMEMBERED_NAMES:
+    def remember(self, key: tuple[str, ...], message: str | None) -> str | None:
+        size = sum(map(len, key)) + len(key)  # an empty text counts too
+        if size > _REMEMBERED_CHARACTERS:
+            return message  # more than all it may hold: not remembered
+        if self.characters + size > _REMEMBERED_CHARACTERS:
             self.cache_clear()
-        self[key] = formats
-        self.names += len(key)
+        self[key] = message
+        self.characters += size
+        return message
 
     def cache_clear(self) -> None:
         self.clear()
-        self.names = 0
+        self.characters = 0
 
 
-_REMEMBERED_NAMES = 1 << 20
-_FORMATS_OF = _FormatsByActions()
+_REMEMBERED_CHARACTERS = 1 << 24
+_MESSAGES = _MessagesByActions()
+#: What :data:`_MESSAGES` gives for a list of actions it holds no message for.
+_NOT_YET = "(not yet worked out)"
 
 
 def most_voted(votes: dict[str, int], shown: int) -> tuple[str, ...]:
@@ -379,20 +380,55 @@ def most_voted(votes: dict[str, int], shown: int) -> tuple[str, ...]:
     return tuple(picked)
 
 
-def _arn_formats(scoped: dict[str, tuple[str, ...]]) -> _Examples:
-    """The ARN formats of the actions' resource types (``scoped``: each action's votes, by
-    name, first seen first), as "<ARN format> (<type>)": the two most voted for (each action
+def _examples(scoped: dict[str, tuple[str, ...]]) -> str:
+    """The example ARN formats of the actions' resource types (``scoped``: each action's votes,
+    by name, first seen first), as "<ARN format> (<type>)": the two most voted for (each action
     votes for each of its types, twice for a required one), in data order among equals, and
-    how many formats there are in all."""
-    key = tuple(scoped)
-    found = _FORMATS_OF.get(key)
-    if found is None:
-        # A statement on "*" can list hundreds of actions: their votes are counted in C, in
-        # the order of the actions (first seen first: the data order among equals).
-        weight = collections.Counter(itertools.chain.from_iterable(scoped.values()))
-        found = most_voted(weight, _EXAMPLES), len(weight)
-        _FORMATS_OF.remember(key, found)
+    how many more there are."""
+    # A statement on "*" can list hundreds of actions: their votes are counted in C, in the
+    # order of the actions (first seen first: the data order among equals).
+    weight = collections.Counter(itertools.chain.from_iterable(scoped.values()))
+    shown = most_voted(weight, _EXAMPLES)
+    if len(weight) > len(shown):
+        return f", for example {', '.join(shown)} and {len(weight) - len(shown)} more"
+    return f", for example {listed(shown)}" if shown else ""
+
+
+def _star_message(texts: Sequence[str]) -> str | None:
+    """IR204's message for a statement on "*" with these Action values, or None when none of
+    them can be limited to particular resources (remembered in :data:`_MESSAGES`)."""
+    key = tuple(texts)
+    found = _MESSAGES.get(key, _NOT_YET)
+    if found is _NOT_YET:
+        found = _MESSAGES.remember(key, _star_message_uncached(texts))
     return found
+
+
+def _star_message_uncached(texts: Sequence[str]) -> str | None:
+    named: list[str] = []
+    parts: list[tuple[_Scoped, ...]] = []
+    covered = 0
+    wildcard = False
+    for text in texts:
+        scoped, total, is_pattern = _scopable(text)
+        if scoped:
+            named.append(text if is_pattern else scoped[0][0])
+            parts.append(scoped)
+            covered += total
+            wildcard = wildcard or is_pattern
+    if not parts:
+        return None
+    scopable = dict(itertools.chain.from_iterable(parts))  # each action once, first first
+    if not wildcard:
+        which = "this action" if len(scopable) == 1 else "these actions"
+    else:
+        matches = "it matches" if len(named) == 1 else "they match"
+        which = f"{len(scopable):,} of the {covered:,} actions {matches}"
+    return (
+        f'"Resource": "*" grants {listed(named)} on every resource, but {which} can be '
+        f"limited to particular resources: name the ones the role needs by ARN"
+        f"{_examples(scopable)}"
+    )
 
 
 def _check_star_resource(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
@@ -402,35 +438,9 @@ def _check_star_resource(document: PolicyDocument, context: LintContext) -> Iter
         stars = star_resources(statement)
         if not stars or credentials_on_star(statement, document, context):
             continue  # IR607 says it more precisely: it knows the role's target
-        named: list[str] = []
-        parts: list[tuple[_Scoped, ...]] = []
-        covered = 0
-        wildcard = False
-        for text in statement.texts("Action"):
-            scoped, total, is_pattern = _scopable(text)
-            if scoped:
-                named.append(text if is_pattern else scoped[0][0])
-                parts.append(scoped)
-                covered += total
-                wildcard = wildcard or is_pattern
-        if not parts:
-            continue
-        scopable = dict(itertools.chain.from_iterable(parts))  # each action once, first first
-        if not wildcard:
-            which = "this action" if len(scopable) == 1 else "these actions"
-        else:
-            matches = "it matches" if len(named) == 1 else "they match"
-            which = f"{len(scopable):,} of the {covered:,} actions {matches}"
-        shown, formats = _arn_formats(scopable)
-        if formats > len(shown):
-            example = f", for example {', '.join(shown)} and {formats - len(shown)} more"
-        else:
-            example = f", for example {listed(shown)}" if shown else ""
-        yield Hit(
-            stars[0].pointer,
-            f'"Resource": "*" grants {listed(named)} on every resource, but {which} can be '
-            f"limited to particular resources: name the ones the role needs by ARN{example}",
-        )
+        message = _star_message(statement.texts("Action"))
+        if message is not None:
+            yield Hit(stars[0].pointer, message)
 
 
 STAR_RESOURCE = Rule.declare(
