@@ -47,7 +47,12 @@ def _texts(draw: st.DrawFn, tree: Any) -> str:
         return json.dumps(content)
     if kind == "array":
         items = [draw(_texts(item)) for item in content]
-        return "[" + space + (draw(_SPACE) + "," + draw(_SPACE)).join(items) + draw(_SPACE) + "]"
+        # The same blanks around every comma (as pretty-printers write), or each its own.
+        separator = draw(_SPACE) + "," + draw(_SPACE)
+        if draw(st.booleans()):
+            return "[" + space + separator.join(items) + draw(_SPACE) + "]"
+        written = "".join(f"{draw(_SPACE)},{draw(_SPACE)}{item}" for item in items[1:])
+        return "[" + space + items[0] + written + draw(_SPACE) + "]" if items else "[" + space + "]"
     members = [
         json.dumps(name) + draw(_SPACE) + ":" + draw(_SPACE) + draw(_texts(value))
         for name, value in content
@@ -124,8 +129,10 @@ def test_position_is_where_the_element_is_written(document: tuple[str, list[str]
 # strings, other arrays, objects and scalars.
 _MEMBER_NAMES = st.sampled_from(["Action", "Resource", "Effect", "Sid", "Condition", "a~b", "1"])
 _SCALAR_TREES = st.tuples(st.just("scalar"), _SCALARS)
+# Strings as actions are written (no escape), and any strings.
+_ITEM_TEXTS = st.one_of(st.text(alphabet="ab:*", max_size=4), st.text(max_size=3))
 _MEMBER_VALUES = st.one_of(
-    st.tuples(st.just("array"), st.lists(st.tuples(st.just("scalar"), st.text(max_size=3)))),
+    st.tuples(st.just("array"), st.lists(st.tuples(st.just("scalar"), _ITEM_TEXTS))),
     st.tuples(st.just("array"), st.lists(_SCALAR_TREES, max_size=3)),
     st.tuples(
         st.just("object"),
@@ -146,13 +153,13 @@ def _policies_with_pointers(draw: st.DrawFn) -> tuple[str, list[str]]:
     statements = ("array", draw(st.lists(_STATEMENTS, min_size=1, max_size=5)))
     tree = ("object", [("Version", ("scalar", "2012-10-17")), ("Statement", statements)])
     text = draw(_texts(tree))
-    # /Statement/N/Name and /Statement/N/Name/M, the usual shapes, and a few others.
+    # Every /Statement/N/Name and /Statement/N/Name/M (the usual shapes) in an order of its
+    # own, and others: deeper ones, and ones beside the document.
     real = [p for p in _pointers(tree) if p.startswith("/Statement/")]
-    usual = [p for p in real if p.count("/") in (3, 4)] or real
-    real = usual + real[:2]
+    usual = draw(st.permutations([p for p in real if p.count("/") in (3, 4)]))
     beside = st.tuples(st.sampled_from(real), st.sampled_from(["/9", "/Action", "/0", "/x/0"]))
-    asked = draw(st.lists(st.one_of(st.sampled_from(real), beside.map("".join)), min_size=1))
-    return text, asked
+    others = draw(st.lists(st.one_of(st.sampled_from(real), beside.map("".join)), max_size=5))
+    return text, [*usual, *others]
 
 
 @given(_policies_with_pointers())
@@ -169,6 +176,30 @@ def test_a_statements_elements_are_found_where_they_are_written(
         element = resolve_pointer(parsed.value, _nearest(parsed.value, pointer))
         decoded, _ = _DECODER.raw_decode(text, _offset(text, line, column))
         assert decoded == element, pointer
+
+
+@given(
+    st.lists(_ITEM_TEXTS, min_size=1, max_size=8),
+    st.lists(_SPACE, min_size=2),
+    st.booleans(),
+)
+def test_each_item_of_a_list_of_strings_is_found_where_it_is_written(
+    items: list[str], blanks: list[str], same_blanks: bool
+) -> None:
+    # An Action list's items are found in one pass: written with the same blanks around every
+    # comma (as pretty-printers write), or each gap its own, with or without escapes.
+    gaps = [blanks[0] + "," + blanks[1]] * len(items)
+    if not same_blanks:
+        gaps = [blanks[i % len(blanks)] + "," + blanks[(i + 1) % len(blanks)] for i in range(7)]
+    written = json.dumps(items[0]) + "".join(
+        gap + json.dumps(item) for gap, item in zip(gaps, items[1:], strict=False)
+    )
+    text = f'{{"Version": "2012-10-17", "Statement": [{{"Action": [{blanks[-1]}{written}]}}]}}'
+    parsed = parse_json(text)
+    assert isinstance(parsed, ParsedText)
+    for at, item in enumerate(items):
+        line, column = parsed.position(f"/Statement/0/Action/{at}")
+        assert _DECODER.raw_decode(text, _offset(text, line, column))[0] == item
 
 
 def test_a_repeated_name_points_at_its_last_occurrence() -> None:

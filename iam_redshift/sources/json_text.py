@@ -349,7 +349,7 @@ def _string_pattern() -> re.Pattern[str]:
 
 def _string_items(text: str, index: int) -> tuple[list[int] | None, int | None]:
     """Where each item of the array at ``index`` starts, when all are strings (an Action or a
-    Resource list, whose findings point at item after item): one regex pass over the array
+    Resource list, whose findings point at item after item): one pass over the array
     instead of one skip a member. None for any other array (a Statement list is scanned only
     as far as asked). Second, where the array ends, when it was decoded to tell."""
     if text[_WHITESPACE.match(text, index + 1).end()] != '"':  # type: ignore[union-attr]
@@ -360,6 +360,20 @@ def _string_items(text: str, index: int) -> tuple[list[int] | None, int | None]:
         return None, None
     if not only_strings(value):
         return None, end
+    first = text.index('"', index)
+    if len(value) == 1:
+        return [first], end
+    # Pretty-printed lists put the same blanks and comma between every two items, and action
+    # names need no escape. Without a backslash, each string is written as its value in
+    # quotes; when the list is also written with each gap the first one (one comparison, in
+    # C), each item starts after the lengths of those before it. Else a regex finds them.
+    if text.find("\\", index, end) < 0:
+        after = first + len(value[0]) + 2
+        gap = text[after : text.index('"', after)]
+        if text.startswith('"' + f'"{gap}"'.join(value) + '"', first):
+            step = 2 + len(gap)
+            sizes = map(step.__add__, map(len, itertools.islice(value, len(value) - 1)))
+            return list(itertools.accumulate(sizes, initial=first)), end
     starts = list(map(_START, _string_pattern().finditer(text, index, end)))
     return (starts if len(starts) == len(value) else None), end
 
