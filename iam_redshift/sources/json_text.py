@@ -315,14 +315,6 @@ _AFTER_ITEM = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*").match
 _SEPARATOR_MATCH = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*").match
 # Between a member's name and its value.
 _COLON_MATCH = re.compile(r"[ \t\n\r]*:[ \t\n\r]*").match
-_BLANK = " \t\n\r"
-
-
-def _after_blanks(text: str, index: int) -> int:
-    """Past the blanks, the comma if any, and the blanks after it, from ``index``."""
-    return _SEPARATOR_MATCH(text, index).end()  # type: ignore[union-attr]
-
-
 _SCANSTRING = json.decoder.scanstring  # type: ignore[attr-defined]
 _DECODER = json.JSONDecoder()
 _SCAN = _DECODER.scan_once  # type: ignore[attr-defined]
@@ -493,32 +485,17 @@ class _TextIndex:
             self.resume[index] = index
         elif name in names and name not in self.repeated:
             return names[name]
-        first = name not in self.repeated  # else the last one counts: scan to the end
-        resume = self.resume
-        at = resume.get(index)
-        if at is None:  # scanned to its end before
-            return names.get(name)
         text = self.text
-        while True:
-            # On to the next member's name (the text parsed: only blanks and a comma between).
-            if at == index:
-                at = _WHITESPACE.match(text, at + 1).end()  # type: ignore[union-attr]
-            else:
-                end = self.ends.get(at)
-                if end is None:
-                    end = _skip_value(text, at)
-                # Most values end at their comma, and the name is the next quote.
-                at = text.index('"', end) if text[end] == "," else _after_blanks(text, end)
-            if text[at] != '"':  # the object's end
-                del resume[index]
-                return names.get(name)
+        first = name not in self.repeated  # else the last one counts: scan to the end
+        while index in self.resume:
+            at = self._next(index, "}")
+            if at is None:
+                break
             key, at = _SCANSTRING(text, at + 1)
-            at = text.index(":", at) + 1
-            if text[at] in _BLANK:
-                at = _WHITESPACE.match(text, at).end()  # type: ignore[union-attr]
-            names[key] = resume[index] = at
+            names[key] = self.resume[index] = at = _COLON_MATCH(text, at).end()  # type: ignore[union-attr]
             if first and key == name:
                 return at
+        return names.get(name)
 
     def _item(self, index: int, position: int) -> int | None:
         """Where item ``position`` of the array at ``index`` starts."""
