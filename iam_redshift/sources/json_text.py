@@ -11,7 +11,6 @@ import bisect
 import functools
 import itertools
 import json
-import operator
 import re
 from dataclasses import field
 from typing import Any, NamedTuple
@@ -344,7 +343,8 @@ def _string_items(text: str, index: int) -> tuple[list[int] | None, int | None]:
     Resource list, whose findings point at item after item): one pass over the array
     instead of one skip a member. None for any other array (a Statement list is scanned only
     as far as asked). Second, where the array ends, when it was decoded to tell."""
-    if text[_WHITESPACE.match(text, index + 1).end()] != '"':  # type: ignore[union-attr]
+    first = _WHITESPACE.match(text, index + 1).end()  # type: ignore[union-attr]
+    if text[first] != '"':
         return None, None
     try:
         value, end = _SCAN(text, index)
@@ -352,7 +352,6 @@ def _string_items(text: str, index: int) -> tuple[list[int] | None, int | None]:
         return None, None
     if not only_strings(value):
         return None, end
-    first = text.index('"', index)
     if len(value) == 1:
         return [first], end
     # Pretty-printed lists put the same blanks and comma between every two items, and action
@@ -363,14 +362,21 @@ def _string_items(text: str, index: int) -> tuple[list[int] | None, int | None]:
         after = first + len(value[0]) + 2
         gap = text[after : text.index('"', after)]
         if text.startswith('"' + f'"{gap}"'.join(value) + '"', first):
-            step = 2 + len(gap)
-            sizes = map(step.__add__, map(len, itertools.islice(value, len(value) - 1)))
-            return list(itertools.accumulate(sizes, initial=first)), end
+            return _piece_starts(value, 2 + len(gap), first), end
     starts = list(map(_START, _string_pattern().finditer(text, index, end)))
     return (starts if len(starts) == len(value) else None), end
 
 
 _START = re.Match.start
+
+
+def _piece_starts(pieces: list[str], between: int, origin: int = 0) -> list[int]:
+    """Where each of ``pieces`` starts when they are written one after another from ``origin``
+    with ``between`` characters between every two: running sums of their lengths, in C."""
+    sizes = map(between.__add__, map(len, itertools.islice(pieces, len(pieces) - 1)))
+    return list(itertools.accumulate(sizes, initial=origin))
+
+
 _STR = frozenset({str})
 
 
@@ -569,22 +575,16 @@ class _TextIndex:
                 self.counted = (index, found[0])
                 return found
             # Many findings in one text: index its line starts once, then bisect.
-            # Made in C: each line's length and its newline, summed up (one start past the
-            # text's end too, which no index reaches).
-            self.line_starts = list(
-                itertools.accumulate(
-                    map(operator.add, map(len, self.text.split("\n")), itertools.repeat(1)),
-                    initial=0,
-                )
-            )
+            self.line_starts = _piece_starts(self.text.split("\n"), 1)
         line = bisect.bisect_right(self.line_starts, index)
         return line, index - self.line_starts[line - 1] + 1
 
     def _usual(self, pointer: str) -> int:
         """Where a pointer of the usual shapes leads, ``/Statement/N/Name`` or
         ``/Statement/N/Name/M`` (nearly every finding's), found from the statement's start
-        without a step a token; -1 for any other pointer, or one that leads nowhere (the
-        walk then answers, for the nearest enclosing element)."""
+        noted while decoding, not through the walk's pointer prefixes; -1 for any other
+        pointer, or one that leads nowhere (the walk then answers, for the nearest enclosing
+        element)."""
         statements = self.statements
         if statements is None or not pointer.startswith("/Statement/") or "~" in pointer:
             return -1
@@ -594,19 +594,13 @@ class _TextIndex:
         number = tokens[2]
         if not (number.isascii() and number.isdigit()) or int(number) >= len(statements):
             return -1
-        start = statements[int(number)]
-        if self.text[start] != "{":
-            return -1
-        value = self._member(start, tokens[3])
-        if value is None:
-            return -1
-        if len(tokens) == 4:
-            return value
-        item = tokens[4]
-        if self.text[value] != "[" or not (item.isascii() and item.isdigit()):
-            return -1
-        found = self._item(value, int(item))
-        return -1 if found is None else found
+        index = statements[int(number)]
+        for token in tokens[3:]:  # the member, and its item: the walk's own steps
+            found = self._step(index, token)
+            if found is None:
+                return -1
+            index = found
+        return index
 
     def locate(self, pointer: str) -> tuple[int, int]:
         """Line and column of the element at ``pointer``, else of the nearest enclosing one."""
