@@ -446,3 +446,46 @@ def test_every_finding_is_either_kept_or_suppressed_by_a_matching_suppression(
     used = {id(s.suppression) for s in outcome.suppressed}
     stale = [f for f in outcome.findings if f.code == "IR901"]
     assert len(stale) == sum(1 for s in suppressions if id(s) not in used)
+
+
+# -- exclude: each folder's answer is remembered, and is the same as asking it every time -------
+
+_COMPONENTS = st.sampled_from(["a", "b", ".git", ".x", "node_modules", "venv", "", "x.json", "ab"])
+_EXCLUDE_PATTERNS = st.sampled_from(
+    [".*", ".git", "venv/", "a/b", "/a", "**/b", "x*", "*.json", "a/*", "node_modules", "[ab]"]
+)
+
+
+def _excluded_by_each_folder(relative: str, patterns: tuple[str, ...]) -> bool:
+    """The path, or a folder above it, matches a pattern: each asked afresh."""
+    parts = relative.split("/")
+    candidates = ("/".join(parts[:end]) for end in range(len(parts), 0, -1))
+    return any(
+        candidate and any(matches_path(candidate, p.rstrip("/")) for p in patterns)
+        for candidate in candidates
+    )
+
+
+@given(
+    paths=st.lists(st.lists(_COMPONENTS, min_size=1, max_size=5).map("/".join), max_size=8),
+    patterns=st.lists(_EXCLUDE_PATTERNS, max_size=4).map(tuple),
+)
+def test_exclusion_agrees_with_asking_every_folder(
+    paths: list[str], patterns: tuple[str, ...]
+) -> None:
+    config = Config(exclude=patterns)
+    # In a drawn order: later paths meet the folders earlier ones had answered.
+    for path in paths:
+        assert config.excluded(path) == _excluded_by_each_folder(path, patterns), path
+
+
+def test_remembered_folders_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from iam_redshift.configuration import file
+
+    monkeypatch.setattr(file, "_FOLDERS_REMEMBERED", 8)
+    monkeypatch.setattr(file, "_FOLDER_ANSWERS", {})
+    config = Config(exclude=("x*",))
+    for number in range(50):
+        folder = f"deep/f{number}" if number % 3 else f"x{number}/f"
+        assert config.excluded(f"{folder}/p.json") == (number % 3 == 0)
+        assert len(file._FOLDER_ANSWERS) <= 8

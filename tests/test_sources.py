@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from iam_redshift._read import NotARegularFile, read_regular
 from iam_redshift.render import render_bundle
 from iam_redshift.rules._base import example_setup
-from iam_redshift.sources.files import ReadProblem, inside, read_limited
+from iam_redshift.sources.files import ReadProblem, Root, inside, read_limited
 from tests.conftest import run_cli
 from tests.lint_helpers import write_tree
 
@@ -187,6 +187,41 @@ def test_inside_compares_resolved_paths(tmp_path: Path) -> None:
     assert inside(tmp_path / "root" / "sub", tmp_path / "root")
     assert not inside(tmp_path / "root" / "escape" / "x", tmp_path / "root")
     assert not inside(tmp_path / "root" / ".." / "x", tmp_path / "root")
+
+
+def _resolves_inside(path: Path, root: Path) -> bool:
+    """Every link of ``path`` resolved afresh, compared with the resolved root."""
+    real, base = path.resolve(), root.resolve()
+    return real == base or base in real.parents
+
+
+_STEPS = st.sampled_from(["sub", "up", "out", "self", "file.json", "link.json", "gone", "..", "."])
+
+
+@given(paths=st.lists(st.lists(_STEPS, min_size=1, max_size=4), min_size=1, max_size=10))
+def test_one_root_for_a_walk_answers_as_resolving_every_path(paths: list[list[str]]) -> None:
+    # A walk's Root resolves each folder once and each file that is not a link by its
+    # folder: the answers must be those of resolving every path in full, in any order.
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        top = Path(scratch)
+        root = top / "root"
+        (root / "sub").mkdir(parents=True)
+        (top / "outside").mkdir()
+        for folder in (root, root / "sub", top / "outside"):
+            (folder / "file.json").write_text("{}")
+        for folder in (root, root / "sub"):
+            (folder / "up").symlink_to(root, target_is_directory=True)  # a loop inside
+            (folder / "out").symlink_to(top / "outside", target_is_directory=True)
+            (folder / "self").symlink_to(folder, target_is_directory=True)
+            (folder / "link.json").symlink_to(top / "outside" / "file.json")
+            (folder / "gone").symlink_to(top / "nothing")  # dangling
+        walk = Root(root)
+        for steps in paths:
+            path = root.joinpath(*steps)
+            assert walk.holds(path) == _resolves_inside(path, root), steps
+            assert inside(path, root) == _resolves_inside(path, root), steps
 
 
 def test_read_limited_stops_one_byte_past_the_limit(tmp_path: Path) -> None:

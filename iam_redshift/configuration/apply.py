@@ -127,8 +127,13 @@ def apply_config(
     used: set[int] = set()
     matched_files: set[int] = set()
     sids = _Sids(read or (lambda _: None))
+    # A file's findings share its relative path (worked out with os.path.relpath: thousands
+    # of findings in a large run).
+    relatives: dict[str, str] = {}
     for found in findings:
-        relative = config.relative(found.file)
+        relative = relatives.get(found.file)
+        if relative is None:
+            relative = relatives[found.file] = config.relative(found.file)
         if any(
             code_matches(found.code, codes) and matches_path(relative, pattern)
             for pattern, codes in config.per_file_ignores

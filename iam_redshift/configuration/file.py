@@ -15,6 +15,7 @@ the current directory.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -28,7 +29,7 @@ from iam_redshift.engine.options import LintOptions
 from iam_redshift.errors import ConfigError, SetupFileError
 from iam_redshift.findings import Severity
 from iam_redshift.model import TRUST_POLICY_DEFAULT_MAX
-from iam_redshift.sources.discover import matches_path
+from iam_redshift.sources.discover import is_glob, matches_path
 
 __all__ = [
     "CONFIG_NAME",
@@ -151,12 +152,61 @@ class Config:
         if not self.exclude:
             return False
         relative = self.relative(file)
-        parts = relative.split("/")
-        for end in range(len(parts), 0, -1):
-            candidate = "/".join(parts[:end])
-            if candidate and any(matches_path(candidate, p.rstrip("/")) for p in self.exclude):
-                return True
+        patterns = tuple(self.exclude)  # the same tuple, unless a caller gave a list
+        if _matches_any(relative, patterns):
+            return True
+        folder = relative.rpartition("/")[0]
+        return bool(folder) and _folder_excluded(folder, patterns)
+
+
+def _matches_any(path: str, patterns: tuple[str, ...]) -> bool:
+    if not path:
         return False
+    names, globs = _split_patterns(patterns)
+    return path.rpartition("/")[2] in names or any(matches_path(path, p) for p in globs)
+
+
+@functools.lru_cache(maxsize=64)
+def _split_patterns(patterns: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """``exclude`` made quick to ask: the plain names (no ``/``, no wildcard: ``.git``,
+    ``node_modules``), which a path matches when its last part is one of them, and the other
+    patterns, each matched as a glob (:func:`matches_path`). A trailing ``/`` is dropped."""
+    names: set[str] = set()
+    globs: list[str] = []
+    for given in patterns:
+        pattern = given.rstrip("/")
+        if "/" in pattern or is_glob(pattern):
+            globs.append(pattern)
+        else:
+            names.add(pattern)
+    return frozenset(names), tuple(globs)
+
+
+#: Whether a folder (relative, as globs see it) or one above it matches the patterns: the files
+#: of one folder share the answer (a directory of 1,600 policies asked it 1,600 times over, for
+#: every folder above them). Bounded: emptied when full.
+_FOLDER_ANSWERS: dict[tuple[str, tuple[str, ...]], bool] = {}
+_FOLDERS_REMEMBERED = 4096
+
+
+def _folder_excluded(folder: str, patterns: tuple[str, ...]) -> bool:
+    # Up to the nearest folder answered before (or the top), then down again, answering each:
+    # a loop, not recursion, as a path may have thousands of folders.
+    pending: list[str] = []
+    answer = False
+    while folder:
+        known = _FOLDER_ANSWERS.get((folder, patterns))
+        if known is not None:
+            answer = known
+            break
+        pending.append(folder)
+        folder = folder.rpartition("/")[0]
+    for folder in reversed(pending):
+        answer = answer or _matches_any(folder, patterns)
+        if len(_FOLDER_ANSWERS) >= _FOLDERS_REMEMBERED:
+            _FOLDER_ANSWERS.clear()
+        _FOLDER_ANSWERS[(folder, patterns)] = answer
+    return answer
 
 
 # -- finding and reading -------------------------------------------------------------------------

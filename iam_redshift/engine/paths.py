@@ -18,7 +18,7 @@ from iam_redshift.engine.dump import looks_like_dump
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.errors import InputError
 from iam_redshift.layout import JOURNAL_NAME, MANIFEST_NAME
-from iam_redshift.sources.files import MAX_DUMP_BYTES, ReadProblem, read_limited
+from iam_redshift.sources.files import MAX_DUMP_BYTES, ReadProblem, Root, read_limited
 from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
 from iam_redshift.sources.manifest import listed_paths
 from iam_redshift.sources.recognise import is_candidate
@@ -60,7 +60,7 @@ def iter_lint_paths(
 
 
 def _lint_file(
-    path: str, options: LintOptions, root: str | None, skipped: list[Skipped] | None
+    path: str, options: LintOptions, root: Root | None, skipped: list[Skipped] | None
 ) -> list[Finding]:
     data = read_limited(path, root=root)
     if (
@@ -91,6 +91,7 @@ def _lint_directory(
 ) -> Iterator[Finding]:
     unreadable: list[OSError] = []
     skipped = skipped if skipped is not None else []
+    inside = Root(root)  # reads stay in it: resolved once for the walk, each folder once
     for directory, subdirectories, names in os.walk(root, onerror=unreadable.append):
         # A folder os.walk could not list is a finding, not a silent gap in the run.
         while unreadable:
@@ -108,7 +109,7 @@ def _lint_directory(
         for name in sorted(names):
             path = str(here / name)
             if is_candidate(name) and not exclude(path):
-                yield from _lint_file(path, options, root, skipped)
+                yield from _lint_file(path, options, inside, skipped)
     while unreadable:
         yield from _unreadable_directory(unreadable.pop(), options)
 
@@ -124,8 +125,10 @@ def _bundle_files(directory: str, names: list[str]) -> dict[str, bytes | None]:
     """The manifest, the files it lists (anywhere below), and the other JSON files beside it;
     None for each that cannot be read (or leads outside the bundle)."""
 
+    inside = Root(directory)
+
     def read(rel: str) -> bytes | None:
-        data = read_limited(os.path.join(directory, rel), root=directory)
+        data = read_limited(os.path.join(directory, rel), root=inside)
         return None if isinstance(data, ReadProblem) else data
 
     files: dict[str, bytes | None] = {MANIFEST_NAME: read(MANIFEST_NAME)}

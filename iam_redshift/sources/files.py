@@ -15,7 +15,7 @@ from iam_redshift._read import NotARegularFile, read_regular
 from iam_redshift._record import record
 from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
 
-__all__ = ["MAX_DUMP_BYTES", "ReadProblem", "inside", "read_limited"]
+__all__ = ["MAX_DUMP_BYTES", "ReadProblem", "Root", "inside", "read_limited"]
 
 
 #: An account-authorization-details dump is read up to this size (a large account's is
@@ -36,22 +36,69 @@ class ReadProblem:
 
 def inside(path: str | Path, root: str | Path) -> bool:
     """Whether ``path``, with every symbolic link resolved, lies in ``root`` (also resolved)."""
+    return Root(root).holds(path)
+
+
+class Root:
+    """A directory that reads must stay inside, for the reads of one walk through it: the
+    directory is resolved once, and each folder below it once (a file that is not itself a
+    symbolic link is where its folder resolves to, plus its name), where resolving every file
+    afresh cost a system call for each folder above it, for every file."""
+
+    #: Folders remembered at most; past it, forgotten and resolved again.
+    FOLDERS = 4096
+
+    def __init__(self, root: str | Path) -> None:
+        self.path = os.fspath(root)
+        self._folders: dict[str, str | None] = {}
+        base = _resolved(self.path)
+        # Compared as text, in the platform's case (Windows compares names case-blind).
+        self._base = os.path.normcase(base) if base is not None else None
+
+    def holds(self, path: str | Path) -> bool:
+        """Whether ``path``, with every symbolic link resolved, lies in the root."""
+        base = self._base
+        if base is None:
+            return False
+        text = os.fspath(path)
+        folder, name = os.path.split(text)
+        try:
+            plain = name not in ("", ".", "..") and not os.path.islink(text)
+        except ValueError:  # a NUL byte: no file has this name
+            return False
+        if plain:
+            resolved = self._folders.get(folder)
+            if resolved is None:
+                if len(self._folders) >= self.FOLDERS:
+                    self._folders.clear()
+                resolved = self._folders[folder] = _resolved(folder or os.curdir)
+            real = os.path.join(resolved, name) if resolved is not None else None
+        else:
+            real = _resolved(text)
+        if real is None:
+            return False
+        real = os.path.normcase(real)
+        return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def _resolved(path: str) -> str | None:
+    """``path`` with every symbolic link resolved, absolute; None when it cannot be (a link
+    loop, a bad name)."""
     try:
-        resolved = Path(path).resolve()
-        base = Path(root).resolve()
-    except (OSError, RuntimeError, ValueError):  # a link loop, a bad name
-        return False
-    return resolved == base or base in resolved.parents
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError, ValueError):
+        return None
 
 
 def read_limited(
-    path: str | Path, *, limit: int = MAX_DOCUMENT_BYTES, root: str | Path | None = None
+    path: str | Path, *, limit: int = MAX_DOCUMENT_BYTES, root: str | Path | Root | None = None
 ) -> bytes | ReadProblem:
     """The bytes of the regular file ``path``: at most ``limit`` + 1 (so that a caller can tell
     an oversized file), or why not. With ``root``, a file whose real location is outside it
-    (through a symbolic link) is refused."""
-    if root is not None and not inside(path, root):
-        return ReadProblem(f"it leads outside {os.fspath(root)} (through a symbolic link)")
+    (through a symbolic link) is refused; a :class:`Root` serves the reads of one walk."""
+    if root is not None and not (root if isinstance(root, Root) else Root(root)).holds(path):
+        where = root.path if isinstance(root, Root) else os.fspath(root)
+        return ReadProblem(f"it leads outside {where} (through a symbolic link)")
     try:
         return read_regular(path, limit)
     except NotARegularFile as error:

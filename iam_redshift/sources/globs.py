@@ -155,8 +155,11 @@ class _Automaton:
 
     def matches(self, path: str) -> bool:
         states = self.start
+        steps = self.steps
         for character in path:
-            states = self.step(states, character)
+            # A step taken before is a look-up here, without a method call.
+            following = steps.get((states, character))
+            states = following if following is not None else self.step(states, character)
             if not states:
                 return False
         return len(self.tokens) in states
