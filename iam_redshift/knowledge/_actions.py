@@ -25,7 +25,7 @@ from iam_redshift.knowledge._index import (
     Service,
     parse_resource_entry,
 )
-from iam_redshift.matching import glob_regex
+from iam_redshift.matching import glob_matcher
 
 
 def service_prefixes() -> tuple[str, ...]:
@@ -210,9 +210,9 @@ def _candidates(pattern: str) -> Iterator[Service]:
         if service is not None:
             yield service
         return
-    regex = glob_regex(prefix if colon else "*")
+    fits = glob_matcher(prefix if colon else "*")
     for known in sorted(index.prefixes):
-        if regex.match(known):
+        if fits(known):
             service = index.service(known)
             if service is not None:
                 yield service
@@ -231,7 +231,7 @@ def _matches(pattern: str) -> Iterator[ActionFacts]:
     prefix order, each service's in lower-cased order."""
     head = pattern[: min(i for i in (pattern.find("*"), pattern.find("?"), len(pattern)) if i >= 0)]
     simple = pattern == f"{head}*"
-    regex = None if simple else glob_regex(pattern)
+    fits = None if simple else glob_matcher(pattern)
     # The names are sorted: those that start with the pattern's literal head are one run, up
     # to the first name at or after the least string above all of them.
     after = _past_prefix(head)
@@ -239,10 +239,10 @@ def _matches(pattern: str) -> Iterator[ActionFacts]:
         names, facts = service.listing
         low = bisect.bisect_left(names, head)
         high = bisect.bisect_left(names, after, low) if after is not None else len(names)
-        if regex is None:
+        if fits is None:
             yield from facts[low:high]
         else:
-            yield from (facts[at] for at in range(low, high) if regex.match(names[at]))
+            yield from (facts[at] for at in range(low, high) if fits(names[at]))
 
 
 _NAME = operator.itemgetter(0)  # an ActionFacts' documented name
