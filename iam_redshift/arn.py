@@ -87,7 +87,7 @@ def parse_arn(text: str) -> Arn | None:
     """
     if not isinstance(text, str) or not text.startswith("arn:") or text != text.strip():
         return None
-    if any(c in text for c in "\n\r\t"):
+    if "\n" in text or "\r" in text or "\t" in text:
         return None
     return _parse_arn_text(text)
 

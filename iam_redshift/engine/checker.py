@@ -104,7 +104,11 @@ class Checker:
         return self._of_hit(rule, hit, file)
 
     def _of_hit(self, rule: Rule, hit: Hit, file: str) -> Finding:
-        related = tuple(self._location(r.file, r.pointer, r.message) for r in hit.related)
+        related = (
+            tuple(self._location(r.file, r.pointer, r.message) for r in hit.related)
+            if hit.related  # most hits: no generator made
+            else ()
+        )
         return self._make(
             rule,
             hit.message,

@@ -133,7 +133,7 @@ def access_level(action: str) -> str | None:
 
 
 def _cacheable(*texts: str) -> bool:
-    return all(len(text) <= _CACHED_TEXT for text in texts)
+    return max(map(len, texts), default=0) <= _CACHED_TEXT
 
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
@@ -302,7 +303,7 @@ def _checkable_resource(text: str) -> bool:
 def _check_resource_types(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.statements:
         resources = statement.texts("Resource")
-        if not resources or not all(_checkable_resource(r) for r in resources):
+        if not resources or not all(map(_checkable_resource, resources)):
             continue
         # Whether the resources fit, by the identity of a tuple of formats: the index shares
         # one between the actions of the same resource types (fifty s3 object actions).
@@ -315,7 +316,7 @@ def _check_resource_types(document: PolicyDocument, context: LintContext) -> Ite
             action, types = found
             fits = fitting.get(id(types))
             if fits is None:
-                fits = fitting[id(types)] = any(_resource_fits(types, r) for r in resources)
+                fits = fitting[id(types)] = any(map(_resource_fits, repeat(types), resources))
             if fits:
                 continue
             kinds = listed([f"{name} ({arn_format})" for name, arn_format, _ in types], 2)

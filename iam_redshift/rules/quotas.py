@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from iam_redshift.arn import arn_fields
@@ -248,8 +249,9 @@ def _role_path_and_name(text: str) -> str | None:
 
 def _check_role_arns(document: PolicyDocument, context: LintContext) -> Iterator[Hit]:
     for statement in document.statements:
-        values = [v for _, v in statement.principals()]
-        if any(":role/" in text for text in statement.texts("Resource")):
+        principals = statement.principals()  # none in a permissions policy's statements
+        values = [v for _, v in principals] if principals else []
+        if any(map(str.__contains__, statement.texts("Resource"), repeat(":role/"))):
             values += statement.strings("Resource")  # else none is a role ARN: no values made
         for value in values:
             if ":role/" not in value.text:

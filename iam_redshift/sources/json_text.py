@@ -88,7 +88,8 @@ class ParsedText:
 
     def _text_index(self) -> _TextIndex:
         if self._index is None:
-            repeated = frozenset(key for _, key in self.duplicate_keys)
+            duplicates = self.duplicate_keys  # most texts have none: no generator then
+            repeated = frozenset(key for _, key in duplicates) if duplicates else frozenset()
             object.__setattr__(self, "_index", _TextIndex(self.text, repeated, self.places))
         assert self._index is not None
         return self._index
