@@ -105,11 +105,14 @@ class Statement:
         if found is not None:
             return found[position]
         value = self.data.get(element)
+        # tuple.__new__: a NamedTuple's own __new__ is a Python function, and rules point at
+        # thousands of values a large lint.
         if isinstance(value, str) and position == 0:
-            return Value(self.pointer_of(element), value)
+            return tuple.__new__(Value, (self.pointer_of(element), value))
         if isinstance(value, list) and len(value) == len(self.texts(element)):
             # Every item a string: the position among the texts is the index in the list.
-            return Value(f"{self.pointer_of(element)}/{position}", value[position])
+            pointer = f"{self.pointer_of(element)}/{position}"
+            return tuple.__new__(Value, (pointer, value[position]))
         return self.strings(element)[position]
 
     def texts(self, element: str) -> tuple[str, ...]:

@@ -97,7 +97,11 @@ class _Arn(NamedTuple):
 
 def _split_arn(arn: str) -> _Arn:
     parts = arn.split(":", 5)
-    return _Arn(arn, tuple(parts[:5]), parts[5]) if len(parts) == 6 else _Arn(arn, (), "")
+    # tuple.__new__: a NamedTuple's own __new__ is a Python function (a call for each of the
+    # thousands of resources a large lint matches).
+    if len(parts) == 6:
+        return tuple.__new__(_Arn, (arn, tuple(parts[:5]), parts[5]))
+    return tuple.__new__(_Arn, (arn, (), ""))
 
 
 @functools.cache  # bounded by the index: ARN formats only
