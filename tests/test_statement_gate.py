@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from iam_redshift.document.policy import PolicyDocument, Statement, services_of
 from iam_redshift.matching import glob_match
-from iam_redshift.rules._redshift import CREDENTIAL_ACTIONS, _may_cover, covers
+from iam_redshift.rules._redshift import CREDENTIAL_ACTIONS, covers
 from iam_redshift.rules.wildcards import action_matches, grants_action
 from iam_redshift.sources.json_text import ParsedText
 
@@ -53,8 +53,8 @@ def _statement(values: Any, effect: str = "Allow", **more: Any) -> Statement:
 def _covers_without_gate(statement: Statement, actions: tuple[str, ...]) -> list[str]:
     if not statement.allows or statement.has("NotAction"):
         return []
-    services = frozenset(a.partition(":")[0].lower() for a in actions)
-    patterns = [v.text for v in statement.strings("Action") if _may_cover(v.text, services)]
+    # Every value but "*" alone (IR201's), whatever its service.
+    patterns = [v.text for v in statement.strings("Action") if v.text != "*"]
     return [a for a in actions if any(glob_match(p, a, ignore_case=True) for p in patterns)]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from iam_redshift.document.policy import services_of
+from iam_redshift.document.policy import ANY_SERVICE, services_of
 from iam_redshift.matching import action_matches
 from iam_redshift.model import AccessRole, InstanceRole, RedshiftCluster, Setup
 
@@ -96,17 +96,11 @@ def covers(statement: Statement, actions: tuple[str, ...]) -> list[str]:
     services = services_of(actions)
     if not statement.may_grant_service(services):
         return []  # the usual case: only other services' actions (decided once a statement)
-    patterns = [p for p in statement.texts("Action") if _may_cover(p, services)]
+    # Only the values that can cover an action of these services (their prefix, or one with a
+    # wildcard): an AWS managed policy can list hundreds of other services' actions.
+    by_service = statement.actions_by_service
+    patterns = [p for key in (*services, ANY_SERVICE) for p in by_service.get(key, ())]
     return [a for a in actions if any(action_matches(p, a) for p in patterns)]
-
-
-def _may_cover(pattern: str, services: frozenset[str]) -> bool:
-    """Whether an Action pattern can cover an action of ``services`` at all: a cheap test
-    first, since an AWS managed policy can list hundreds of other services' actions."""
-    if pattern == "*":
-        return False
-    service = pattern.partition(":")[0].lower()
-    return service in services or "*" in service or "?" in service
 
 
 def own_account(document: PolicyDocument, context: LintContext) -> str | None:
