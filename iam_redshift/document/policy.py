@@ -154,19 +154,25 @@ class Statement:
         return frozenset(ANY_SERVICE if "*" in p or "?" in p else p.lower() for p in prefixes)
 
     @cached_view
-    def actions_by_service(self) -> dict[str, tuple[str, ...]]:
-        """The Action texts by lower-cased service prefix (:data:`ANY_SERVICE` for a prefix
-        that holds a wildcard; ``"*"`` itself left out): worked out once per statement for
-        the rules that match a few actions of a few services (the Redshift rules), which
-        then read only the values that can match instead of every value of the statement."""
-        grouped: dict[str, list[str]] = {}
-        for text in self.texts("Action"):
-            if text == "*":
-                continue
+    def actions_by_service(self) -> dict[str, tuple[int, ...]]:
+        """The positions among ``texts("Action")`` of the values of each lower-cased service
+        prefix, in order (:data:`ANY_SERVICE` for a prefix that holds a wildcard, ``"*"``
+        included): worked out once per statement for the rules that match a few actions of a
+        few services (sts:AssumeRole, iam:PassRole, Redshift's credentials), which then read
+        only the values that can match instead of every value of the statement."""
+        grouped: dict[str, list[int]] = {}
+        for at, text in enumerate(self.texts("Action")):
             prefix = text.partition(":")[0]
             key = ANY_SERVICE if "*" in prefix or "?" in prefix else prefix.lower()
-            grouped.setdefault(key, []).append(text)
-        return {key: tuple(texts) for key, texts in grouped.items()}
+            grouped.setdefault(key, []).append(at)
+        return {key: tuple(positions) for key, positions in grouped.items()}
+
+    def action_positions(self, service: str) -> list[int]:
+        """The positions (in order) of the Action values that can match an action of the
+        lower-cased ``service``: its own prefix's, and those whose prefix holds a wildcard."""
+        grouped = self.actions_by_service
+        own, wild = grouped.get(service, ()), grouped.get(ANY_SERVICE, ())
+        return sorted(own + wild) if own and wild else list(own or wild)
 
     def may_grant_service(self, services: frozenset[str]) -> bool:
         """Whether some Action value can match an action of one of ``services`` (lower-case

@@ -98,8 +98,9 @@ def covers(statement: Statement, actions: tuple[str, ...]) -> list[str]:
         return []  # the usual case: only other services' actions (decided once a statement)
     # Only the values that can cover an action of these services (their prefix, or one with a
     # wildcard): an AWS managed policy can list hundreds of other services' actions.
-    by_service = statement.actions_by_service
-    patterns = [p for key in (*services, ANY_SERVICE) for p in by_service.get(key, ())]
+    texts, by_service = statement.texts("Action"), statement.actions_by_service
+    patterns = [texts[at] for key in (*services, ANY_SERVICE) for at in by_service.get(key, ())]
+    patterns = [p for p in patterns if p != "*"]  # "*" alone: IR201's
     return [a for a in actions if any(action_matches(p, a) for p in patterns)]
 
 

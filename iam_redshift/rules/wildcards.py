@@ -73,7 +73,10 @@ def grants_action(statement: Statement, action: str) -> Value | None:
     NotAction element itself when it does not exclude ``action``), or None."""
     if statement.may_grant_service(services_of((action,))):  # else no Action value can match
         lowered = action.lower()
-        for at, text in enumerate(statement.texts("Action")):
+        texts = statement.texts("Action")
+        # Only the values of the action's service and those with a wildcard prefix, in order.
+        for at in statement.action_positions(lowered.partition(":")[0]):
+            text = texts[at]
             # The same text first (most values), then a pattern's match.
             if text.lower() == lowered or (
                 ("*" in text or "?" in text) and action_matches(text, action)
