@@ -151,7 +151,7 @@ class Statement:
         joined = "".join(prefixes)
         if "*" not in joined and "?" not in joined:  # the usual statement: lower-cased in C
             return frozenset(map(str.lower, prefixes))
-        return frozenset(ANY_SERVICE if "*" in p or "?" in p else p.lower() for p in prefixes)
+        return frozenset(map(_service_key, prefixes))
 
     @cached_view
     def actions_by_service(self) -> dict[str, tuple[int, ...]]:
@@ -162,9 +162,7 @@ class Statement:
         only the values that can match instead of every value of the statement."""
         grouped: dict[str, list[int]] = {}
         for at, text in enumerate(self.texts("Action")):
-            prefix = text.partition(":")[0]
-            key = ANY_SERVICE if "*" in prefix or "?" in prefix else prefix.lower()
-            grouped.setdefault(key, []).append(at)
+            grouped.setdefault(_service_key(text.partition(":")[0]), []).append(at)
         return {key: tuple(positions) for key, positions in grouped.items()}
 
     def action_positions(self, service: str) -> list[int]:
@@ -230,6 +228,12 @@ class Statement:
 
 #: In :attr:`Statement.named_services`: an Action value whose service prefix holds a wildcard.
 ANY_SERVICE = "*"
+
+
+def _service_key(prefix: str) -> str:
+    """How a statement's views name an Action value's service: the lower-cased prefix, or
+    :data:`ANY_SERVICE` when the prefix holds a wildcard."""
+    return ANY_SERVICE if "*" in prefix or "?" in prefix else prefix.lower()
 
 
 @functools.lru_cache(maxsize=1024)

@@ -99,8 +99,8 @@ def covers(statement: Statement, actions: tuple[str, ...]) -> list[str]:
     # Only the values that can cover an action of these services (their prefix, or one with a
     # wildcard): an AWS managed policy can list hundreds of other services' actions.
     texts, by_service = statement.texts("Action"), statement.actions_by_service
-    patterns = [texts[at] for key in (*services, ANY_SERVICE) for at in by_service.get(key, ())]
-    patterns = [p for p in patterns if p != "*"]  # "*" alone: IR201's
+    positions = (at for key in (*services, ANY_SERVICE) for at in by_service.get(key, ()))
+    patterns = [texts[at] for at in positions if texts[at] != "*"]  # "*" alone: IR201's
     return [a for a in actions if any(action_matches(p, a) for p in patterns)]
 
 

@@ -52,20 +52,20 @@ class Root:
         self.path = os.fspath(root)
         self._folders: dict[str, str | None] = {}
         base = _resolved(self.path)
-        # Compared as text, in the platform's case (Windows compares names case-blind).
+        # Compared as text, in the platform's case (Windows compares names case-blind): the
+        # root itself, or anything that starts with it and a separator.
         self._base = os.path.normcase(base) if base is not None else None
+        self._below = self._base.rstrip(os.sep) + os.sep if self._base is not None else None
 
     def holds(self, path: str | Path) -> bool:
         """Whether ``path``, with every symbolic link resolved, lies in the root."""
-        base = self._base
-        if base is None:
+        base, below = self._base, self._below
+        if base is None or below is None:
             return False
         text = os.fspath(path)
         folder, name = os.path.split(text)
-        try:
-            plain = name not in ("", ".", "..") and not os.path.islink(text)
-        except ValueError:  # a NUL byte: no file has this name
-            return False
+        # A name with a NUL byte is resolved in full, which refuses it (no file has it).
+        plain = name not in ("", ".", "..") and "\0" not in name and not os.path.islink(text)
         if plain:
             resolved = self._folders.get(folder)
             if resolved is None:
@@ -78,7 +78,7 @@ class Root:
         if real is None:
             return False
         real = os.path.normcase(real)
-        return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+        return real == base or real.startswith(below)
 
 
 def _resolved(path: str) -> str | None:
@@ -96,9 +96,10 @@ def read_limited(
     """The bytes of the regular file ``path``: at most ``limit`` + 1 (so that a caller can tell
     an oversized file), or why not. With ``root``, a file whose real location is outside it
     (through a symbolic link) is refused; a :class:`Root` serves the reads of one walk."""
-    if root is not None and not (root if isinstance(root, Root) else Root(root)).holds(path):
-        where = root.path if isinstance(root, Root) else os.fspath(root)
-        return ReadProblem(f"it leads outside {where} (through a symbolic link)")
+    if root is not None:
+        walk = root if isinstance(root, Root) else Root(root)
+        if not walk.holds(path):
+            return ReadProblem(f"it leads outside {walk.path} (through a symbolic link)")
     try:
         return read_regular(path, limit)
     except NotARegularFile as error:
