@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "model and findings",
         (
             "iam_redshift._version",
+            "iam_redshift._memo",
             "iam_redshift._read",
             "iam_redshift._record",
             "iam_redshift.errors",

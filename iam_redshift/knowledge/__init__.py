@@ -31,9 +31,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from iam_redshift.knowledge._actions import (
+    _LOOKED_UP,
     _expand_wildcard,
     _facts,
-    _lookup_cached,
     _matches_known_wildcard,
     access_level,
     action_facts,
@@ -147,7 +147,7 @@ __all__ = [
 def _clear_caches() -> None:
     _SERVICES.clear()
     for cached in (
-        _lookup_cached,
+        _LOOKED_UP,
         _facts,
         _expand_wildcard,
         _matches_known_wildcard,

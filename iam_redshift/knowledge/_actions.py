@@ -7,7 +7,9 @@ import bisect
 import functools
 import operator
 from collections.abc import Iterator, Sequence
+from itertools import repeat
 
+from iam_redshift._memo import MISSING, Memo
 from iam_redshift.knowledge._base import (
     _ACTION_CACHE,
     _CACHED_TEXT,
@@ -45,9 +47,12 @@ def service_known(prefix: str) -> bool:
 def _lookup(action: str) -> ActionFacts | None:
     """The facts of a current action named as ``"svc:Name"`` (any case), or ``None``: the hot
     path of every question about an action, remembered by the text as written."""
-    if len(action) <= _CACHED_TEXT:
-        return _lookup_cached(action)
-    return _lookup_uncached(action)
+    found: ActionFacts | None = _LOOKED_UP.get(action, MISSING)
+    if found is MISSING:
+        found = _lookup_uncached(action)
+        if len(action) <= _CACHED_TEXT:  # a long text is not remembered
+            _LOOKED_UP.remember(action, found)
+    return found
 
 
 def _lookup_uncached(action: str) -> ActionFacts | None:
@@ -59,9 +64,8 @@ def _lookup_uncached(action: str) -> ActionFacts | None:
 
 
 # Sized for the distinct spellings a large lint asks about (the 1,645 AWS managed policies:
-# some 20,000), so that a second pass over them finds them all. The function itself, cached:
-# a miss costs no Python frame of its own.
-_lookup_cached = functools.lru_cache(maxsize=_ACTION_CACHE)(_lookup_uncached)
+# some 17,000), so that a second pass over them finds them all.
+_LOOKED_UP: Memo[str, ActionFacts | None] = Memo(_ACTION_CACHE)
 
 
 def action_facts(action: str) -> ActionFacts | None:
@@ -74,12 +78,18 @@ def action_facts(action: str) -> ActionFacts | None:
 def each_action_facts(actions: Sequence[str]) -> list[ActionFacts | None]:
     """:func:`action_facts` of each of ``actions``, in order: for a rule that asks about every
     action of a statement (hundreds, for some), the look-ups run in C."""
+    # The memo read in C (a value that is not a string is not remembered: MISSING, then None
+    # from action_facts); only the values not remembered yet are looked up one at a time.
     try:
-        if max(map(len, actions), default=0) <= _CACHED_TEXT:
-            return list(map(_lookup_cached, actions))
-    except (TypeError, AttributeError):  # not all strings: one at a time
-        pass
-    return [action_facts(action) for action in actions]
+        found: list[ActionFacts | None] = list(map(_LOOKED_UP.get, actions, repeat(MISSING)))
+    except TypeError:  # an unhashable value (a list): one at a time
+        return [action_facts(action) for action in actions]
+    if MISSING in found:
+        return [
+            action_facts(action) if facts is MISSING else facts
+            for facts, action in zip(found, actions, strict=True)
+        ]
+    return found
 
 
 def action_known(action: str) -> bool:
