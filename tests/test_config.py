@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iam_redshift._memo import Memo
 from iam_redshift.configuration import (
     Config,
     RunScope,
@@ -482,8 +483,7 @@ def test_exclusion_agrees_with_asking_every_folder(
 def test_remembered_folders_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from iam_redshift.configuration import file
 
-    monkeypatch.setattr(file, "_FOLDERS_REMEMBERED", 8)
-    monkeypatch.setattr(file, "_FOLDER_ANSWERS", {})
+    monkeypatch.setattr(file, "_FOLDER_ANSWERS", Memo(8))
     config = Config(exclude=("x*",))
     for number in range(50):
         folder = f"deep/f{number}" if number % 3 else f"x{number}/f"

@@ -24,6 +24,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from iam_redshift._memo import Memo
 from iam_redshift._record import record
 from iam_redshift.engine.options import LintOptions
 from iam_redshift.errors import ConfigError, SetupFileError
@@ -185,8 +186,7 @@ def _split_patterns(patterns: tuple[str, ...]) -> tuple[frozenset[str], tuple[st
 #: Whether a folder (relative, as globs see it) or one above it matches the patterns: the files
 #: of one folder share the answer (a directory of 1,600 policies asked it 1,600 times over, for
 #: every folder above them). Bounded: emptied when full.
-_FOLDER_ANSWERS: dict[tuple[str, tuple[str, ...]], bool] = {}
-_FOLDERS_REMEMBERED = 4096
+_FOLDER_ANSWERS: Memo[tuple[str, tuple[str, ...]], bool] = Memo(4096)
 
 
 def _folder_excluded(folder: str, patterns: tuple[str, ...]) -> bool:
@@ -203,9 +203,7 @@ def _folder_excluded(folder: str, patterns: tuple[str, ...]) -> bool:
         folder = folder.rpartition("/")[0]
     for folder in reversed(pending):
         answer = answer or _matches_any(folder, patterns)
-        if len(_FOLDER_ANSWERS) >= _FOLDERS_REMEMBERED:
-            _FOLDER_ANSWERS.clear()
-        _FOLDER_ANSWERS[(folder, patterns)] = answer
+        _FOLDER_ANSWERS.remember((folder, patterns), answer)
     return answer
 
 

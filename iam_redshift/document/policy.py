@@ -8,6 +8,7 @@ that are objects, element values that are strings) with the JSON pointer of each
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterator
 from dataclasses import field
 from itertools import repeat
@@ -165,12 +166,15 @@ class Statement:
             grouped.setdefault(_service_key(text.partition(":")[0]), []).append(at)
         return {key: tuple(positions) for key, positions in grouped.items()}
 
-    def action_positions(self, service: str) -> list[int]:
-        """The positions (in order) of the Action values that can match an action of the
-        lower-cased ``service``: its own prefix's, and those whose prefix holds a wildcard."""
+    def action_positions(self, services: frozenset[str]) -> list[int]:
+        """The positions (in order) of the Action values that can match an action of one of
+        ``services`` (lower-case prefixes, as :func:`services_of` gives them): those of their
+        own prefixes, and those whose prefix holds a wildcard."""
         grouped = self.actions_by_service
-        own, wild = grouped.get(service, ()), grouped.get(ANY_SERVICE, ())
-        return sorted(own + wild) if own and wild else list(own or wild)
+        found = [grouped[key] for key in (*services, ANY_SERVICE) if key in grouped]
+        if len(found) == 1:
+            return list(found[0])
+        return sorted(itertools.chain.from_iterable(found))
 
     def may_grant_service(self, services: frozenset[str]) -> bool:
         """Whether some Action value can match an action of one of ``services`` (lower-case

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from iam_redshift.document.policy import ANY_SERVICE, services_of
+from iam_redshift.document.policy import services_of
 from iam_redshift.matching import action_matches
 from iam_redshift.model import AccessRole, InstanceRole, RedshiftCluster, Setup
 
@@ -98,8 +98,8 @@ def covers(statement: Statement, actions: tuple[str, ...]) -> list[str]:
         return []  # the usual case: only other services' actions (decided once a statement)
     # Only the values that can cover an action of these services (their prefix, or one with a
     # wildcard): an AWS managed policy can list hundreds of other services' actions.
-    texts, by_service = statement.texts("Action"), statement.actions_by_service
-    positions = (at for key in (*services, ANY_SERVICE) for at in by_service.get(key, ()))
+    texts = statement.texts("Action")
+    positions = statement.action_positions(services)
     patterns = [texts[at] for at in positions if texts[at] != "*"]  # "*" alone: IR201's
     return [a for a in actions if any(action_matches(p, a) for p in patterns)]
 

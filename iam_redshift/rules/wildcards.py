@@ -71,11 +71,12 @@ def expand(pattern: str) -> tuple[str, ...]:
 def grants_action(statement: Statement, action: str) -> Value | None:
     """The Action value through which ``statement`` grants ``action`` (for NotAction, the
     NotAction element itself when it does not exclude ``action``), or None."""
-    if statement.may_grant_service(services_of((action,))):  # else no Action value can match
+    services = services_of((action,))
+    if statement.may_grant_service(services):  # else no Action value can match
         lowered = action.lower()
         texts = statement.texts("Action")
         # Only the values of the action's service and those with a wildcard prefix, in order.
-        for at in statement.action_positions(lowered.partition(":")[0]):
+        for at in statement.action_positions(services):
             text = texts[at]
             # The same text first (most values), then a pattern's match.
             if text.lower() == lowered or (

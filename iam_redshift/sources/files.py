@@ -11,6 +11,7 @@ import os
 import stat
 from pathlib import Path
 
+from iam_redshift._memo import Memo
 from iam_redshift._read import NotARegularFile, read_regular
 from iam_redshift._record import record
 from iam_redshift.sources.json_text import MAX_DOCUMENT_BYTES
@@ -50,7 +51,7 @@ class Root:
 
     def __init__(self, root: str | Path) -> None:
         self.path = os.fspath(root)
-        self._folders: dict[str, str | None] = {}
+        self._folders: Memo[str, str | None] = Memo(self.FOLDERS)
         base = _resolved(self.path)
         # Compared as text, in the platform's case (Windows compares names case-blind): the
         # root itself, or anything that starts with it and a separator.
@@ -69,9 +70,7 @@ class Root:
         if plain:
             resolved = self._folders.get(folder)
             if resolved is None:
-                if len(self._folders) >= self.FOLDERS:
-                    self._folders.clear()
-                resolved = self._folders[folder] = _resolved(folder or os.curdir)
+                resolved = self._folders.remember(folder, _resolved(folder or os.curdir))
             real = os.path.join(resolved, name) if resolved is not None else None
         else:
             real = _resolved(text)
