@@ -319,21 +319,15 @@ def _votes(formats: tuple[tuple[str, str, bool], ...]) -> tuple[str, ...]:
 _Scoped = tuple[str, tuple[str, ...]]
 
 
-@functools.lru_cache(maxsize=65536)
-def _scopable(pattern: str) -> tuple[tuple[_Scoped, ...], int, bool]:
-    """(the actions ``pattern`` covers that support resource-level permissions, with their
-    votes; how many it covers in all; whether it is a pattern: a wildcard, or more than one
-    action)."""
+@functools.lru_cache(maxsize=16384)
+def _scopable(pattern: str) -> tuple[tuple[_Scoped, ...], int]:
+    """(the actions the wildcard ``pattern`` covers that support resource-level permissions,
+    with their votes; how many it covers in all)."""
     if pattern == "*":
-        return (), 0, True  # IR201's to report; expanding every action of AWS says nothing more
-    if not has_wildcard(pattern):
-        found = knowledge.action_facts(pattern)
-        if found is None or not found.formats:
-            return (), int(found is not None), False
-        return ((found.name, _votes(found.formats)),), 1, False
+        return (), 0  # IR201's to report; expanding every action of AWS says nothing more
     matched = knowledge.expand_action_facts(pattern)
     scoped = tuple((facts.name, _votes(facts.formats)) for facts in matched if facts.formats)
-    return scoped, len(matched), True
+    return scoped, len(matched)
 
 
 #: The example ARN formats IR204 shows: the two most voted for (:func:`most_voted`).
@@ -410,19 +404,26 @@ def _star_message(texts: Sequence[str]) -> str | None:
 
 def _star_message_uncached(texts: Sequence[str]) -> str | None:
     named: list[str] = []
-    parts: list[tuple[_Scoped, ...]] = []
+    scopable: dict[str, tuple[str, ...]] = {}  # each action once, first first: its votes
     covered = 0
     wildcard = False
-    for text in texts:
-        scoped, total, is_pattern = _scopable(text)
-        if scoped:
-            named.append(text if is_pattern else scoped[0][0])
-            parts.append(scoped)
-            covered += total
-            wildcard = wildcard or is_pattern
-    if not parts:
+    # Most values name a current action in full: looked up together in C, with their facts
+    # (remembered by IR501's look-up before); only the patterns are expanded, once each.
+    for text, found in zip(texts, knowledge.each_action_facts(texts), strict=True):
+        if found is not None:
+            if found.formats:
+                named.append(found.name)
+                scopable[found.name] = _votes(found.formats)
+                covered += 1
+        elif has_wildcard(text):
+            scoped, total = _scopable(text)
+            if scoped:
+                named.append(text)
+                scopable.update(scoped)
+                covered += total
+                wildcard = True
+    if not scopable:
         return None
-    scopable = dict(itertools.chain.from_iterable(parts))  # each action once, first first
     if not wildcard:
         which = "this action" if len(scopable) == 1 else "these actions"
     else:
