@@ -13,9 +13,10 @@ imports or caches (our action knowledge reads parliament's data too):
 - parliament: ``parliament.analyze_policy_string`` on each file's text; its import, which reads
   all its action data, is timed apart; a document on which it raises is counted, not fatal.
 
-So both loops run with their action data read. (Until this was changed on 2026-12-01, ours read each service's data
-inside the loop, when a document first named the service, while parliament's was read at
-import, outside it: the loop ratio counted our data reading and not parliament's.)
+So both loops run with their action data read. (Until this was changed on 2026-12-01, ours
+read each service's data inside the loop, when a document first named the service, while
+parliament's was read at import, outside it: the loop ratio counted our data reading and not
+parliament's.)
 
 It prints both totals, the means per document, and the ratio ours / parliament (of wall-clock
 time, and of CPU time, which other processes on a busy machine disturb less). With
