@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from iam_redshift import knowledge
+from iam_redshift._memo import MISSING
 from iam_redshift.document.policy import Value, services_of
 from iam_redshift.matching import POLICY_VARIABLE, action_matches
 from iam_redshift.rules._base import Example, Hit, LintContext, Rule
@@ -359,8 +360,6 @@ class _MessagesByActions(dict[tuple[str, ...], str | None]):
 
 _REMEMBERED_CHARACTERS = 1 << 24
 _MESSAGES = _MessagesByActions()
-#: What :data:`_MESSAGES` gives for a list of actions it holds no message for.
-_NOT_YET = "(not yet worked out)"
 
 
 def most_voted(votes: dict[str, int], shown: int) -> tuple[str, ...]:
@@ -396,8 +395,8 @@ def _star_message(texts: Sequence[str]) -> str | None:
     """IR204's message for a statement on "*" with these Action values, or None when none of
     them can be limited to particular resources (remembered in :data:`_MESSAGES`)."""
     key = tuple(texts)
-    found = _MESSAGES.get(key, _NOT_YET)
-    if found is _NOT_YET:
+    found: str | None = _MESSAGES.get(key, MISSING)  # None: nothing to say
+    if found is MISSING:
         found = _MESSAGES.remember(key, _star_message_uncached(texts))
     return found
 
